@@ -1,0 +1,131 @@
+"""The exception tree of kozmo_io.
+
+Every exception the library raises on purpose derives from :class:`KozmoIOError`. Each subclass also inherits
+the builtin it behaves like, so callers that already catch ``FileNotFoundError``, ``ValueError``, ``OSError`` or
+``AssertionError`` keep working::
+
+    KozmoIOError
+    ├── NotFoundError          (+ FileNotFoundError)   object or prefix missing
+    ├── PayloadTooLargeError   (+ ValueError)          object larger than the limit (Go LIMIT_EXCEEDED /
+    │                                                  ErrRemoteFileExceedsMaxSize); carries path, size, limit
+    ├── CorruptDataError       (+ ValueError)          bytes that do not decode as the expected message
+    ├── InvalidReferenceError  (+ ValueError)          a reference or key that is malformed or hostile
+    ├── NothingToWriteError    (+ ValueError)          a writer was handed neither outputs nor an error
+    ├── StorageError           (+ OSError)             backend failure after retries; the backend exception is
+    │                                                  the ``__cause__``
+    └── ConformanceError       (+ AssertionError)      a class does not honour a protocol; carries the report
+
+A task's own failure is never raised: readers return it as an :class:`~kozmo_io.ExecutionError`. Backend
+exceptions are translated in one place, ``kozmo_io.storage._translate``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, final
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = (
+    "ConformanceError",
+    "CorruptDataError",
+    "InvalidReferenceError",
+    "KozmoIOError",
+    "NotFoundError",
+    "NothingToWriteError",
+    "PayloadTooLargeError",
+    "StorageError",
+)
+
+
+class KozmoIOError(Exception):
+    """Root of every exception kozmo_io raises on purpose."""
+
+
+@final
+class NotFoundError(KozmoIOError, FileNotFoundError):
+    """The object (or prefix) a reference names does not exist.
+
+    Args:
+        path: The redacted reference that was looked up.
+    """
+
+    def __init__(self, path: str, /) -> None:
+        """Build the error for ``path``."""
+        super().__init__(f"not found: {path}")
+        self.path = path
+
+    def __reduce__(self) -> tuple[type[NotFoundError], tuple[str]]:
+        """Pickle by path (OSError's default pickling would reorder arguments)."""
+        return (type(self), (self.path,))
+
+    def __str__(self) -> str:
+        """Render without OSError's ``[Errno]`` formatting."""
+        return f"not found: {self.path}"
+
+
+@final
+class PayloadTooLargeError(KozmoIOError, ValueError):
+    """An object is larger than the byte limit of the read.
+
+    Args:
+        path: The redacted reference of the object.
+        size: The object's size in bytes (or a lower bound when the store did not say).
+        limit: The limit in bytes that was exceeded.
+    """
+
+    def __init__(self, path: str, size: int, limit: int, /) -> None:
+        """Build the error for an object of ``size`` bytes against ``limit``."""
+        super().__init__(
+            f"{path} is too large: {size} bytes, max allowed {limit} bytes "
+            f"(raise max_payload_bytes to read it)"
+        )
+        self.path = path
+        self.size = size
+        self.limit = limit
+
+    def __reduce__(self) -> tuple[type[PayloadTooLargeError], tuple[str, int, int]]:
+        """Pickle by fields."""
+        return (type(self), (self.path, self.size, self.limit))
+
+
+@final
+class CorruptDataError(KozmoIOError, ValueError):
+    """Stored bytes do not decode as the expected message."""
+
+
+@final
+class InvalidReferenceError(KozmoIOError, ValueError):
+    """A reference or key is malformed, or would escape or replace its base."""
+
+
+@final
+class NothingToWriteError(KozmoIOError, ValueError):
+    """An output writer was handed a reader that holds neither outputs nor an error."""
+
+
+@final
+class StorageError(KozmoIOError, OSError):
+    """The storage backend failed (after its own retries); the backend exception is the ``__cause__``."""
+
+    def __str__(self) -> str:
+        """Render the message without OSError's tuple formatting."""
+        return str(self.args[0]) if self.args else ""
+
+
+class ConformanceError(KozmoIOError, AssertionError):
+    """A class or instance does not honour a protocol.
+
+    Args:
+        message: A human summary.
+        problems: Every problem found, in the report's order (any objects with a readable ``str``).
+        report: The full report the problems come from, when there is one.
+    """
+
+    def __init__(
+        self, message: str, /, problems: Sequence[object] = (), report: object | None = None
+    ) -> None:
+        """Build the error carrying ``problems`` and ``report``."""
+        super().__init__(message)
+        self.problems = tuple(problems)
+        self.report = report

@@ -1,0 +1,206 @@
+"""The contracts between a Kozmo task plugin and the engine, as structural protocols.
+
+Each protocol is ``runtime_checkable`` and method-only, so ``isinstance`` and ``issubclass`` both work; a
+plugin author implements them by shape, never by inheritance. Path getters are plain methods returning a
+:class:`~kozmo_io.DataReference`; every IO method is ``async def`` (cancel it the asyncio way). Parameters after
+``self`` are positional-only so every type checker reads them alike.
+
+System problems (storage down, corrupt files, oversized objects) are raised as
+:class:`~kozmo_io.errors.KozmoIOError` subclasses; a task's own failure is returned as an
+:class:`~kozmo_io.ExecutionError`. The request counts quoted below are those of the reference implementations in
+:mod:`kozmo_io.ioutils`.
+"""
+
+from __future__ import annotations
+
+from typing_extensions import Protocol, runtime_checkable
+
+from kozmo_io.core import LiteralMap
+from kozmo_io.execution_error import ExecutionError
+from kozmo_io.reference import DataReference
+
+__all__ = (
+    "CheckpointPaths",
+    "ErrorReader",
+    "InputFilePaths",
+    "InputReader",
+    "OutputFilePaths",
+    "OutputReader",
+    "OutputWriter",
+    "RawOutputPaths",
+)
+
+
+@runtime_checkable
+class InputFilePaths(Protocol):
+    """Where a task's inputs live."""
+
+    def get_input_prefix_path(self) -> DataReference:
+        """Return the prefix that holds the inputs, without a file name. No storage request."""
+        ...
+
+    def get_input_path(self) -> DataReference:
+        """Return the full path of the ``inputs.pb`` LiteralMap (``<prefix>/inputs.pb``). No storage request."""
+        ...
+
+
+@runtime_checkable
+class InputReader(InputFilePaths, Protocol):
+    """Reads a task's inputs."""
+
+    async def get(self) -> LiteralMap | None:
+        """Read the inputs.
+
+        Returns:
+            The inputs; an empty map when the file is empty. ``None`` means "no inputs" (void).
+
+        Raises:
+            NotFoundError: The inputs file is missing.
+            PayloadTooLargeError: The inputs file is larger than the read limit.
+            CorruptDataError: The inputs file does not decode.
+            StorageError: The store failed.
+
+        The reference implementation makes one storage request.
+        """
+        ...
+
+
+@runtime_checkable
+class ErrorReader(Protocol):
+    """Reads the error document a task may have produced."""
+
+    async def is_error(self) -> bool:
+        """Tell whether the task produced an error document.
+
+        Returns:
+            True when an error document exists.
+
+        Raises:
+            PayloadTooLargeError: The error document is larger than the read limit.
+            StorageError: The store failed.
+
+        The reference implementation makes one storage request (a listing per page with the EARLIEST strategy).
+        """
+        ...
+
+    async def read_error(self) -> ExecutionError:
+        """Read the task's error.
+
+        Returns:
+            The error. A missing document reads as code ``ErrorFileNotFound`` (kind SYSTEM, recoverable); a
+            document without an error as ``ErrorFileBadFormat``.
+
+        Raises:
+            PayloadTooLargeError: The error document is larger than the read limit.
+            CorruptDataError: The error document does not decode.
+            StorageError: The store failed.
+        """
+        ...
+
+
+@runtime_checkable
+class OutputReader(ErrorReader, Protocol):
+    """Reads what a task produced: outputs, error, deck."""
+
+    def is_file(self) -> bool:
+        """Tell whether the outputs already live at the output paths (so the engine need not copy them)."""
+        ...
+
+    async def exists(self) -> bool:
+        """Tell whether outputs exist.
+
+        Returns:
+            True when outputs exist.
+
+        Raises:
+            PayloadTooLargeError: The outputs are larger than the read limit (the engine's "OutputSizeExceeded").
+            StorageError: The store failed.
+        """
+        ...
+
+    async def read(self) -> tuple[LiteralMap | None, ExecutionError | None]:
+        """Read the outputs.
+
+        Returns:
+            ``(outputs, None)`` on success, ``(None, None)`` for a void task, or ``(None, error)`` for a
+            task-level problem such as "No outputs produced".
+
+        Raises:
+            NotFoundError: The outputs file is missing (a system problem, never a task error).
+            PayloadTooLargeError: The outputs are larger than the read limit.
+            CorruptDataError: The outputs do not decode.
+            StorageError: The store failed.
+        """
+        ...
+
+    async def deck_exists(self) -> bool:
+        """Tell whether the task produced a deck.
+
+        Returns:
+            True when a deck exists.
+
+        Raises:
+            StorageError: The store failed.
+        """
+        ...
+
+
+@runtime_checkable
+class CheckpointPaths(Protocol):
+    """Where a task attempt reads and writes its checkpoints."""
+
+    def get_previous_checkpoints_prefix(self) -> DataReference | None:
+        """Return the checkpoint prefix of the previous attempt, or ``None`` on a first attempt."""
+        ...
+
+    def get_checkpoint_prefix(self) -> DataReference:
+        """Return the prefix where the current attempt writes checkpoints (under the raw output prefix)."""
+        ...
+
+
+@runtime_checkable
+class RawOutputPaths(Protocol):
+    """Where a task writes its raw (user) data."""
+
+    def get_raw_output_prefix(self) -> DataReference:
+        """Return the per-attempt unique prefix for raw data. No storage request."""
+        ...
+
+
+@runtime_checkable
+class OutputFilePaths(RawOutputPaths, CheckpointPaths, Protocol):
+    """Where a task's metadata outputs live."""
+
+    def get_output_prefix_path(self) -> DataReference:
+        """Return the metadata output prefix. No storage request."""
+        ...
+
+    def get_output_path(self) -> DataReference:
+        """Return ``<prefix>/outputs.pb``, the outputs LiteralMap. No storage request."""
+        ...
+
+    def get_deck_path(self) -> DataReference:
+        """Return ``<prefix>/deck.html`` (the file name is configurable). No storage request."""
+        ...
+
+    def get_error_path(self) -> DataReference:
+        """Return ``<prefix>/error.pb``, the ErrorDocument. No storage request."""
+        ...
+
+
+@runtime_checkable
+class OutputWriter(OutputFilePaths, Protocol):
+    """Hands a task's outputs or error to the engine."""
+
+    async def put(self, reader: OutputReader, /) -> None:
+        """Persist what ``reader`` holds: its error if it has one, else its outputs.
+
+        Args:
+            reader: The outputs to persist.
+
+        Raises:
+            NothingToWriteError: ``reader`` holds neither outputs nor an error.
+            StorageError: The store failed.
+            KozmoIOError: ``reader`` failed to read; its exception propagates unchanged and nothing is written.
+        """
+        ...
