@@ -1,7 +1,33 @@
-"""Reference implementations of the kozmo_io protocols, one small module each (copy them freely)."""
+"""Reference implementations of the kozmo_io protocols, one small module each.
+
+Each module depends only on :mod:`kozmo_io.protocols`, the values (:mod:`kozmo_io.reference`,
+:mod:`kozmo_io.execution_error`, :mod:`kozmo_io.errors`, :mod:`kozmo_io.core`) and
+:mod:`kozmo_io.storage`, so a plugin author can copy one and adapt it. Every name is re-exported
+here.
+"""
 
 from __future__ import annotations
 
+from kozmo_io.ioutils.paths import CHECKPOINT_PREFIX as CHECKPOINT_PREFIX
+from kozmo_io.ioutils.paths import DECK_SUFFIX as DECK_SUFFIX
+from kozmo_io.ioutils.paths import ERRORS_SUFFIX as ERRORS_SUFFIX
+from kozmo_io.ioutils.paths import FUTURES_SUFFIX as FUTURES_SUFFIX
+from kozmo_io.ioutils.paths import INDEX_LOOKUP_SUFFIX as INDEX_LOOKUP_SUFFIX
+from kozmo_io.ioutils.paths import INPUTS_SUFFIX as INPUTS_SUFFIX
+from kozmo_io.ioutils.paths import OUTPUTS_SUFFIX as OUTPUTS_SUFFIX
+from kozmo_io.ioutils.paths import TASK_TEMPLATE_SUFFIX as TASK_TEMPLATE_SUFFIX
+from kozmo_io.ioutils.paths import construct_checkpoint_path as construct_checkpoint_path
+from kozmo_io.ioutils.paths import get_index_lookup_path as get_index_lookup_path
+from kozmo_io.ioutils.paths import get_task_template_path as get_task_template_path
+from kozmo_io.ioutils.raw_output_paths import PrecomputedRawOutputPaths as PrecomputedRawOutputPaths
+from kozmo_io.ioutils.raw_output_paths import (
+    deterministic_unique_raw_output_path as deterministic_unique_raw_output_path,
+)
+from kozmo_io.ioutils.raw_output_paths import (
+    sharded_deterministic_raw_output_path as sharded_deterministic_raw_output_path,
+)
+from kozmo_io.ioutils.raw_output_paths import sharded_raw_output_path as sharded_raw_output_path
+from kozmo_io.ioutils.raw_output_paths import task_id_raw_output_path as task_id_raw_output_path
 from kozmo_io.ioutils.shard_selector import PrecomputedShardSelector as PrecomputedShardSelector
 from kozmo_io.ioutils.shard_selector import ShardSelector as ShardSelector
 from kozmo_io.ioutils.shard_selector import (
@@ -16,14 +42,30 @@ from kozmo_io.ioutils.unique_id import (
     fixed_length_unique_id_for_parts as fixed_length_unique_id_for_parts,
 )
 
-__all__ = (
+__all__ = (  # noqa: RUF022 - plain sorted() order, as the public-API test checks
+    "CHECKPOINT_PREFIX",
+    "DECK_SUFFIX",
+    "ERRORS_SUFFIX",
+    "FUTURES_SUFFIX",
     "HashAlgorithm",
+    "INDEX_LOOKUP_SUFFIX",
+    "INPUTS_SUFFIX",
+    "OUTPUTS_SUFFIX",
+    "PrecomputedRawOutputPaths",
     "PrecomputedShardSelector",
     "ShardSelector",
+    "TASK_TEMPLATE_SUFFIX",
     "base36_prefix_shard_selector",
     "constant_shard_selector",
+    "construct_checkpoint_path",
+    "deterministic_unique_raw_output_path",
     "fixed_length_unique_id",
     "fixed_length_unique_id_for_parts",
     "generate_alphabet",
     "generate_arabic_numerals",
+    "get_index_lookup_path",
+    "get_task_template_path",
+    "sharded_deterministic_raw_output_path",
+    "sharded_raw_output_path",
+    "task_id_raw_output_path",
 )

@@ -97,7 +97,7 @@ def constant_shard_selector(shards: Iterable[str]) -> PrecomputedShardSelector:
 
 
 def generate_alphabet(chars: Sequence[str] = ()) -> list[str]:
-    """Return ``chars`` followed by ``a`` … ``z`` (a new list; calling twice yields duplicates)."""
+    """Return ``chars`` followed by ``a`` … ``z`` (a new list; a second call adds duplicates)."""
     return [*chars, *string.ascii_lowercase]
 
 

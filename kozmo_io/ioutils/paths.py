@@ -1,0 +1,82 @@
+"""File names of a task's metadata and the small path helpers the engine uses.
+
+Layout under a node's metadata prefix::
+
+    <data dir>/inputs.pb          LiteralMap       INPUTS_SUFFIX
+    <data dir>/task.pb            offloaded task   TASK_TEMPLATE_SUFFIX
+    <output>/outputs.pb           LiteralMap       OUTPUTS_SUFFIX
+    <output>/error.pb             ErrorDocument    ERRORS_SUFFIX
+    <output>/deck.html            deck             DECK_SUFFIX (configurable per paths object)
+    <output>/futures.pb           dynamic job      FUTURES_SUFFIX
+    <raw output>/_kozmocheckpoints/                CHECKPOINT_PREFIX
+
+Every helper joins with :func:`~kozmo_io.reference.construct_reference` (the engine's RFC 3986
+join) and raises :class:`~kozmo_io.errors.InvalidReferenceError` for a base it cannot join onto.
+"""
+
+from __future__ import annotations
+
+from kozmo_io.reference import DataReference, construct_reference
+
+__all__ = (
+    "CHECKPOINT_PREFIX",
+    "DECK_SUFFIX",
+    "ERRORS_SUFFIX",
+    "FUTURES_SUFFIX",
+    "INDEX_LOOKUP_SUFFIX",
+    "INPUTS_SUFFIX",
+    "OUTPUTS_SUFFIX",
+    "TASK_TEMPLATE_SUFFIX",
+    "construct_checkpoint_path",
+    "get_index_lookup_path",
+    "get_task_template_path",
+)
+
+INPUTS_SUFFIX = "inputs.pb"
+TASK_TEMPLATE_SUFFIX = "task.pb"
+FUTURES_SUFFIX = "futures.pb"
+OUTPUTS_SUFFIX = "outputs.pb"
+ERRORS_SUFFIX = "error.pb"
+DECK_SUFFIX = "deck.html"
+INDEX_LOOKUP_SUFFIX = "indexlookup.pb"
+CHECKPOINT_PREFIX = "_kozmocheckpoints"
+
+
+def construct_checkpoint_path(
+    raw_output_prefix: str, /, *, folder: str = CHECKPOINT_PREFIX
+) -> DataReference:
+    """Return the checkpoint prefix under a raw output prefix.
+
+    Args:
+        raw_output_prefix: The attempt's raw output prefix; empty means "no raw output".
+        folder: The checkpoint folder name.
+
+    Returns:
+        ``<raw_output_prefix>/<folder>``, or an empty reference when ``raw_output_prefix`` is
+        empty (as in the engine, which then offers no checkpoint location).
+
+    Raises:
+        InvalidReferenceError: The prefix or folder cannot be joined (the engine logged and returned
+            ``""``; an unusable checkpoint location is better reported).
+    """
+    if not raw_output_prefix:
+        return DataReference("")
+    return construct_reference(raw_output_prefix, folder)
+
+
+def get_task_template_path(base: str, /) -> DataReference:
+    """Return ``<base>/task.pb``, where an offloaded task template lives.
+
+    Raises:
+        InvalidReferenceError: ``base`` cannot be joined onto.
+    """
+    return construct_reference(base, TASK_TEMPLATE_SUFFIX)
+
+
+def get_index_lookup_path(prefix: str, /) -> DataReference:
+    """Return ``<prefix>/indexlookup.pb``, the array plugin's index lookup.
+
+    Raises:
+        InvalidReferenceError: ``prefix`` cannot be joined onto.
+    """
+    return construct_reference(prefix, INDEX_LOOKUP_SUFFIX)
