@@ -272,8 +272,8 @@ def test_execution_error_keeps_recoverability_flyteidl_v1_does_not_declare() -> 
 
 
 def test_fields_only_flyteidl_side_carries_survive_a_trip_through_kozmo() -> None:
-    # Literal field 9 and ExecutionError field 8 (flyteidl2's artifact_id and gpu_fault) are declared
-    # on neither side: bytes holding them come back unchanged, even inside a map entry.
+    # Literal field 9 and ExecutionError field 8 (artifact_id and gpu_fault in flyteidl2) exist on
+    # neither side: bytes holding them come back unchanged, even inside a map entry.
     literal = literals_pb2.Literal(
         scalar=literals_pb2.Scalar(primitive=literals_pb2.Primitive(integer=1))
     )
