@@ -1,22 +1,23 @@
 """The exception tree of kozmo_io.
 
-Every exception the library raises on purpose derives from :class:`KozmoIOError`. Each subclass also inherits
-the builtin it behaves like, so callers that already catch ``FileNotFoundError``, ``ValueError``, ``OSError`` or
-``AssertionError`` keep working::
+Every exception the library raises on purpose derives from :class:`KozmoIOError`. Each subclass also
+inherits the builtin it behaves like, so callers that already catch ``FileNotFoundError``,
+``ValueError``, ``OSError`` or ``AssertionError`` keep working::
 
     KozmoIOError
-    ├── NotFoundError          (+ FileNotFoundError)   object or prefix missing
-    ├── PayloadTooLargeError   (+ ValueError)          object larger than the limit (Go LIMIT_EXCEEDED /
-    │                                                  ErrRemoteFileExceedsMaxSize); carries path, size, limit
-    ├── CorruptDataError       (+ ValueError)          bytes that do not decode as the expected message
-    ├── InvalidReferenceError  (+ ValueError)          a reference or key that is malformed or hostile
-    ├── NothingToWriteError    (+ ValueError)          a writer was handed neither outputs nor an error
-    ├── StorageError           (+ OSError)             backend failure after retries; the backend exception is
-    │                                                  the ``__cause__``
-    └── ConformanceError       (+ AssertionError)      a class does not honour a protocol; carries the report
+    ├── NotFoundError          (+ FileNotFoundError)  object or prefix missing
+    ├── PayloadTooLargeError   (+ ValueError)         object larger than the read limit;
+    │                                                 carries path, size, limit
+    ├── CorruptDataError       (+ ValueError)         bytes that do not decode as the message
+    ├── InvalidReferenceError  (+ ValueError)         a malformed or hostile reference or key
+    ├── NothingToWriteError    (+ ValueError)         a writer got neither outputs nor an error
+    ├── StorageError           (+ OSError)            backend failure after retries; the backend
+    │                                                 exception is the ``__cause__``
+    └── ConformanceError       (+ AssertionError)     a class does not honour a protocol;
+                                                      carries every problem and the report
 
-A task's own failure is never raised: readers return it as an :class:`~kozmo_io.ExecutionError`. Backend
-exceptions are translated in one place, ``kozmo_io.storage._translate``.
+A task's own failure is never raised: readers return it as an :class:`~kozmo_io.ExecutionError`.
+Backend exceptions are translated in one place, inside :mod:`kozmo_io.storage`.
 """
 
 from __future__ import annotations
@@ -106,7 +107,7 @@ class NothingToWriteError(KozmoIOError, ValueError):
 
 @final
 class StorageError(KozmoIOError, OSError):
-    """The storage backend failed (after its own retries); the backend exception is the ``__cause__``."""
+    """The storage backend failed after its retries; the backend error is the ``__cause__``."""
 
     def __str__(self) -> str:
         """Render the message without OSError's tuple formatting."""

@@ -1,7 +1,9 @@
 """A task's own failure, as a value: :class:`ExecutionError` and :class:`ErrorKind`.
 
-Readers return an ExecutionError for a task-level problem (the task raised, or produced no outputs); they raise
-for system problems. On the wire it is either an ``ExecutionError`` message or, inside ``error.pb``, an
+Readers return an ExecutionError for a task-level problem (the task raised, or produced no outputs);
+they raise
+for system problems. On the wire it is either an ``ExecutionError`` message or, inside ``error.pb``,
+an
 ``ErrorDocument`` holding a ``ContainerError``; both round trips keep every field this value has.
 """
 
@@ -9,10 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import final
+from typing import Self, final
 
 import attrs
-from typing_extensions import Self
 
 from kozmo_io import core
 
@@ -57,7 +58,8 @@ class ExecutionError:
         message: Details, often a stack trace.
         kind: Who caused it (USER or SYSTEM; UNKNOWN when not said).
         is_recoverable: Whether a retry may succeed.
-        timestamp: When the failure happened (timezone-aware; kept in UTC). Sub-microsecond precision of the
+        timestamp: When the failure happened (timezone-aware; kept in UTC). Sub-microsecond
+        precision of the
             wire timestamp is truncated.
         worker: The worker (pod) that failed, for distributed tasks.
         error_uri: Where a larger error document lives, if anywhere.
@@ -80,7 +82,7 @@ class ExecutionError:
             code=self.code,
             message=self.message,
             error_uri=self.error_uri,
-            kind=int(self.kind),  # type: ignore[arg-type]
+            kind=core.ExecutionError.ErrorKind.ValueType(self.kind),
             worker=self.worker,
             recoverability=core.ContainerError.RECOVERABLE
             if self.is_recoverable
@@ -111,14 +113,14 @@ class ExecutionError:
         )
 
     def to_container_error(self) -> core.ContainerError:
-        """Return the ``ContainerError`` the writer persists (origin, timestamp and worker included)."""
+        """Return the ``ContainerError`` the writer persists (with origin, timestamp, worker)."""
         msg = core.ContainerError(
             code=self.code,
             message=self.message,
             kind=core.ContainerError.RECOVERABLE
             if self.is_recoverable
             else core.ContainerError.NON_RECOVERABLE,
-            origin=int(self.kind),  # type: ignore[arg-type]
+            origin=core.ExecutionError.ErrorKind.ValueType(self.kind),
             worker=self.worker,
         )
         if self.timestamp is not None:
@@ -127,7 +129,9 @@ class ExecutionError:
 
     @classmethod
     def from_container_error(cls, message: core.ContainerError, /) -> Self:
-        """Build the value from a ``ContainerError``: recoverable iff its kind is RECOVERABLE, kind from origin.
+        """Build the value from a ``ContainerError``.
+
+        Recoverable iff its kind is RECOVERABLE; the value's kind comes from the origin.
 
         Args:
             message: The message.
@@ -154,7 +158,8 @@ class ExecutionError:
 
         Args:
             document: The document.
-            path: Where it was read from (redacted), named in the message when the document holds no error.
+            path: Where it was read from (redacted), named in the message when the
+            document holds no error.
 
         Returns:
             The value; a document without an error gives code ``ErrorFileBadFormat``, kind SYSTEM,

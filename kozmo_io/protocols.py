@@ -1,13 +1,17 @@
 """The contracts between a Kozmo task plugin and the engine, as structural protocols.
 
-Each protocol is ``runtime_checkable`` and method-only, so ``isinstance`` and ``issubclass`` both work; a
-plugin author implements them by shape, never by inheritance. Path getters are plain methods returning a
-:class:`~kozmo_io.DataReference`; every IO method is ``async def`` (cancel it the asyncio way). Parameters after
+Each protocol is ``runtime_checkable`` and method-only, so ``isinstance`` and ``issubclass`` both
+work; a
+plugin author implements them by shape, never by inheritance. Path getters are plain methods
+returning a
+:class:`~kozmo_io.DataReference`; every IO method is ``async def`` (cancel it the asyncio way).
+Parameters after
 ``self`` are positional-only so every type checker reads them alike.
 
 System problems (storage down, corrupt files, oversized objects) are raised as
 :class:`~kozmo_io.errors.KozmoIOError` subclasses; a task's own failure is returned as an
-:class:`~kozmo_io.ExecutionError`. The request counts quoted below are those of the reference implementations in
+:class:`~kozmo_io.ExecutionError`. The request counts quoted below are those of the reference
+implementations in
 :mod:`kozmo_io.ioutils`.
 """
 
@@ -40,7 +44,7 @@ class InputFilePaths(Protocol):
         ...
 
     def get_input_path(self) -> DataReference:
-        """Return the full path of the ``inputs.pb`` LiteralMap (``<prefix>/inputs.pb``). No storage request."""
+        """Return ``<prefix>/inputs.pb``, the inputs LiteralMap. No storage request."""
         ...
 
 
@@ -79,7 +83,8 @@ class ErrorReader(Protocol):
             PayloadTooLargeError: The error document is larger than the read limit.
             StorageError: The store failed.
 
-        The reference implementation makes one storage request (a listing per page with the EARLIEST strategy).
+        The reference implementation makes one storage request (a listing per page with the
+        EARLIEST strategy).
         """
         ...
 
@@ -87,7 +92,8 @@ class ErrorReader(Protocol):
         """Read the task's error.
 
         Returns:
-            The error. A missing document reads as code ``ErrorFileNotFound`` (kind SYSTEM, recoverable); a
+            The error. A missing document reads as code ``ErrorFileNotFound`` (kind
+            SYSTEM, recoverable); a
             document without an error as ``ErrorFileBadFormat``.
 
         Raises:
@@ -103,7 +109,7 @@ class OutputReader(ErrorReader, Protocol):
     """Reads what a task produced: outputs, error, deck."""
 
     def is_file(self) -> bool:
-        """Tell whether the outputs already live at the output paths (so the engine need not copy them)."""
+        """Tell whether the outputs already live at the output paths (no copy needed)."""
         ...
 
     async def exists(self) -> bool:
@@ -113,7 +119,8 @@ class OutputReader(ErrorReader, Protocol):
             True when outputs exist.
 
         Raises:
-            PayloadTooLargeError: The outputs are larger than the read limit (the engine's "OutputSizeExceeded").
+            PayloadTooLargeError: The outputs are larger than the read limit (the
+            engine's "OutputSizeExceeded").
             StorageError: The store failed.
         """
         ...
@@ -122,7 +129,8 @@ class OutputReader(ErrorReader, Protocol):
         """Read the outputs.
 
         Returns:
-            ``(outputs, None)`` on success, ``(None, None)`` for a void task, or ``(None, error)`` for a
+            ``(outputs, None)`` on success, ``(None, None)`` for a void task, or
+            ``(None, error)`` for a
             task-level problem such as "No outputs produced".
 
         Raises:
@@ -154,7 +162,7 @@ class CheckpointPaths(Protocol):
         ...
 
     def get_checkpoint_prefix(self) -> DataReference:
-        """Return the prefix where the current attempt writes checkpoints (under the raw output prefix)."""
+        """Return the prefix where this attempt writes checkpoints (under the raw output prefix)."""
         ...
 
 
@@ -201,6 +209,7 @@ class OutputWriter(OutputFilePaths, Protocol):
         Raises:
             NothingToWriteError: ``reader`` holds neither outputs nor an error.
             StorageError: The store failed.
-            KozmoIOError: ``reader`` failed to read; its exception propagates unchanged and nothing is written.
+            KozmoIOError: ``reader`` failed to read; its exception propagates unchanged
+            and nothing is written.
         """
         ...

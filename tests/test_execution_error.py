@@ -32,7 +32,12 @@ errors = st.builds(
 
 def test_defaults_are_the_zero_error() -> None:
     zero = ExecutionError()
-    assert (zero.code, zero.message, zero.kind, zero.is_recoverable) == ("", "", ErrorKind.UNKNOWN, False)
+    assert (zero.code, zero.message, zero.kind, zero.is_recoverable) == (
+        "",
+        "",
+        ErrorKind.UNKNOWN,
+        False,
+    )
     assert zero.timestamp is None
     assert zero.to_proto().ByteSize() == 0
 
@@ -62,7 +67,12 @@ def test_unknown_kind_number_reads_as_unknown() -> None:
 
 def test_container_error_recoverable_and_origin_map_both_ways() -> None:
     err = ExecutionError(
-        code="red", message="hi", kind=ErrorKind.SYSTEM, is_recoverable=True, timestamp=WHEN, worker="w-1"
+        code="red",
+        message="hi",
+        kind=ErrorKind.SYSTEM,
+        is_recoverable=True,
+        timestamp=WHEN,
+        worker="w-1",
     )
     msg = err.to_container_error()
     assert msg.kind == core.ContainerError.RECOVERABLE
@@ -74,7 +84,10 @@ def test_container_error_recoverable_and_origin_map_both_ways() -> None:
 
 def test_non_recoverable_user_error_reads_back() -> None:
     msg = core.ContainerError(
-        code="red", message="hi", kind=core.ContainerError.NON_RECOVERABLE, origin=core.ExecutionError.USER
+        code="red",
+        message="hi",
+        kind=core.ContainerError.NON_RECOVERABLE,
+        origin=core.ExecutionError.USER,
     )
     err = ExecutionError.from_container_error(msg)
     assert err.kind is ErrorKind.USER

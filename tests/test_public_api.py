@@ -54,7 +54,9 @@ def test_top_level_reexports_are_explicit() -> None:
     with open(source, encoding="utf-8") as handle:  # noqa: PTH123 - a plain read of one file
         text = handle.read()
     for name in kozmo_io.__all__:
-        assert f"import {name} as {name}" in text, f"{name} is not re-exported as `{name} as {name}`"
+        assert f"import {name} as {name}" in text, (
+            f"{name} is not re-exported as `{name} as {name}`"
+        )
 
 
 def test_import_does_not_pull_in_testing_kit_or_mypy() -> None:
