@@ -1,0 +1,237 @@
+"""References to stored objects and the join that builds them (Go's ``storage.DataReference``).
+
+A reference is a URI string such as ``s3://bucket/path/to/outputs.pb``; a scheme-less one
+(``/tmp/x``) names a local path. :func:`construct_reference` reproduces Go's ``URLPathConstructor``
+join exactly (RFC 3986 resolution, dot-segment removal, Go's path escaping), except that it refuses
+keys that would escape or replace the base and keeps ``?`` and ``#`` inside the key:
+
+* rejected with :class:`~kozmo_io.errors.InvalidReferenceError`: empty keys and keys of only ``/``
+  (Go would replace the base path, or the bucket for two of them); ``..`` segments, also
+  percent-encoded (``%2e%2e``, ``..%2f..``); a ``.`` segment written with escapes (``%2e``: Go keeps
+  it, so the stored key would hold a ``.`` segment); a ``:`` in the first segment (``a:b`` replaces
+  the whole reference in Go, ``1a:b`` fails there); control characters; invalid percent-escapes (Go
+  fails too) and escapes that do not decode as UTF-8 (no store accepts such a key);
+* ``?`` and ``#`` become ``%3F`` and ``%23``, so they stay part of the object key;
+* a literal ``.`` segment is resolved as Go does (``a/./b`` is ``a/b``; a key ``.`` names the base).
+
+Every message and ``repr`` shows references with their userinfo replaced by ``***``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final, final
+
+from kozmo_io import _uri
+from kozmo_io.errors import InvalidReferenceError
+
+__all__ = ("DataReference", "construct_reference", "redact")
+
+_AUTHORITY: Final = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//([^/?#]*)")
+_CTL: Final = re.compile(r"[\x00-\x1f\x7f]")
+_BAD_ESCAPE: Final = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_FIRST_SEGMENT: Final = re.compile(r"[^/?#]*")
+_SCHEME_PREFIX: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_DOT_SEGMENTS: Final = frozenset((".", ".."))
+
+
+def redact(uri: str) -> str:
+    """Replace the userinfo of a URI with ``***`` (``s3://KEY:SECRET@b/k`` -> ``s3://***@b/k``).
+
+    Works on any text, parseable or not. When a secret holds an unescaped ``/``, ``?`` or ``#``
+    (Go then fails on the "port"), everything up to the ``@`` that follows is hidden.
+
+    Args:
+        uri: The text to show.
+
+    Returns:
+        ``uri`` with any userinfo replaced.
+    """
+    uri = str(uri)  # a plain str, also for a DataReference argument
+    match = _AUTHORITY.match(uri)
+    if match is None:
+        return uri
+    start = match.start(1)
+    authority = match.group(1)
+    at = authority.rfind("@")
+    if at < 0:
+        port = authority[authority.rfind(":") + 1 :]
+        if ":" not in authority or authority.startswith("[") or port.isdigit() or not port:
+            return uri
+        rest = uri[start:]
+        first_at = rest.find("@")
+        if first_at < 0:
+            return uri
+        end = rest.find("/", first_at)
+        at = rest.rfind("@", 0, end if end >= 0 else len(rest))
+    return f"{uri[:start]}***{uri[start + at :]}"
+
+
+def _not_unicode(text: str) -> bool:
+    if text.isascii():
+        return False
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _require_str(value: object, what: str) -> None:
+    if not isinstance(value, str):
+        msg = f"{what} must be str, got {type(value).__name__}"
+        raise TypeError(msg)
+
+
+def _parse(reference: str, shown: str) -> _uri.URL:
+    if _not_unicode(reference):
+        msg = f"invalid reference {redact(shown)!r}: not valid Unicode text"
+        raise InvalidReferenceError(msg)
+    try:
+        return _uri.parse(reference)
+    except _uri.URLError as exc:
+        msg = f"invalid reference {redact(shown)!r}: {exc}"
+        raise InvalidReferenceError(msg) from exc
+
+
+def _decoded(text: str) -> str | None:
+    """The UTF-8 text behind the percent-escapes of ``text``, or None when it is not UTF-8."""
+    try:
+        return _uri.unescape(text).encode("utf-8", "surrogateescape").decode()
+    except UnicodeDecodeError:
+        return None
+
+
+def _key_problem(key: str) -> str | None:  # noqa: PLR0911 one early return per rejected kind
+    """Why joining ``key`` would escape or replace the base (or fail in Go), or None if fine."""
+    if _CTL.search(key):
+        return "control characters are not allowed"
+    if _not_unicode(key):
+        return "not valid Unicode text"
+    text = key.strip("/")
+    if not text:
+        return "an empty key (or one of only '/') would replace the base path"
+    bad = _BAD_ESCAPE.search(text)
+    if bad is not None:
+        return f"invalid percent-escape {text[bad.start() : bad.start() + 3]!r}"
+    for segment in text.split("/"):
+        if segment == "..":
+            return "a '..' segment would leave the base"
+        if "%" in segment:
+            decoded = _decoded(segment)
+            if decoded is None:
+                return "its percent-escapes do not decode as UTF-8"
+            if not _DOT_SEGMENTS.isdisjoint(decoded.split("/")):
+                return "a percent-encoded '.' or '..' segment is not allowed"
+    return None
+
+
+def _joined_keys(base: str, keys: tuple[str, ...]) -> str:
+    """Check every key and return the text Go parses as the reference (``?`` and ``#`` escaped)."""
+    for key in keys:
+        _require_str(key, "keys")
+        problem = _key_problem(key)
+        if problem is not None:
+            msg = f"cannot join key {redact(key)!r} to {redact(base)!r}: {problem}"
+            raise InvalidReferenceError(msg)
+    text = "/".join(key.strip("/") for key in keys)
+    # The first segment is where Go looks for a scheme: "a:b" would replace the whole reference.
+    first_segment = _FIRST_SEGMENT.match(text)
+    if first_segment is not None and ":" in first_segment.group():
+        problem = (
+            "its first segment parses as a URL scheme and would replace the base"
+            if _SCHEME_PREFIX.match(text)
+            else "a ':' in the first segment is not allowed"
+        )
+        msg = f"cannot join key {redact(keys[0])!r} to {redact(base)!r}: {problem}"
+        raise InvalidReferenceError(msg)
+    if "?" in text or "#" in text:
+        text = text.replace("?", "%3F").replace("#", "%23")
+    return text
+
+
+def construct_reference(base: str, *keys: str) -> DataReference:
+    """Join ``keys`` under ``base`` exactly like Go's ``URLPathConstructor`` (minus its hazards).
+
+    ``base`` gains a trailing ``/``; each key loses its leading and trailing ``/``; the keys are
+    joined with ``/`` and resolved against the base per RFC 3986. A scheme-less base gains a
+    leading ``/`` (``hello`` + ``x`` is ``/hello/x``; ``""`` + ``x`` is ``/x``); no keys give
+    ``base`` + ``/``.
+
+    Args:
+        base: The reference to join under (may be ``""``).
+        *keys: Path parts, each may contain inner ``/``.
+
+    Returns:
+        The joined reference.
+
+    Raises:
+        InvalidReferenceError: ``base`` does not parse, or a key would escape or replace the base
+            (see the module docstring); the message names the key.
+        TypeError: ``base`` or a key is not a ``str``.
+    """
+    _require_str(base, "base")
+    base_url = _parse(base if base.endswith("/") else f"{base}/", shown=base)
+    ref = _uri.path_reference(_joined_keys(base, keys)) if keys else _uri.URL()
+    return DataReference(_uri.to_string(_uri.resolve(base_url, ref)))
+
+
+@final
+class DataReference(str):
+    """A reference to a stored object or prefix: a ``str`` (Go's ``type DataReference string``).
+
+    Constructing one never validates: any text is accepted and ``""`` means "no path".
+    ``str(ref)`` is the real URI (credentials included); ``repr(ref)`` redacts them.
+
+    ``split()`` and ``join()`` are Go's, not ``str.split``/``str.join`` (which they replace).
+    """
+
+    __slots__ = ()
+
+    def split(self) -> tuple[str, str, str]:  # type: ignore[override]  # Go's Split, by design
+        """Split into ``(scheme, container, key)`` like Go's ``DataReference.Split``.
+
+        The scheme is lower-cased; the container is the host with any ``:port`` (userinfo dropped;
+        for ``abfs``/``abfss`` with a user name, that name, as in ADLS Gen2 ``container@account``);
+        the key is the percent-decoded path without leading or trailing ``/``. Query and fragment
+        are ignored.
+
+        Returns:
+            The scheme, container and key (``("", "", "a/b")`` for ``/a/b``).
+
+        Raises:
+            InvalidReferenceError: The reference does not parse as a URL (e.g. ``://x``, a bad port
+                or escape), or its key does not decode as UTF-8.
+        """
+        url = _parse(self, shown=self)
+        container = url.host
+        if url.scheme in {"abfs", "abfss"} and url.user is not None and url.user[0]:
+            container = url.user[0]
+        try:
+            return url.scheme, container.encode(errors="surrogateescape").decode(), _utf8(url.path)
+        except UnicodeDecodeError as exc:
+            msg = f"invalid reference {redact(self)!r}: percent-escapes do not decode as UTF-8"
+            raise InvalidReferenceError(msg) from exc
+
+    def join(self, *keys: str) -> DataReference:  # type: ignore[override]  # Go's join, by design
+        """Join ``keys`` under this reference; see :func:`construct_reference`.
+
+        Args:
+            *keys: Path parts.
+
+        Returns:
+            The joined reference.
+        """
+        return construct_reference(self, *keys)
+
+    def redacted(self) -> str:
+        """Return the reference with its userinfo replaced by ``***``, for messages and logs."""
+        return redact(self)
+
+    def __repr__(self) -> str:
+        """Show the redacted reference."""
+        return f"DataReference({redact(self)!r})"
+
+
+def _utf8(path: str) -> str:
+    return path.strip("/").encode(errors="surrogateescape").decode()
