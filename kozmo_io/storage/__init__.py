@@ -1,0 +1,48 @@
+"""Blob storage for kozmo_io: the :class:`BlobStore` protocol, obstore-backed stores and helpers.
+
+Stores take full references (``s3://bucket/out/outputs.pb``, ``/output/outputs.pb``,
+``memory://x/y``) in every method; :func:`open_store` picks the store for a reference's scheme.
+Reads are bounded: ``get`` refuses an object larger than the limit (default
+:data:`DEFAULT_MAX_PAYLOAD_BYTES`, 2 MiB) with :class:`~kozmo_io.errors.PayloadTooLargeError` after
+one request, without downloading it. Backend exceptions are translated into :mod:`kozmo_io.errors`
+in one place (``kozmo_io.storage._translate``).
+
+:func:`read_message` / :func:`write_message` store protobuf messages; :class:`CachedStore` adds a
+byte cache and :class:`CountingStore` counts requests.
+"""
+
+from __future__ import annotations
+
+from kozmo_io.storage.blobstore import DEFAULT_MAX_PAYLOAD_BYTES as DEFAULT_MAX_PAYLOAD_BYTES
+from kozmo_io.storage.blobstore import BlobStore as BlobStore
+from kozmo_io.storage.blobstore import ListPage as ListPage
+from kozmo_io.storage.blobstore import ObjectMeta as ObjectMeta
+from kozmo_io.storage.messages import read_message as read_message
+from kozmo_io.storage.messages import write_message as write_message
+from kozmo_io.storage.stores import AzureBlobStore as AzureBlobStore
+from kozmo_io.storage.stores import Credentials as Credentials
+from kozmo_io.storage.stores import GCSBlobStore as GCSBlobStore
+from kozmo_io.storage.stores import LocalBlobStore as LocalBlobStore
+from kozmo_io.storage.stores import MemoryBlobStore as MemoryBlobStore
+from kozmo_io.storage.stores import S3BlobStore as S3BlobStore
+from kozmo_io.storage.stores import open_store as open_store
+from kozmo_io.storage.wrappers import CachedStore as CachedStore
+from kozmo_io.storage.wrappers import CountingStore as CountingStore
+
+__all__ = (  # noqa: RUF022 - plain sorted() order, as the public-API test checks
+    "AzureBlobStore",
+    "BlobStore",
+    "CachedStore",
+    "CountingStore",
+    "Credentials",
+    "DEFAULT_MAX_PAYLOAD_BYTES",
+    "GCSBlobStore",
+    "ListPage",
+    "LocalBlobStore",
+    "MemoryBlobStore",
+    "ObjectMeta",
+    "S3BlobStore",
+    "open_store",
+    "read_message",
+    "write_message",
+)

@@ -1,0 +1,273 @@
+"""The BlobStore behaviour of every obstore-backed store; subclasses only map references to keys."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kozmo_io.errors import InvalidReferenceError, NotFoundError, PayloadTooLargeError
+from kozmo_io.reference import DataReference
+from kozmo_io.storage._paths import Location, locate
+from kozmo_io.storage._translate import BACKEND_ERRORS, translate
+from kozmo_io.storage.blobstore import ListPage, ObjectMeta
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from obstore import GetOptions, GetResult, ListStream
+    from obstore import ObjectMeta as BackendMeta
+    from obstore.store import ObjectStore
+
+__all__ = ("ObstoreBlobStore", "check_limit", "check_range", "positive")
+
+
+def check_limit(value: object, name: str) -> int | None:
+    """Vet a store's byte limit: ``None`` or ``0`` mean unlimited.
+
+    Args:
+        value: The configured limit.
+        name: The option's name, for the message.
+
+    Returns:
+        The limit, ``None`` when unlimited.
+
+    Raises:
+        InvalidReferenceError: ``value`` is not ``None`` or a non-negative integer.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        msg = f"{name} must be None or a non-negative integer, got {value!r}"
+        raise InvalidReferenceError(msg)
+    return value or None
+
+
+def positive(value: object, name: str) -> int:
+    """Vet a positive integer argument.
+
+    Args:
+        value: The argument.
+        name: Its name, for the message.
+
+    Returns:
+        ``value``.
+
+    Raises:
+        InvalidReferenceError: ``value`` is not a positive integer.
+    """
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        msg = f"{name} must be a positive integer, got {value!r}"
+        raise InvalidReferenceError(msg)
+    return value
+
+
+def check_range(byte_range: object, location: Location) -> tuple[int, int]:
+    """Vet a ``(start, end)`` byte range.
+
+    Args:
+        byte_range: The range.
+        location: The object it applies to, for the message.
+
+    Returns:
+        ``(start, end)``.
+
+    Raises:
+        InvalidReferenceError: Not a pair of integers with ``0 <= start <= end``.
+    """
+    if (
+        not isinstance(byte_range, tuple)
+        or len(byte_range) != 2  # noqa: PLR2004 a (start, end) pair
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in byte_range)
+        or not 0 <= byte_range[0] <= byte_range[1]
+    ):
+        msg = (
+            f"byte_range for {location.reference.redacted()} must be (start, end) with "
+            f"0 <= start <= end, got {byte_range!r}"
+        )
+        raise InvalidReferenceError(msg)
+    return byte_range[0], byte_range[1]
+
+
+def _just_before(key: str) -> str | None:
+    """Return a string sorting just before all keys starting with ``key`` (``None`` for ``""``)."""
+    if not key:
+        return None
+    previous = chr(ord(key[-1]) - 1)
+    return key[:-1] + previous if not "\ud800" <= previous <= "\udfff" else key[:-1] or None
+
+
+async def _matching_keys(
+    stream: ListStream[Sequence[BackendMeta]],
+    wanted: str,
+    offset: str | None,
+    count: int,
+    in_order: bool,  # noqa: FBT001 - private helper, one call site
+) -> list[str]:
+    """Return up to ``count`` keys starting with ``wanted``, after ``offset``, in key order."""
+    if not in_order:
+        listed = await stream.collect_async()
+        keys = sorted(
+            meta["path"]
+            for meta in listed
+            if meta["path"].startswith(wanted) and (offset is None or meta["path"] > offset)
+        )
+        return keys[:count]
+    keys = []
+    async for chunk in stream:
+        for meta in chunk:
+            key = meta["path"]
+            if key.startswith(wanted):
+                keys.append(key)
+                if len(keys) == count:
+                    return keys
+            elif key > wanted:
+                return keys  # keys come sorted: none further on can start with ``wanted``
+    return keys
+
+
+class ObstoreBlobStore:
+    """A :class:`~kozmo_io.storage.BlobStore` over one obstore store.
+
+    Subclasses set which references they accept (:meth:`_key`) and how a listed key reads back as a
+    reference (:meth:`_reference`).
+
+    Args:
+        store: The obstore store.
+        max_payload_bytes: The store's read limit; ``None`` or ``0`` means unlimited.
+    """
+
+    # A backend whose delete succeeds on a missing object needs a HEAD first to report
+    # NotFoundError.
+    _delete_reports_missing = False
+    # A backend that lists in key order lets a listing stop early; otherwise it is collected and
+    # sorted.
+    _lists_in_order = True
+
+    def __init__(self, store: ObjectStore, *, max_payload_bytes: int | None) -> None:
+        """Wrap ``store``."""
+        self._store = store
+        self._max_payload_bytes = check_limit(max_payload_bytes, "max_payload_bytes")
+
+    @property
+    def max_payload_bytes(self) -> int | None:
+        """The read limit used when ``get`` is not given one; ``None`` means unlimited."""
+        return self._max_payload_bytes
+
+    def _key(self, location: Location) -> str:
+        """Return the backend key of ``location``; InvalidReferenceError when not in this store."""
+        raise NotImplementedError
+
+    def _reference(self, prefix: Location, key: str) -> DataReference:
+        """Return the reference of backend ``key`` in the form of the listing ``prefix``."""
+        raise NotImplementedError
+
+    def _foreign(self, location: Location) -> InvalidReferenceError:
+        return InvalidReferenceError(
+            f"{location.reference.redacted()} is not in this store ({self!r})"
+        )
+
+    async def head(self, path: str, /) -> ObjectMeta:
+        """See :meth:`kozmo_io.storage.BlobStore.head`."""
+        location = locate(path, need_key=True)
+        key = self._key(location)
+        try:
+            meta = await self._store.head_async(key)
+        except BACKEND_ERRORS as exc:
+            error = translate(exc, "head", location.reference)
+            if isinstance(error, NotFoundError):
+                return ObjectMeta(location.reference, exists=False)
+            raise error from exc
+        return ObjectMeta(location.reference, exists=True, size=meta["size"], etag=meta["e_tag"])
+
+    async def get(
+        self,
+        path: str,
+        /,
+        *,
+        max_bytes: int | None = None,
+        byte_range: tuple[int, int] | None = None,
+    ) -> bytes:
+        """See :meth:`kozmo_io.storage.BlobStore.get`."""
+        location = locate(path, need_key=True)
+        key = self._key(location)
+        limit = self._max_payload_bytes if max_bytes is None else positive(max_bytes, "max_bytes")
+        options: GetOptions = {}
+        if byte_range is not None:
+            start, end = check_range(byte_range, location)
+            if start == end:
+                return await self._empty_read(location, key, start, None)
+            options["range"] = (start, end)
+        try:
+            result: GetResult = await self._store.get_async(key, options=options)
+        except BACKEND_ERRORS as exc:
+            if byte_range is None or isinstance(exc, FileNotFoundError):
+                raise translate(exc, "get", location.reference) from exc
+            # The range may start at or past the end of the object, which backends refuse.
+            return await self._empty_read(location, key, byte_range[0], exc)
+        first, stop = result.range
+        # Decide on the metadata alone: the body stream is dropped unread, so nothing more is
+        # transferred.
+        if limit is not None and stop - first > limit:
+            raise PayloadTooLargeError(location.reference.redacted(), stop - first, limit)
+        try:
+            return bytes(await result.bytes_async())
+        except BACKEND_ERRORS as exc:
+            raise translate(exc, "get", location.reference) from exc
+
+    async def _empty_read(
+        self, location: Location, key: str, start: int, refused: Exception | None
+    ) -> bytes:
+        """Answer a range read that returns nothing: ``b""`` when the object exists."""
+        try:
+            meta = await self._store.head_async(key)
+        except BACKEND_ERRORS as exc:
+            raise translate(exc, "get", location.reference) from exc
+        if refused is not None and start < meta["size"]:
+            raise translate(refused, "get", location.reference) from refused
+        return b""
+
+    async def put(self, path: str, data: bytes, /) -> None:
+        """See :meth:`kozmo_io.storage.BlobStore.put`."""
+        location = locate(path, need_key=True)
+        key = self._key(location)
+        try:
+            await self._store.put_async(key, data)
+        except BACKEND_ERRORS as exc:
+            raise translate(exc, "put", location.reference) from exc
+
+    async def delete(self, path: str, /) -> None:
+        """See :meth:`kozmo_io.storage.BlobStore.delete`."""
+        location = locate(path, need_key=True)
+        key = self._key(location)
+        try:
+            if not self._delete_reports_missing:
+                await self._store.head_async(key)
+            await self._store.delete_async(key)
+        except BACKEND_ERRORS as exc:
+            raise translate(exc, "delete", location.reference) from exc
+
+    async def list(
+        self, prefix: str, /, *, max_items: int = 1000, cursor: str | None = None
+    ) -> ListPage:
+        """See :meth:`kozmo_io.storage.BlobStore.list`."""
+        location = locate(prefix, need_key=False)
+        wanted = self._key(location)
+        if wanted and (location.directory or not location.key):
+            wanted += "/"  # stay inside the directory (or the memory store's container) named
+        limit = positive(max_items, "max_items")
+        # obstore lists whole path segments, so ask for the directory holding the prefix and filter;
+        # start after the cursor, or just before the prefix so earlier siblings are skipped by the
+        # backend.
+        directory = wanted.rpartition("/")[0] or None
+        offset = cursor if cursor is not None else _just_before(wanted)
+        try:
+            stream = self._store.list(directory, offset=offset, chunk_size=min(limit + 1, 1000))
+            keys = await _matching_keys(stream, wanted, offset, limit + 1, self._lists_in_order)
+        except BACKEND_ERRORS as exc:
+            raise translate(exc, "list", location.reference) from exc
+        page = keys[:limit]
+        next_cursor = page[-1] if len(keys) > limit else None
+        return ListPage(tuple(self._reference(location, key) for key in page), next_cursor)
+
+    def __repr__(self) -> str:
+        """Name the store and its backend (obstore reprs carry no secrets)."""
+        return f"{type(self).__name__}({self._store!r})"

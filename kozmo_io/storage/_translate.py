@@ -1,0 +1,53 @@
+"""The one place where backend (obstore, OS) exceptions become :mod:`kozmo_io.errors` exceptions."""
+
+from __future__ import annotations
+
+import re
+
+from obstore.exceptions import BaseError as _ObstoreError
+
+from kozmo_io.errors import InvalidReferenceError, KozmoIOError, NotFoundError, StorageError
+from kozmo_io.reference import redact
+
+__all__ = ("BACKEND_ERRORS", "translate")
+
+# obstore raises its own BaseError tree, builtin OSError subclasses (FileNotFoundError for a missing
+# object) and ValueError for a path or option it cannot parse.
+BACKEND_ERRORS: tuple[type[Exception], ...] = (_ObstoreError, OSError, ValueError)
+
+# Operations where "not found" means the object the caller named is missing; elsewhere (put, list,
+# open) it means the bucket or container is missing, a storage failure.
+_OBJECT_OPERATIONS = frozenset({"head", "get", "delete"})
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]*@")
+_MAX_DETAIL = 300
+
+
+def _detail(exc: BaseException) -> str:
+    first_line = next(iter(str(exc).strip().splitlines()), "")
+    text = _USERINFO.sub(r"\1***@", first_line)
+    if len(text) > _MAX_DETAIL:
+        text = text[:_MAX_DETAIL] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def translate(exc: BaseException, operation: str, path: str) -> KozmoIOError:
+    """Map a backend exception to the kozmo_io exception to raise ``from`` it.
+
+    Args:
+        exc: What the backend raised.
+        operation: ``head``, ``get``, ``put``, ``list``, ``delete`` or ``open`` (building a store).
+        path: The reference (or store URL) the operation was about; redacted here.
+
+    Returns:
+        :class:`NotFoundError` for a missing object, :class:`InvalidReferenceError` for a path the
+        backend could not parse, :class:`StorageError` for anything else. A kozmo_io exception is
+        returned unchanged.
+    """
+    if isinstance(exc, KozmoIOError):
+        return exc
+    shown = redact(path)
+    if isinstance(exc, FileNotFoundError) and operation in _OBJECT_OPERATIONS:
+        return NotFoundError(shown)
+    if isinstance(exc, ValueError) and operation != "open":
+        return InvalidReferenceError(f"the store cannot address {shown}: {_detail(exc)}")
+    return StorageError(f"{operation} {shown} failed: {_detail(exc)}")

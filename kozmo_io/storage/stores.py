@@ -1,0 +1,432 @@
+"""The obstore-backed stores and :func:`open_store`, which picks one by the scheme of a reference.
+
+* ``memory://c/k``, ``/c/k`` and ``c/k``: :class:`MemoryBlobStore`, key ``c/k``;
+* ``file:///abs/p``, ``/abs/p`` and ``abs/p``: :class:`LocalBlobStore`, file ``<root>/abs/p``;
+* ``s3://bucket/k`` (also ``s3a``): :class:`S3BlobStore`, key ``k`` in ``bucket``;
+* ``gs://bucket/k`` (also ``gcs``): :class:`GCSBlobStore`, key ``k`` in ``bucket``;
+* ``abfs[s]://c@account.dfs.core.windows.net/k``, ``az://c/k`` (also ``azure``, ``adl``):
+  :class:`AzureBlobStore`, key ``k`` in container ``c``.
+
+A cloud store serves one bucket or container and rejects references to any other with
+:class:`~kozmo_io.errors.InvalidReferenceError`. Credentials come from the ``credentials`` option
+or, failing that, from the usual environment variables (``AWS_*``, ``GOOGLE_*``, ``AZURE_*``), as
+obstore reads them. Listings return references in the form of the prefix they were given, so ``await
+store.get(item)`` works.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple, cast, final
+
+from obstore.store import AzureStore, GCSStore, LocalStore, MemoryStore, S3Store
+
+from kozmo_io.errors import InvalidReferenceError
+from kozmo_io.reference import DataReference
+from kozmo_io.storage._obstore import ObstoreBlobStore
+from kozmo_io.storage._paths import (
+    AZURE_SCHEMES,
+    GCS_SCHEMES,
+    S3_SCHEMES,
+    Location,
+    locate,
+    quote_key,
+)
+from kozmo_io.storage._translate import BACKEND_ERRORS, translate
+from kozmo_io.storage.blobstore import DEFAULT_MAX_PAYLOAD_BYTES
+
+if TYPE_CHECKING:
+    from obstore.store import ClientConfig, ObjectStore, RetryConfig
+
+    from kozmo_io.storage.blobstore import BlobStore
+
+__all__ = (
+    "AzureBlobStore",
+    "Credentials",
+    "GCSBlobStore",
+    "LocalBlobStore",
+    "MemoryBlobStore",
+    "S3BlobStore",
+    "open_store",
+)
+
+Credentials = Mapping[str, str] | Callable[..., Any]
+"""Static credential settings (obstore config keys such as ``access_key_id``, ``secret_access_key``,
+``session_token`` for S3, ``service_account_key`` for GCS, ``account_key`` or ``sas_key`` for
+Azure), or an
+obstore credential provider (a callable returning a credential mapping)."""
+
+# object_store's local backend stages writes in "<name>#<n>" files and refuses such names as keys.
+_STAGING_NAME = re.compile(r"#\d+$")
+
+
+@final
+class MemoryBlobStore(ObstoreBlobStore):
+    """An in-process store (obstore ``MemoryStore``), for tests and examples.
+
+    Accepts ``memory://container/key`` and scheme-less references (``/container/key`` and
+    ``container/key`` name the same object as ``memory://container/key``). Unlike Go's in-memory
+    store it enforces the read limit, so it behaves like a real one.
+
+    Args:
+        max_payload_bytes: Read limit when ``get`` is not given one; ``None`` or ``0`` means
+            unlimited.
+    """
+
+    def __init__(self, *, max_payload_bytes: int | None = DEFAULT_MAX_PAYLOAD_BYTES) -> None:
+        """Create an empty store."""
+        super().__init__(MemoryStore(), max_payload_bytes=max_payload_bytes)
+
+    def _key(self, location: Location) -> str:
+        if location.scheme not in {"", "memory"}:
+            raise self._foreign(location)
+        return "/".join(part for part in (location.container, location.key) if part)
+
+    def _reference(self, prefix: Location, key: str) -> DataReference:
+        if not prefix.scheme:
+            return DataReference("/" + quote_key(key))
+        if prefix.container:
+            return DataReference(f"memory://{prefix.container}/{quote_key(key.partition('/')[2])}")
+        return DataReference("memory:///" + quote_key(key))
+
+    def __repr__(self) -> str:
+        """Name the store."""
+        return f"MemoryBlobStore(max_payload_bytes={self.max_payload_bytes!r})"
+
+
+@final
+class LocalBlobStore(ObstoreBlobStore):
+    """A local directory (obstore ``LocalStore``); writes are atomic (temp file + rename).
+
+    Every reference maps to a path under ``root``: ``file:///abs/path``, ``/abs/path`` and
+    ``abs/path`` all become ``<root>/abs/path``. With the default root ``/`` that is the path
+    itself; with ``root="/data"``, ``/output/outputs.pb`` is ``/data/output/outputs.pb``. ``..`` and
+    ``.`` segments are refused, so a reference never escapes the root (symbolic links inside the
+    root are followed). ``file://host/...`` with a host is refused. Key segments ending in
+    ``#<digits>`` are refused (the backend's staging file names).
+
+    Args:
+        root: The directory references resolve under; created if missing.
+        max_payload_bytes: Read limit when ``get`` is not given one; ``None`` or ``0`` means
+            unlimited.
+
+    Raises:
+        StorageError: ``root`` cannot be created or used.
+    """
+
+    _delete_reports_missing = True
+    _lists_in_order = False
+
+    def __init__(
+        self,
+        root: str | os.PathLike[str] = "/",
+        *,
+        max_payload_bytes: int | None = DEFAULT_MAX_PAYLOAD_BYTES,
+    ) -> None:
+        """Open the directory ``root``."""
+        self._root = os.path.abspath(os.fspath(root))  # noqa: PTH100 - a str path, not a Path object
+        try:
+            store = LocalStore(self._root, mkdir=True)
+        except BACKEND_ERRORS as exc:
+            raise translate(exc, "open", self._root) from exc
+        super().__init__(store, max_payload_bytes=max_payload_bytes)
+
+    @property
+    def root(self) -> str:
+        """The absolute directory every reference resolves under."""
+        return self._root
+
+    def _key(self, location: Location) -> str:
+        if location.scheme not in {"", "file"} or location.container:
+            raise self._foreign(location)
+        if any(_STAGING_NAME.search(segment) for segment in location.key.split("/")):
+            msg = f"{location.reference.redacted()}: a name ending in '#<digits>' is reserved"
+            raise InvalidReferenceError(msg)
+        return location.key
+
+    def _reference(self, prefix: Location, key: str) -> DataReference:
+        return DataReference(("file:///" if prefix.scheme else "/") + quote_key(key))
+
+    def __repr__(self) -> str:
+        """Name the store and its root."""
+        return f"LocalBlobStore({self._root!r}, max_payload_bytes={self.max_payload_bytes!r})"
+
+
+class _Connection(NamedTuple):
+    """What obstore's cloud store constructors take besides the bucket."""
+
+    config: dict[str, Any]
+    client_options: dict[str, Any]
+    retry_config: RetryConfig | None
+    credential_provider: Callable[..., Any] | None
+
+
+def _connection(
+    *,
+    credentials: Credentials | None,
+    config: Mapping[str, Any],
+    client_options: ClientConfig | None,
+    retry_config: RetryConfig | None,
+    allow_http: bool,
+) -> _Connection:
+    """Merge the options shared by the cloud stores into obstore's arguments."""
+    merged: dict[str, Any] = {}
+    provider: Callable[..., Any] | None = None
+    if isinstance(credentials, Mapping):
+        merged.update(credentials)
+    elif credentials is not None:
+        provider = credentials
+    merged.update(config)
+    client: dict[str, Any] = dict(client_options or {})
+    if allow_http:
+        client["allow_http"] = True
+    return _Connection(merged, client, retry_config, provider)
+
+
+def _given(**settings: str | None) -> dict[str, str]:
+    return {name: value for name, value in settings.items() if value is not None}
+
+
+class _CloudBlobStore(ObstoreBlobStore):
+    """A store over one bucket or container of a cloud backend."""
+
+    _schemes: frozenset[str] = frozenset()
+    _label = ""
+
+    def __init__(
+        self,
+        factory: Callable[..., ObjectStore],
+        container: str,
+        connection: _Connection,
+        *,
+        max_payload_bytes: int | None,
+    ) -> None:
+        self._container = container
+        try:
+            store = factory(container, **connection._asdict())
+        except BACKEND_ERRORS as exc:
+            raise translate(exc, "open", f"{self._label}://{container}") from exc
+        super().__init__(store, max_payload_bytes=max_payload_bytes)
+
+    @property
+    def container(self) -> str:
+        """The bucket or container this store serves."""
+        return self._container
+
+    def _key(self, location: Location) -> str:
+        if location.scheme not in self._schemes or location.container != self._container:
+            raise self._foreign(location)
+        return location.key
+
+    def _reference(self, prefix: Location, key: str) -> DataReference:
+        return DataReference(f"{prefix.scheme}://{prefix.authority}/{quote_key(key)}")
+
+
+@final
+class S3BlobStore(_CloudBlobStore):
+    """One S3 (or S3-compatible) bucket; accepts ``s3://bucket/...`` and ``s3a://bucket/...``.
+
+    Args:
+        bucket: The bucket.
+        endpoint: Endpoint URL of an S3-compatible server (e.g. ``http://127.0.0.1:9000``); requests
+            are then path-style (``<endpoint>/<bucket>/<key>``).
+        allow_http: Allow plain-HTTP endpoints.
+        region: The bucket's region (else ``AWS_REGION`` / ``AWS_DEFAULT_REGION``).
+        credentials: Static settings or a credential provider (see :data:`Credentials`); else the
+            environment.
+        config: Further obstore ``S3Config`` settings (override the above).
+        client_options: obstore ``ClientConfig`` (timeouts, proxies, ...), passed through.
+        retry_config: obstore ``RetryConfig`` (``max_retries``, ``retry_timeout``, ``backoff``),
+            passed through.
+        max_payload_bytes: Read limit when ``get`` is not given one; ``None`` or ``0`` means
+            unlimited.
+
+    Raises:
+        StorageError: obstore refuses the configuration.
+    """
+
+    _schemes = S3_SCHEMES
+    _label = "s3"
+
+    def __init__(  # noqa: PLR0913 - one keyword per documented option
+        self,
+        bucket: str,
+        *,
+        endpoint: str | None = None,
+        allow_http: bool = False,
+        region: str | None = None,
+        credentials: Credentials | None = None,
+        config: Mapping[str, Any] | None = None,
+        client_options: ClientConfig | None = None,
+        retry_config: RetryConfig | None = None,
+        max_payload_bytes: int | None = DEFAULT_MAX_PAYLOAD_BYTES,
+    ) -> None:
+        """Connect lazily to ``bucket`` (no request is made here)."""
+        connection = _connection(
+            credentials=credentials,
+            config={**_given(endpoint=endpoint, region=region), **(config or {})},
+            client_options=client_options,
+            retry_config=retry_config,
+            allow_http=allow_http,
+        )
+        super().__init__(S3Store, bucket, connection, max_payload_bytes=max_payload_bytes)
+
+
+@final
+class GCSBlobStore(_CloudBlobStore):
+    """One Google Cloud Storage bucket; accepts ``gs://bucket/...`` and ``gcs://bucket/...``.
+
+    Args:
+        bucket: The bucket.
+        endpoint: Base URL of a GCS-compatible server (obstore's ``base_url``).
+        allow_http: Allow plain-HTTP endpoints.
+        credentials: Static settings or a credential provider (see :data:`Credentials`); else the
+            environment (``GOOGLE_SERVICE_ACCOUNT``, ``GOOGLE_APPLICATION_CREDENTIALS``, ...).
+        config: Further obstore ``GCSConfig`` settings (override the above).
+        client_options: obstore ``ClientConfig``, passed through.
+        retry_config: obstore ``RetryConfig``, passed through.
+        max_payload_bytes: Read limit when ``get`` is not given one; ``None`` or ``0`` means
+            unlimited.
+
+    Raises:
+        StorageError: obstore refuses the configuration.
+    """
+
+    _schemes = GCS_SCHEMES
+    _label = "gs"
+
+    def __init__(  # noqa: PLR0913 - one keyword per documented option
+        self,
+        bucket: str,
+        *,
+        endpoint: str | None = None,
+        allow_http: bool = False,
+        credentials: Credentials | None = None,
+        config: Mapping[str, Any] | None = None,
+        client_options: ClientConfig | None = None,
+        retry_config: RetryConfig | None = None,
+        max_payload_bytes: int | None = DEFAULT_MAX_PAYLOAD_BYTES,
+    ) -> None:
+        """Connect lazily to ``bucket`` (no request is made here)."""
+        connection = _connection(
+            credentials=credentials,
+            config={**_given(base_url=endpoint), **(config or {})},
+            client_options=client_options,
+            retry_config=retry_config,
+            allow_http=allow_http,
+        )
+        super().__init__(GCSStore, bucket, connection, max_payload_bytes=max_payload_bytes)
+
+
+@final
+class AzureBlobStore(_CloudBlobStore):
+    """One Azure Blob Storage / ADLS Gen2 container.
+
+    Accepts ``abfs[s]://container@account.dfs.core.windows.net/...`` (the account must match when
+    the store knows it) and ``az://container/...``, ``azure://container/...``,
+    ``adl://container/...``.
+
+    Args:
+        container: The container.
+        account: The storage account (else ``AZURE_STORAGE_ACCOUNT_NAME``).
+        endpoint: Endpoint URL (e.g. an emulator).
+        allow_http: Allow plain-HTTP endpoints.
+        credentials: Static settings or a credential provider (see :data:`Credentials`); else the
+            environment.
+        config: Further obstore ``AzureConfig`` settings (override the above).
+        client_options: obstore ``ClientConfig``, passed through.
+        retry_config: obstore ``RetryConfig``, passed through.
+        max_payload_bytes: Read limit when ``get`` is not given one; ``None`` or ``0`` means
+            unlimited.
+
+    Raises:
+        StorageError: obstore refuses the configuration (for example no account anywhere).
+    """
+
+    _schemes = AZURE_SCHEMES
+    _label = "az"
+
+    def __init__(  # noqa: PLR0913 - one keyword per documented option
+        self,
+        container: str,
+        *,
+        account: str | None = None,
+        endpoint: str | None = None,
+        allow_http: bool = False,
+        credentials: Credentials | None = None,
+        config: Mapping[str, Any] | None = None,
+        client_options: ClientConfig | None = None,
+        retry_config: RetryConfig | None = None,
+        max_payload_bytes: int | None = DEFAULT_MAX_PAYLOAD_BYTES,
+    ) -> None:
+        """Connect lazily to ``container`` (no request is made here)."""
+        connection = _connection(
+            credentials=credentials,
+            config={**_given(account_name=account, endpoint=endpoint), **(config or {})},
+            client_options=client_options,
+            retry_config=retry_config,
+            allow_http=allow_http,
+        )
+        self._account = str(
+            connection.config.get("account_name")
+            or os.environ.get("AZURE_STORAGE_ACCOUNT_NAME", "")
+        )
+        super().__init__(AzureStore, container, connection, max_payload_bytes=max_payload_bytes)
+
+    def _key(self, location: Location) -> str:
+        if location.account and self._account and location.account != self._account:
+            raise self._foreign(location)
+        return super()._key(location)
+
+
+def open_store(ref: str, /, **options: object) -> BlobStore:
+    """Open the store that serves ``ref``, chosen by its scheme.
+
+    ``memory://`` gives a new :class:`MemoryBlobStore`; ``file://`` and scheme-less references a
+    :class:`LocalBlobStore` (option ``root``, default ``/``); ``s3://`` / ``s3a://`` an
+    :class:`S3BlobStore`, ``gs://`` / ``gcs://`` a :class:`GCSBlobStore` and ``abfs://``,
+    ``abfss://``, ``az://``, ``azure://``, ``adl://`` an :class:`AzureBlobStore` for the bucket or
+    container of ``ref`` (the account of an ``abfs[s]://container@account...`` reference is passed
+    on). No request is made.
+
+    Args:
+        ref: Any reference in the wanted store (e.g. a prefix or a file in it).
+        **options: The keyword arguments of the chosen store class: ``max_payload_bytes`` for all;
+            ``root`` for local; ``endpoint``, ``allow_http``, ``credentials``, ``config``,
+            ``client_options``, ``retry_config`` for the cloud stores; ``region`` for S3;
+            ``account`` for Azure.
+
+    Returns:
+        The store.
+
+    Raises:
+        InvalidReferenceError: ``ref`` does not parse, has an unknown scheme or names no bucket /
+            container.
+        StorageError: obstore refuses the configuration.
+        TypeError: An option the chosen store does not take.
+    """
+    location = locate(ref, need_key=False)
+    kwargs = cast("dict[str, Any]", options)
+    scheme = location.scheme
+    if scheme == "memory":
+        return MemoryBlobStore(**kwargs)
+    if scheme in {"", "file"}:
+        return LocalBlobStore(**kwargs)
+    if scheme in S3_SCHEMES | GCS_SCHEMES | AZURE_SCHEMES and not location.container:
+        msg = f"{location.reference.redacted()} names no bucket or container"
+        raise InvalidReferenceError(msg)
+    if scheme in S3_SCHEMES:
+        return S3BlobStore(location.container, **kwargs)
+    if scheme in GCS_SCHEMES:
+        return GCSBlobStore(location.container, **kwargs)
+    if scheme in AZURE_SCHEMES:
+        if location.account:
+            kwargs.setdefault("account", location.account)
+        return AzureBlobStore(location.container, **kwargs)
+    msg = (
+        f"type is of an invalid value [{scheme}]: no store for {location.reference.redacted()} "
+        "(known: memory, file, s3, s3a, gs, gcs, abfs, abfss, az, azure, adl)"
+    )
+    raise InvalidReferenceError(msg)

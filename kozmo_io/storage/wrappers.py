@@ -1,0 +1,256 @@
+"""BlobStore wrappers: :class:`CachedStore` (a byte cache) and :class:`CountingStore`."""
+
+from __future__ import annotations
+
+import enum
+from collections import OrderedDict
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Literal, final
+
+from kozmo_io.errors import PayloadTooLargeError
+from kozmo_io.storage._obstore import check_limit, check_range, positive
+from kozmo_io.storage._paths import cache_key, locate
+from kozmo_io.storage.blobstore import DEFAULT_MAX_PAYLOAD_BYTES, BlobStore, ListPage, ObjectMeta
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ("CachedStore", "CountingStore")
+
+_METHODS = ("delete", "get", "head", "list", "put")
+
+
+class _Default(enum.Enum):
+    INHERIT = enum.auto()
+
+
+_INHERIT = _Default.INHERIT
+
+
+def _limit_of(store: BlobStore) -> int | None:
+    """The default read limit of ``store``: its ``max_payload_bytes`` if it has one, else 2 MiB."""
+    return check_limit(
+        getattr(store, "max_payload_bytes", DEFAULT_MAX_PAYLOAD_BYTES), "max_payload_bytes"
+    )
+
+
+@final
+class CountingStore:
+    """A BlobStore that counts the calls made to the store it wraps, per method, then delegates.
+
+    Every call counts as one request, including calls that fail; wrap the store a reader uses to
+    prove its request budget (``assert store.counts["get"] == 1``, ``assert store.total <= 2``).
+
+    Args:
+        inner: The store to wrap.
+    """
+
+    def __init__(self, inner: BlobStore, /) -> None:
+        """Wrap ``inner`` with all counts at zero."""
+        self._inner = inner
+        self._counts = dict.fromkeys(_METHODS, 0)
+
+    @property
+    def inner(self) -> BlobStore:
+        """The wrapped store."""
+        return self._inner
+
+    @property
+    def counts(self) -> Mapping[str, int]:
+        """Calls per method (``delete``, ``get``, ``head``, ``list``, ``put``), a live view."""
+        return MappingProxyType(self._counts)
+
+    @property
+    def total(self) -> int:
+        """Calls of every method together."""
+        return sum(self._counts.values())
+
+    @property
+    def max_payload_bytes(self) -> int | None:
+        """The read limit of the wrapped store."""
+        return _limit_of(self._inner)
+
+    def reset(self) -> None:
+        """Set every count back to zero."""
+        self._counts.update(dict.fromkeys(_METHODS, 0))
+
+    async def head(self, path: str, /) -> ObjectMeta:
+        """Count, then delegate :meth:`BlobStore.head`."""
+        self._counts["head"] += 1
+        return await self._inner.head(path)
+
+    async def get(
+        self,
+        path: str,
+        /,
+        *,
+        max_bytes: int | None = None,
+        byte_range: tuple[int, int] | None = None,
+    ) -> bytes:
+        """Count, then delegate :meth:`BlobStore.get`."""
+        self._counts["get"] += 1
+        return await self._inner.get(path, max_bytes=max_bytes, byte_range=byte_range)
+
+    async def put(self, path: str, data: bytes, /) -> None:
+        """Count, then delegate :meth:`BlobStore.put`."""
+        self._counts["put"] += 1
+        await self._inner.put(path, data)
+
+    async def list(
+        self, prefix: str, /, *, max_items: int = 1000, cursor: str | None = None
+    ) -> ListPage:
+        """Count, then delegate :meth:`BlobStore.list`."""
+        self._counts["list"] += 1
+        return await self._inner.list(prefix, max_items=max_items, cursor=cursor)
+
+    async def delete(self, path: str, /) -> None:
+        """Count, then delegate :meth:`BlobStore.delete`."""
+        self._counts["delete"] += 1
+        await self._inner.delete(path)
+
+    def __repr__(self) -> str:
+        """Show the counts."""
+        return f"CountingStore({self._inner!r}, counts={dict(self._counts)!r})"
+
+
+@final
+class CachedStore:
+    """A BlobStore that keeps whole objects in memory (Go's cached raw store, section 2.0.5).
+
+    Entries never expire; the least recently used are evicted once the cached bytes would exceed
+    ``max_bytes``. An object larger than the whole cache is returned (or written) but not cached.
+    ``get`` of a cached object and ``head`` of a cached object (``exists=True``, size from the
+    cache, no etag) make no request; ``put`` writes through and then caches; ``delete`` drops the
+    entry, then delegates; ``list`` always delegates. References are vetted like the stores do, also
+    on a cache hit. Only the object's own writes through this wrapper keep the cache fresh: do not
+    let another writer change objects behind it.
+
+    Args:
+        inner: The store to wrap.
+        max_bytes: Cache capacity in bytes (a positive integer).
+        max_payload_bytes: Read limit when ``get`` is not given one, also applied to cache hits; by
+            default that of ``inner`` (its ``max_payload_bytes`` attribute, else 2 MiB). ``None`` or
+            ``0`` means unlimited.
+
+    Raises:
+        InvalidReferenceError: ``max_bytes`` is not a positive integer.
+    """
+
+    def __init__(
+        self,
+        inner: BlobStore,
+        /,
+        *,
+        max_bytes: int,
+        max_payload_bytes: int | Literal[_Default.INHERIT] | None = _INHERIT,
+    ) -> None:
+        """Wrap ``inner`` with an empty cache."""
+        self._inner = inner
+        self._capacity = positive(max_bytes, "max_bytes")
+        self._limit = (
+            _limit_of(inner)
+            if max_payload_bytes is _INHERIT
+            else check_limit(max_payload_bytes, "max_payload_bytes")
+        )
+        self._entries: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self._size = 0
+        # Bumped by every write and delete: a read that started before one must not cache what it
+        # fetched.
+        self._generation = 0
+
+    @property
+    def inner(self) -> BlobStore:
+        """The wrapped store."""
+        return self._inner
+
+    @property
+    def max_bytes(self) -> int:
+        """Cache capacity in bytes."""
+        return self._capacity
+
+    @property
+    def cached_bytes(self) -> int:
+        """Bytes held in the cache now."""
+        return self._size
+
+    @property
+    def max_payload_bytes(self) -> int | None:
+        """The read limit used when ``get`` is not given one; ``None`` means unlimited."""
+        return self._limit
+
+    def _forget(self, key: tuple[str, str]) -> None:
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._size -= len(old)
+
+    def _remember(self, key: tuple[str, str], data: bytes) -> None:
+        self._forget(key)
+        if len(data) > self._capacity:
+            return
+        self._entries[key] = data
+        self._size += len(data)
+        while self._size > self._capacity:
+            _, evicted = self._entries.popitem(last=False)
+            self._size -= len(evicted)
+
+    async def head(self, path: str, /) -> ObjectMeta:
+        """See :meth:`BlobStore.head`; a cached object answers without a request."""
+        location = locate(path, need_key=True)
+        cached = self._entries.get(cache_key(location))
+        if cached is not None:
+            return ObjectMeta(location.reference, exists=True, size=len(cached))
+        return await self._inner.head(path)
+
+    async def get(
+        self,
+        path: str,
+        /,
+        *,
+        max_bytes: int | None = None,
+        byte_range: tuple[int, int] | None = None,
+    ) -> bytes:
+        """See :meth:`BlobStore.get`; a hit makes no request, a whole read on a miss is cached."""
+        location = locate(path, need_key=True)
+        key = cache_key(location)
+        cached = self._entries.get(key)
+        if cached is None:
+            generation = self._generation
+            data = await self._inner.get(path, max_bytes=max_bytes, byte_range=byte_range)
+            if byte_range is None and generation == self._generation:
+                self._remember(key, data)
+            return data
+        self._entries.move_to_end(key)
+        limit = self._limit if max_bytes is None else positive(max_bytes, "max_bytes")
+        if byte_range is not None:
+            start, end = check_range(byte_range, location)
+            cached = cached[start:end]
+        if limit is not None and len(cached) > limit:
+            raise PayloadTooLargeError(location.reference.redacted(), len(cached), limit)
+        return cached
+
+    async def put(self, path: str, data: bytes, /) -> None:
+        """See :meth:`BlobStore.put`; writes through, then caches ``data``."""
+        key = cache_key(locate(path, need_key=True))
+        self._generation += 1
+        self._forget(key)
+        await self._inner.put(path, data)
+        self._remember(key, bytes(data))
+
+    async def list(
+        self, prefix: str, /, *, max_items: int = 1000, cursor: str | None = None
+    ) -> ListPage:
+        """See :meth:`BlobStore.list`; always delegated."""
+        return await self._inner.list(prefix, max_items=max_items, cursor=cursor)
+
+    async def delete(self, path: str, /) -> None:
+        """See :meth:`BlobStore.delete`; drops the entry, then delegates."""
+        key = cache_key(locate(path, need_key=True))
+        self._generation += 1
+        self._forget(key)
+        await self._inner.delete(path)
+
+    def __repr__(self) -> str:
+        """Show the wrapped store and the cache's fill."""
+        return (
+            f"CachedStore({self._inner!r}, max_bytes={self._capacity}, cached_bytes={self._size})"
+        )
