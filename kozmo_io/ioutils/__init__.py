@@ -8,6 +8,15 @@ here.
 
 from __future__ import annotations
 
+from kozmo_io.ioutils.buffered_output_writer import BufferedOutputWriter as BufferedOutputWriter
+from kozmo_io.ioutils.cached_input_reader import CachedInputReader as CachedInputReader
+from kozmo_io.ioutils.in_memory_output_reader import InMemoryOutputReader as InMemoryOutputReader
+from kozmo_io.ioutils.input_file_paths import SimpleInputFilePaths as SimpleInputFilePaths
+from kozmo_io.ioutils.output_file_paths import (
+    CheckpointRemoteFilePaths as CheckpointRemoteFilePaths,
+)
+from kozmo_io.ioutils.output_file_paths import ReadOnlyOutputFilePaths as ReadOnlyOutputFilePaths
+from kozmo_io.ioutils.output_file_paths import RemoteFileOutputPaths as RemoteFileOutputPaths
 from kozmo_io.ioutils.paths import CHECKPOINT_PREFIX as CHECKPOINT_PREFIX
 from kozmo_io.ioutils.paths import DECK_SUFFIX as DECK_SUFFIX
 from kozmo_io.ioutils.paths import ERRORS_SUFFIX as ERRORS_SUFFIX
@@ -28,6 +37,17 @@ from kozmo_io.ioutils.raw_output_paths import (
 )
 from kozmo_io.ioutils.raw_output_paths import sharded_raw_output_path as sharded_raw_output_path
 from kozmo_io.ioutils.raw_output_paths import task_id_raw_output_path as task_id_raw_output_path
+from kozmo_io.ioutils.read_many import read_outputs_many as read_outputs_many
+from kozmo_io.ioutils.remote_file_input_reader import RemoteFileInputReader as RemoteFileInputReader
+from kozmo_io.ioutils.remote_file_output_reader import (
+    ErrorAggregationStrategy as ErrorAggregationStrategy,
+)
+from kozmo_io.ioutils.remote_file_output_reader import (
+    RemoteFileOutputReader as RemoteFileOutputReader,
+)
+from kozmo_io.ioutils.remote_file_output_writer import (
+    RemoteFileOutputWriter as RemoteFileOutputWriter,
+)
 from kozmo_io.ioutils.shard_selector import PrecomputedShardSelector as PrecomputedShardSelector
 from kozmo_io.ioutils.shard_selector import ShardSelector as ShardSelector
 from kozmo_io.ioutils.shard_selector import (
@@ -36,6 +56,8 @@ from kozmo_io.ioutils.shard_selector import (
 from kozmo_io.ioutils.shard_selector import constant_shard_selector as constant_shard_selector
 from kozmo_io.ioutils.shard_selector import generate_alphabet as generate_alphabet
 from kozmo_io.ioutils.shard_selector import generate_arabic_numerals as generate_arabic_numerals
+from kozmo_io.ioutils.task_reader import LazyUploadingTaskReader as LazyUploadingTaskReader
+from kozmo_io.ioutils.task_reader import SimpleTaskReader as SimpleTaskReader
 from kozmo_io.ioutils.unique_id import HashAlgorithm as HashAlgorithm
 from kozmo_io.ioutils.unique_id import fixed_length_unique_id as fixed_length_unique_id
 from kozmo_io.ioutils.unique_id import (
@@ -43,17 +65,30 @@ from kozmo_io.ioutils.unique_id import (
 )
 
 __all__ = (  # noqa: RUF022 - plain sorted() order, as the public-API test checks
+    "BufferedOutputWriter",
     "CHECKPOINT_PREFIX",
+    "CachedInputReader",
+    "CheckpointRemoteFilePaths",
     "DECK_SUFFIX",
     "ERRORS_SUFFIX",
+    "ErrorAggregationStrategy",
     "FUTURES_SUFFIX",
     "HashAlgorithm",
     "INDEX_LOOKUP_SUFFIX",
     "INPUTS_SUFFIX",
+    "InMemoryOutputReader",
+    "LazyUploadingTaskReader",
     "OUTPUTS_SUFFIX",
     "PrecomputedRawOutputPaths",
     "PrecomputedShardSelector",
+    "ReadOnlyOutputFilePaths",
+    "RemoteFileInputReader",
+    "RemoteFileOutputPaths",
+    "RemoteFileOutputReader",
+    "RemoteFileOutputWriter",
     "ShardSelector",
+    "SimpleInputFilePaths",
+    "SimpleTaskReader",
     "TASK_TEMPLATE_SUFFIX",
     "base36_prefix_shard_selector",
     "constant_shard_selector",
@@ -65,6 +100,7 @@ __all__ = (  # noqa: RUF022 - plain sorted() order, as the public-API test check
     "generate_arabic_numerals",
     "get_index_lookup_path",
     "get_task_template_path",
+    "read_outputs_many",
     "sharded_deterministic_raw_output_path",
     "sharded_raw_output_path",
     "task_id_raw_output_path",

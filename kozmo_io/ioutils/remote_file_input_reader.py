@@ -1,0 +1,92 @@
+"""Read a task's inputs from ``inputs.pb`` in a blob store: :class:`RemoteFileInputReader`."""
+
+from __future__ import annotations
+
+from typing import final
+
+import attrs
+
+from kozmo_io import core
+from kozmo_io.errors import (
+    CorruptDataError,
+    InvalidReferenceError,
+    KozmoIOError,
+    NotFoundError,
+    PayloadTooLargeError,
+    StorageError,
+)
+from kozmo_io.protocols import InputFilePaths
+from kozmo_io.reference import DataReference, redact
+from kozmo_io.storage import BlobStore, read_message
+
+__all__ = ("RemoteFileInputReader",)
+
+
+def _positive_or_none(_instance: object, _attribute: object, value: int | None) -> None:
+    if value is not None and (isinstance(value, bool) or value < 1):
+        msg = f"max_payload_bytes must be a positive integer or None, got {value!r}"
+        raise InvalidReferenceError(msg)
+
+
+def _with_path(exc: KozmoIOError, path: str) -> KozmoIOError:
+    """The same kind of error, naming the inputs path (the store's error becomes its cause)."""
+    where = redact(path)
+    if isinstance(exc, NotFoundError):
+        return NotFoundError(where)
+    if isinstance(exc, PayloadTooLargeError):
+        return PayloadTooLargeError(where, exc.size, exc.limit)
+    text = f"failed to read the inputs @[{where}]: {exc}"
+    return CorruptDataError(text) if isinstance(exc, CorruptDataError) else StorageError(text)
+
+
+@final
+@attrs.frozen
+class RemoteFileInputReader:
+    """An :class:`~kozmo_io.protocols.InputReader` over a store; path getters delegate to ``paths``.
+
+    Args:
+        store: The store holding the inputs.
+        paths: Where the inputs live (e.g. :class:`~kozmo_io.ioutils.SimpleInputFilePaths`).
+        max_payload_bytes: Read limit in bytes; ``None`` means the store's limit (2 MiB by
+            default).
+
+    Raises:
+        InvalidReferenceError: ``max_payload_bytes`` is 0 or negative (a ``ValueError``).
+    """
+
+    store: BlobStore
+    paths: InputFilePaths
+    max_payload_bytes: int | None = attrs.field(
+        default=None, kw_only=True, validator=_positive_or_none
+    )
+
+    def get_input_prefix_path(self) -> DataReference:
+        """Return ``paths.get_input_prefix_path()``. No storage request."""
+        return self.paths.get_input_prefix_path()
+
+    def get_input_path(self) -> DataReference:
+        """Return ``paths.get_input_path()``. No storage request."""
+        return self.paths.get_input_path()
+
+    async def get(self) -> core.LiteralMap:
+        """Read and decode the inputs with one storage request (a bounded GET).
+
+        Returns:
+            The inputs; an empty map when the file is empty (never ``None``). Not cached: wrap the
+            reader in :class:`~kozmo_io.ioutils.CachedInputReader` to read once.
+
+        Raises:
+            NotFoundError: The inputs file is missing.
+            PayloadTooLargeError: The inputs file is larger than the limit (nothing is downloaded).
+            CorruptDataError: The bytes do not decode as a LiteralMap.
+            StorageError: The store failed.
+
+        Each error names the inputs path; the store's error is its ``__cause__``.
+        """
+        path = self.paths.get_input_path()
+        try:
+            return await read_message(
+                self.store, path, core.LiteralMap, max_bytes=self.max_payload_bytes
+            )
+        except (NotFoundError, PayloadTooLargeError, CorruptDataError, StorageError) as exc:
+            raise _with_path(exc, path) from exc

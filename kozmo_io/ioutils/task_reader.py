@@ -1,0 +1,80 @@
+"""Upload a task template only when its path is asked for: :class:`LazyUploadingTaskReader`."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Generic, TypeVar, final
+
+from google.protobuf.message import Message
+from typing_extensions import Protocol, runtime_checkable
+
+from kozmo_io.errors import StorageError
+from kozmo_io.reference import DataReference, redact
+from kozmo_io.storage import BlobStore, write_message
+
+__all__ = ("LazyUploadingTaskReader", "SimpleTaskReader")
+
+M = TypeVar("M", bound=Message)
+M_co = TypeVar("M_co", bound=Message, covariant=True)
+
+
+@runtime_checkable
+class SimpleTaskReader(Protocol[M_co]):
+    """Anything that can produce the task template (any protobuf message)."""
+
+    async def read(self) -> M_co:
+        """Return the template."""
+        ...
+
+
+@final
+class LazyUploadingTaskReader(Generic[M]):
+    """Reads a template through ``base``; uploads it to ``remote_path`` on the first :meth:`path`.
+
+    Args:
+        base: Produces the template.
+        remote_path: Where to upload it (usually
+            :func:`~kozmo_io.ioutils.get_task_template_path` of the node's data directory).
+        store: The store to upload to.
+    """
+
+    __slots__ = ("_base", "_lock", "_remote_path", "_store", "_uploaded")
+
+    def __init__(self, base: SimpleTaskReader[M], remote_path: str, store: BlobStore, /) -> None:
+        """Wrap ``base``; nothing is read or uploaded yet."""
+        self._base = base
+        self._remote_path = DataReference(remote_path)
+        self._store = store
+        self._lock = asyncio.Lock()
+        self._uploaded = False
+
+    async def read(self) -> M:
+        """Return ``base.read()`` (called every time, never cached). No storage request.
+
+        Raises:
+            Exception: Whatever ``base.read()`` raises.
+        """
+        return await self._base.read()
+
+    async def path(self) -> DataReference:
+        """Return ``remote_path``, uploading the template first if that has not happened yet.
+
+        The first successful call makes one PUT (concurrent first calls share it); later calls
+        make none. A failure leaves the template not uploaded, so the next call tries again.
+
+        Raises:
+            Exception: Whatever ``base.read()`` raises, unchanged.
+            StorageError: The upload failed (the message names ``remote_path``).
+        """
+        if not self._uploaded:
+            async with self._lock:
+                if not self._uploaded:
+                    template = await self._base.read()
+                    try:
+                        await write_message(self._store, self._remote_path, template)
+                    except StorageError as exc:
+                        where = redact(self._remote_path)
+                        msg = f"failed to store the task template to [{where}]: {exc}"
+                        raise StorageError(msg) from exc
+                    self._uploaded = True
+        return self._remote_path
