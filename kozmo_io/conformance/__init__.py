@@ -1,0 +1,43 @@
+"""Prove that a class honours a kozmo_io protocol (or any ``typing.Protocol``), or say how it fails.
+
+Every layer returns the same :class:`ConformanceReport`, listing every problem at once:
+
+- :func:`check` and :func:`assert_conforms`: the runtime layer (presence, ``None``, callability,
+  ``async def``, signatures, return annotations);
+- :func:`conforms`: the cached fast path, cheap enough for plugin load time;
+- :func:`check_static`: the static layer, a generated probe run through mypy (``[static]`` extra);
+- :func:`check_auto` and :func:`satisfied_protocols`: a target against every protocol in
+  :data:`PROTOCOLS`.
+"""
+
+from __future__ import annotations
+
+from kozmo_io.conformance._auto import PROTOCOLS as PROTOCOLS
+from kozmo_io.conformance._auto import check_auto as check_auto
+from kozmo_io.conformance._auto import satisfied_protocols as satisfied_protocols
+from kozmo_io.conformance._report import ConformanceReport as ConformanceReport
+from kozmo_io.conformance._report import Problem as Problem
+from kozmo_io.conformance._runtime import CacheInfo as CacheInfo
+from kozmo_io.conformance._runtime import assert_conforms as assert_conforms
+from kozmo_io.conformance._runtime import check as check
+from kozmo_io.conformance._runtime import clear_conforms_cache as clear_conforms_cache
+from kozmo_io.conformance._runtime import conforms as conforms
+from kozmo_io.conformance._runtime import conforms_cache_info as conforms_cache_info
+from kozmo_io.conformance._static import check_static as check_static
+from kozmo_io.conformance._static import default_cache_dir as default_cache_dir
+
+__all__ = (
+    "PROTOCOLS",
+    "CacheInfo",
+    "ConformanceReport",
+    "Problem",
+    "assert_conforms",
+    "check",
+    "check_auto",
+    "check_static",
+    "clear_conforms_cache",
+    "conforms",
+    "conforms_cache_info",
+    "default_cache_dir",
+    "satisfied_protocols",
+)

@@ -1,0 +1,157 @@
+"""Whether one signature accepts every call another allows, and how to show a signature."""
+
+from __future__ import annotations
+
+import inspect
+
+from kozmo_io.conformance._types import type_repr
+
+__all__ = ("drop_self", "format_signature", "signature_mismatches")
+
+_P = inspect.Parameter
+_POSITIONAL = (_P.POSITIONAL_ONLY, _P.POSITIONAL_OR_KEYWORD)
+_KEYWORD = (_P.POSITIONAL_OR_KEYWORD, _P.KEYWORD_ONLY)
+
+
+def drop_self(sig: inspect.Signature) -> inspect.Signature | None:
+    """Return the signature a method has once bound to an instance.
+
+    Args:
+        sig: The signature of the function stored on the class.
+
+    Returns:
+        The signature without its first parameter (kept when that is ``*args``, which absorbs
+        ``self``), or None when the function has no parameter to receive ``self``.
+    """
+    params = list(sig.parameters.values())
+    if params and params[0].kind in _POSITIONAL:
+        return sig.replace(parameters=params[1:])
+    if params and params[0].kind is _P.VAR_POSITIONAL:
+        return sig
+    return None
+
+
+def _needs_default(proto: inspect.Parameter, impl: inspect.Parameter) -> str | None:
+    if proto.default is not _P.empty and impl.default is _P.empty:
+        return (
+            f"parameter {impl.name!r} needs a default (the protocol's {proto.name!r} is optional)"
+        )
+    return None
+
+
+class _Impl:
+    """The implementation's parameters, indexed, and which of them protocol calls use."""
+
+    def __init__(self, sig: inspect.Signature) -> None:
+        self.params = list(sig.parameters.values())
+        self.positional = [p for p in self.params if p.kind in _POSITIONAL]
+        self.by_name = {p.name: p for p in self.params if p.kind in _KEYWORD}
+        self.var_positional = any(p.kind is _P.VAR_POSITIONAL for p in self.params)
+        self.var_keyword = any(p.kind is _P.VAR_KEYWORD for p in self.params)
+        self.used: set[str] = set()
+
+    def by_position(self, want: inspect.Parameter, index: int) -> str | None:
+        """Check that the protocol's positional parameter ``want`` binds by position."""
+        if index < len(self.positional):
+            self.used.add(self.positional[index].name)
+            return _needs_default(want, self.positional[index])
+        got = self.by_name.get(want.name)
+        if got is not None and got.kind is _P.KEYWORD_ONLY:
+            self.used.add(got.name)
+            return f"parameter {got.name!r} is keyword-only, but the protocol passes it by position"
+        if self.var_positional:
+            return None
+        return f"no parameter takes positional argument {index + 1} ({want.name!r})"
+
+    def by_keyword(self, want: inspect.Parameter, index: int | None) -> str | None:
+        """Check that ``want`` binds by keyword (``index``: its position, if also positional)."""
+        got = self.by_name.get(want.name)
+        if got is None:
+            if self.var_keyword:
+                return None
+            if index is not None and index < len(self.positional):
+                other = self.positional[index]
+                if other.kind is _P.POSITIONAL_ONLY:
+                    return (
+                        f"parameter {other.name!r} is positional-only, but the protocol allows "
+                        f"passing {want.name!r} by keyword"
+                    )
+            return f"does not accept {want.name!r} by keyword"
+        self.used.add(got.name)
+        if index is None:
+            return _needs_default(want, got)
+        if got.kind is _P.POSITIONAL_OR_KEYWORD and got not in self.positional[index : index + 1]:
+            return f"parameter {want.name!r} is at a different position than in the protocol"
+        return None
+
+    def unused_required(self) -> list[str]:
+        """Name the parameters no protocol call fills that have no default."""
+        return [
+            f"extra parameter {p.name!r} has no default"
+            for p in self.params
+            if p.kind in (*_POSITIONAL, _P.KEYWORD_ONLY)
+            and p.name not in self.used
+            and p.default is _P.empty
+        ]
+
+
+def signature_mismatches(protocol: inspect.Signature, impl: inspect.Signature) -> list[str]:
+    """List why ``impl`` does not accept every call ``protocol`` allows (both without ``self``).
+
+    Args:
+        protocol: The protocol member's bound signature.
+        impl: The implementation's bound signature.
+
+    Returns:
+        One short reason per mismatch; empty when every call the protocol allows binds to ``impl``.
+    """
+    params = _Impl(impl)
+    reasons: list[str | None] = []
+    index = 0
+    for want in protocol.parameters.values():
+        if want.kind in _POSITIONAL:
+            reasons.append(params.by_position(want, index))
+            if want.kind is _P.POSITIONAL_OR_KEYWORD:
+                reasons.append(params.by_keyword(want, index))
+            index += 1
+        elif want.kind is _P.KEYWORD_ONLY:
+            reasons.append(params.by_keyword(want, None))
+        elif want.kind is _P.VAR_POSITIONAL and not params.var_positional:
+            reasons.append(f"does not accept *{want.name} (any number of positional arguments)")
+        elif want.kind is _P.VAR_KEYWORD and not params.var_keyword:
+            reasons.append(f"does not accept **{want.name} (arbitrary keyword arguments)")
+    return [r for r in reasons if r is not None] + params.unused_required()
+
+
+class _Shown:
+    """An annotation whose ``repr`` is its text (``inspect`` shows annotations by repr)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def format_signature(name: str, sig: inspect.Signature, *, is_async: bool) -> str:
+    """Render ``[async ]def name(params) -> return`` with annotations as written (strings unquoted).
+
+    Args:
+        name: The member name.
+        sig: The signature to show.
+        is_async: Whether to prefix ``async``.
+
+    Returns:
+        The one-line form.
+    """
+
+    def shown(annotation: object) -> object:
+        if annotation is inspect.Signature.empty:
+            return annotation
+        return _Shown(annotation if isinstance(annotation, str) else type_repr(annotation))
+
+    params = [p.replace(annotation=shown(p.annotation)) for p in sig.parameters.values()]
+    text = str(sig.replace(parameters=params, return_annotation=shown(sig.return_annotation)))
+    return f"{'async ' if is_async else ''}def {name}{text}"
