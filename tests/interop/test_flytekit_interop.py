@@ -20,8 +20,10 @@ from typing import TypeVar, final
 import attrs
 import msgpack  # type: ignore[import-untyped]  # ships no type information
 import pytest
+from flyteidl.core import errors_pb2, literals_pb2
 
 from kozmo_io import core
+from kozmo_io.compat.flyteidl import from_flyteidl, to_flyteidl
 from kozmo_io.execution_error import ErrorKind, ExecutionError
 from kozmo_io.ioutils import ReadOnlyOutputFilePaths, RemoteFileOutputReader, SimpleInputFilePaths
 from kozmo_io.storage import BlobStore, open_store, write_message
@@ -303,3 +305,26 @@ def test_optional_outputs_are_unions_of_the_value_or_none(runs: Mapping[str, _Ru
     assert none.type.simple == core.SimpleType.NONE
     assert none.value.scalar.WhichOneof("value") == "none_type"
     assert _outputs(result) == {"o0": 5, "o1": None}
+
+
+@pytest.mark.parametrize("task", sorted(_CASES))
+def test_flyteidl_and_kozmo_decode_the_file_flytekit_wrote_alike(
+    runs: Mapping[str, _Run], task: str
+) -> None:
+    failed = task.startswith("fails")
+    data = (Path(runs[task].output_prefix) / ("error.pb" if failed else "outputs.pb")).read_bytes()
+    theirs: literals_pb2.LiteralMap | errors_pb2.ErrorDocument
+    ours: core.LiteralMap | core.ErrorDocument
+    if failed:
+        theirs, ours = (
+            errors_pb2.ErrorDocument.FromString(data),
+            core.ErrorDocument.FromString(data),
+        )
+    else:
+        theirs, ours = literals_pb2.LiteralMap.FromString(data), core.LiteralMap.FromString(data)
+
+    assert from_flyteidl(theirs) == ours
+    assert to_flyteidl(ours) == theirs
+    assert ours.SerializeToString(deterministic=True) == theirs.SerializeToString(
+        deterministic=True
+    )
