@@ -1,0 +1,170 @@
+"""``kozmo-io check MODULE:CLASS [--protocol NAME|auto] [--static] [--json]``.
+
+Exit 0 when the target conforms (``auto``: satisfies at least one protocol), 1 when it does not, 2
+on a usage or import error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from kozmo_io.conformance import PROTOCOLS, ConformanceReport, check, check_auto
+from kozmo_io.conformance._runtime import as_protocol, protocol_member_names
+from kozmo_io.conformance._static import static_reports
+
+__all__ = ("register", "run")
+
+_HELP = """\
+Check that a class (or a module-level instance) honours a kozmo_io protocol: every member present,
+callable, async where the protocol's is, with a compatible signature and return type. With
+--protocol auto (the default) it lists the protocols the target satisfies. --static also type-checks
+it with mypy (pip install 'kozmo-io[static]').
+"""
+
+
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
+    """Add the ``check`` subcommand.
+
+    Args:
+        subparsers: The ``kozmo-io`` subcommand registry.
+        common: The parent parser carrying the options every subcommand shares.
+    """
+    parser = subparsers.add_parser(
+        "check",
+        parents=[common],
+        help="check a class against a protocol",
+        description=_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("target", metavar="MODULE:CLASS", help="e.g. my_plugin.io:MyReader")
+    parser.add_argument(
+        "--protocol",
+        default="auto",
+        metavar="NAME|auto",
+        help=f"one of {', '.join(PROTOCOLS)}, any protocol as MODULE:NAME, or auto (the default)",
+    )
+    parser.add_argument("--static", action="store_true", help="also type-check with mypy")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.set_defaults(handler=run)
+
+
+class _UsageError(Exception):
+    """A bad argument: reported as one line, exit 2 (never leaves this module)."""
+
+
+def _import(spec: str, what: str) -> object:
+    """Import ``MODULE:NAME`` (NAME may be dotted) the way ``python -m`` would, from the cwd."""
+    module_name, sep, attr = spec.partition(":")
+    if not sep or not module_name or not attr:
+        msg = f"{what} must be MODULE:NAME, got {spec!r}"
+        raise _UsageError(msg)
+    cwd = str(Path.cwd())
+    if cwd not in sys.path and "" not in sys.path:
+        sys.path.insert(0, cwd)
+    try:
+        found: object = importlib.import_module(module_name)
+    except Exception as exc:
+        msg = f"cannot import module {module_name!r}: {type(exc).__name__}: {exc}"
+        raise _UsageError(msg) from exc
+    for part in attr.split("."):
+        try:
+            found = getattr(found, part)
+        except AttributeError as exc:
+            msg = f"module {module_name!r} has no attribute {attr!r}"
+            raise _UsageError(msg) from exc
+    return found
+
+
+def _protocol(name: str) -> type:
+    if name in PROTOCOLS:
+        return PROTOCOLS[name]
+    if ":" not in name:
+        msg = f"unknown protocol {name!r}; choose auto, {', '.join(PROTOCOLS)} or MODULE:NAME"
+        raise _UsageError(msg)
+    try:
+        return as_protocol(_import(name, "--protocol"))
+    except TypeError as exc:
+        raise _UsageError(str(exc)) from exc
+
+
+def _one(target: object, protocol: type, *, static: bool, as_json: bool) -> int:
+    report = check(target, protocol)
+    if static:
+        cls = target if isinstance(target, type) else type(target)
+        report = report.merge(static_reports(cls, [protocol])[0])
+    sys.stdout.write((report.to_json() if as_json else str(report)) + "\n")
+    return 0 if report.ok else 1
+
+
+def _missing(report: ConformanceReport) -> list[str] | None:
+    """Return the members ``report`` finds missing, or None when it finds anything else wrong."""
+    missing = [p.member for p in report.problems if p.rule == "missing"]
+    if any(p.member not in missing for p in report.problems):
+        return None
+    return list(dict.fromkeys(missing))
+
+
+def _auto(target: object, *, static: bool, as_json: bool) -> int:
+    reports = check_auto(target)
+    if static:
+        cls = target if isinstance(target, type) else type(target)
+        statics = static_reports(cls, list(PROTOCOLS.values()))
+        reports = {name: r.merge(s) for (name, r), s in zip(reports.items(), statics, strict=True)}
+    satisfied = [name for name, report in reports.items() if report.ok]
+    name = next(iter(reports.values())).target
+    if as_json:
+        document: dict[str, Any] = {
+            "target": name,
+            "protocol": "auto",
+            "ok": bool(satisfied),
+            "satisfied": satisfied,
+            "reports": {n: r.to_dict() for n, r in reports.items()},
+        }
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+        return 0 if satisfied else 1
+    lines = [f"{name} satisfies: {', '.join(satisfied) or 'none of the kozmo_io protocols'}"]
+    absent: list[str] = []
+    for protocol_name, report in reports.items():
+        missing = _missing(report)
+        if report.ok:
+            continue
+        if missing is None:
+            lines.append(str(report))
+        elif len(missing) == len(protocol_member_names(PROTOCOLS[protocol_name])):
+            absent.append(protocol_name)
+        else:
+            lines.append(f"{protocol_name}: missing {', '.join(missing)}")
+    if absent:
+        lines.append(f"not implemented: {', '.join(absent)}")
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0 if satisfied else 1
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``kozmo-io check``.
+
+    Args:
+        args: The parsed arguments (``target``, ``protocol``, ``static``, ``json``).
+
+    Returns:
+        0 conforms, 1 does not, 2 usage or import error.
+    """
+    try:
+        target = _import(args.target, "the target")
+        protocol = None if args.protocol == "auto" else _protocol(args.protocol)
+    except _UsageError as exc:
+        if getattr(args, "debug", False):
+            raise
+        sys.stderr.write(f"kozmo-io check: error: {exc}\n")
+        return 2
+    if protocol is None:
+        return _auto(target, static=args.static, as_json=args.json)
+    return _one(target, protocol, static=args.static, as_json=args.json)

@@ -1,0 +1,75 @@
+"""The ``kozmo-io`` command (also ``python -m kozmo_io``).
+
+Each subcommand lives in its own module exposing ``register(subparsers, common)``: it adds its
+parser (with ``parents=[common]``, which carries ``--debug``) and sets ``handler``, a function
+taking the parsed arguments and returning the exit code. A handler reports its own usage problems
+as one line on stderr and returns 2; any exception escaping it is printed as one line (exit 2),
+with its traceback under ``--debug``. To add a subcommand, import its module here and list it in
+``_COMMANDS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from kozmo_io import _cli_check
+
+__all__ = ("build_parser", "main")
+
+_COMMANDS = (_cli_check,)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the ``kozmo-io`` argument parser with every subcommand registered.
+
+    Returns:
+        The parser.
+    """
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,  # so a subcommand's default never hides a global --debug
+        help="show the traceback of an unexpected error",
+    )
+    parser = argparse.ArgumentParser(
+        prog="kozmo-io",
+        description="Tools for Kozmo task-plugin IO.",
+        parents=[common],
+    )
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for command in _COMMANDS:
+        command.register(subparsers, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line.
+
+    Args:
+        argv: The arguments (without the program name); ``sys.argv[1:]`` when None.
+
+    Returns:
+        The exit code: 0 success, 1 a negative verdict (e.g. does not conform), 2 a usage or import
+        error.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits on --help (0) and on usage errors (2)
+        return exc.code if isinstance(exc.code, int) else 2
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_usage(sys.stderr)
+        sys.stderr.write("kozmo-io: error: a command is required\n")
+        return 2
+    try:
+        code: int = handler(args)
+    except Exception as exc:
+        if getattr(args, "debug", False):
+            raise
+        sys.stderr.write(f"kozmo-io: error: {type(exc).__name__}: {exc}\n")
+        return 2
+    return code
