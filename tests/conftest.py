@@ -1,0 +1,182 @@
+"""Shared fixtures: a real S3 server (moto) and one parametrized BlobStore per backend.
+
+Fixtures:
+
+* ``s3_server`` (session): a moto S3 server in its own process on 127.0.0.1 and an ephemeral
+  port, stopped at the end of the session. It is an :class:`S3Server`: ``endpoint``, ``region``,
+  static credentials, ``options()`` (the keyword arguments for
+  :class:`~kozmo_io.storage.S3BlobStore` or :func:`~kozmo_io.storage.open_store`) and
+  ``create_bucket()``.
+* ``s3_bucket``: a new, empty bucket on that server (one per test, so tests never see each other's
+  objects).
+* ``store_case`` (parametrized ``memory``, ``local``, ``s3``; the ``s3`` case carries the ``s3``
+  marker): a :class:`StoreCase` with ``kind``, ``root`` and ``make(**options)``, which opens a store
+  of that kind, taking the store's keyword options (e.g. ``max_payload_bytes=0``). Memory: a new
+  empty in-process store per call; local: always the directory ``<tmp_path>/root``; s3: always the
+  test's fresh bucket.
+* ``store``: ``store_case.make()``, the store with default options.
+* ``store_root``: the reference prefix of objects in ``store``, without a trailing ``/``:
+  ``memory://bucket``, ``""`` for the local store (references such as ``/a/b``, i.e.
+  ``<tmp_path>/root/a/b``) or ``s3://<bucket>``. Build references as ``f"{store_root}/a/b"``.
+
+Import :class:`S3Server` and :class:`StoreCase` with ``from conftest import ...`` for annotations.
+Run ``pytest -m "not s3"`` to skip everything that needs the S3 server.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, final
+
+import attrs
+import pytest
+
+from kozmo_io.storage import BlobStore, LocalBlobStore, MemoryBlobStore, S3BlobStore
+
+_STARTUP_SECONDS = 30.0
+_RUNNING_ON = re.compile(r"Running on http://127\.0\.0\.1:(\d+)")
+
+
+@final
+@attrs.frozen
+class S3Server:
+    """A running moto S3 server.
+
+    Args:
+        endpoint: ``http://127.0.0.1:<port>``.
+        region: The region to configure clients with.
+        access_key_id: Static credential (moto accepts any).
+        secret_access_key: Static credential (moto accepts any).
+    """
+
+    endpoint: str
+    region: str = "us-east-1"
+    access_key_id: str = "kozmo-test-key"
+    secret_access_key: str = "kozmo-test-secret"  # noqa: S105 - a fake credential for the local server
+
+    def options(self, **overrides: Any) -> dict[str, Any]:
+        """Return the keyword options that connect an S3 store to this server.
+
+        Args:
+            **overrides: Options to add or replace (e.g. ``max_payload_bytes=0``).
+
+        Returns:
+            ``endpoint``, ``allow_http``, ``region``, ``credentials`` and ``overrides``.
+        """
+        return {
+            "endpoint": self.endpoint,
+            "allow_http": True,
+            "region": self.region,
+            "credentials": {
+                "access_key_id": self.access_key_id,
+                "secret_access_key": self.secret_access_key,
+            },
+            **overrides,
+        }
+
+    def create_bucket(self, name: str) -> str:
+        """Create bucket ``name`` (moto needs no signature for this) and return its name."""
+        # The URL is always http://127.0.0.1:<port>/<name>, the server this fixture started.
+        request = urllib.request.Request(f"{self.endpoint}/{name}", method="PUT")  # noqa: S310
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            assert response.status == 200, response.status
+        return name
+
+
+def _wait_for_port(process: subprocess.Popen[bytes], log: Path) -> int:
+    deadline = time.monotonic() + _STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        match = _RUNNING_ON.search(log.read_text(encoding="utf-8", errors="replace"))
+        if match is not None:
+            return int(match.group(1))
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
+    msg = f"moto_server did not start:\n{log.read_text(encoding='utf-8', errors='replace')}"
+    raise RuntimeError(msg)
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """Run moto's S3 server in a child process for the whole session."""
+    log = tmp_path_factory.mktemp("moto") / "server.log"
+    with log.open("wb") as sink:
+        # A separate process keeps moto's threads, imports and request log out of the test process;
+        # its stderr goes to a file so the request log can never fill a pipe and stall the server.
+        process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", "0"],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        port = _wait_for_port(process, log)
+        yield S3Server(endpoint=f"http://127.0.0.1:{port}")
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+_bucket_numbers = itertools.count()
+
+
+@pytest.fixture
+def s3_bucket(s3_server: S3Server) -> str:
+    """Create a fresh, empty bucket for one test."""
+    return s3_server.create_bucket(f"kozmo-test-{next(_bucket_numbers)}")
+
+
+@final
+@attrs.frozen
+class StoreCase:
+    """One backend the behavioural storage tests run on.
+
+    Args:
+        kind: ``memory``, ``local`` or ``s3``.
+        root: Reference prefix of the objects (no trailing ``/``).
+        make: Opens a store of this kind over the case's place, given store options.
+    """
+
+    kind: str
+    root: str
+    make: Callable[..., BlobStore]
+
+
+@pytest.fixture(
+    params=["memory", "local", pytest.param("s3", marks=pytest.mark.s3)],
+)
+def store_case(request: pytest.FixtureRequest, tmp_path: Path) -> StoreCase:
+    """Describe a fresh store of each kind."""
+    kind: str = request.param
+    if kind == "memory":
+        return StoreCase(kind, "memory://bucket", MemoryBlobStore)
+    if kind == "local":
+        root = tmp_path / "root"
+        return StoreCase(kind, "", lambda **options: LocalBlobStore(root, **options))
+    server: S3Server = request.getfixturevalue("s3_server")
+    bucket: str = request.getfixturevalue("s3_bucket")
+    return StoreCase(
+        kind, f"s3://{bucket}", lambda **options: S3BlobStore(bucket, **server.options(**options))
+    )
+
+
+@pytest.fixture
+def store(store_case: StoreCase) -> BlobStore:
+    """Open the case's store with default options."""
+    return store_case.make()
+
+
+@pytest.fixture
+def store_root(store_case: StoreCase) -> str:
+    """Return the reference prefix of the case's objects."""
+    return store_case.root
