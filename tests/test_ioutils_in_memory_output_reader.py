@@ -1,0 +1,69 @@
+"""InMemoryOutputReader: the engine's vector T1 and the no-error case."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from kozmo_io import core
+from kozmo_io.errors import KozmoIOError
+from kozmo_io.execution_error import ErrorKind, ExecutionError
+from kozmo_io.ioutils.in_memory_output_reader import InMemoryOutputReader
+from kozmo_io.protocols import OutputReader
+from kozmo_io.reference import DataReference
+
+
+def _results() -> core.LiteralMap:
+    three = core.Literal(scalar=core.Scalar(primitive=core.Primitive(integer=3)))
+    return core.LiteralMap(literals={"results": three})
+
+
+def test_basic_reader_reports_outputs_and_deck() -> None:
+    deck = DataReference("s3://bucket/key")
+    literals = _results()
+    reader = InMemoryOutputReader(literals, deck)
+    assert reader.deck_path == deck
+    assert isinstance(reader.deck_path, DataReference)
+    assert asyncio.run(reader.is_error()) is False
+    assert reader.is_file() is False
+    assert asyncio.run(reader.exists()) is True
+    outputs, error = asyncio.run(reader.read())
+    assert outputs is not None
+    assert dict(outputs.literals) == dict(literals.literals)
+    assert error is None
+    assert asyncio.run(reader.deck_exists()) is True
+
+
+def test_reader_satisfies_the_protocol() -> None:
+    assert isinstance(InMemoryOutputReader(), OutputReader)
+
+
+def test_error_is_returned_with_outputs_as_given() -> None:
+    failure = ExecutionError(code="red", message="hi", kind=ErrorKind.USER)
+    reader = InMemoryOutputReader(_results(), error=failure)
+    assert asyncio.run(reader.is_error()) is True
+    assert asyncio.run(reader.read_error()) is failure
+    assert asyncio.run(reader.exists()) is True
+    assert asyncio.run(reader.read()) == (reader.literals, failure)
+
+
+def test_empty_map_counts_as_existing_outputs() -> None:
+    assert asyncio.run(InMemoryOutputReader(core.LiteralMap()).exists()) is True
+
+
+def test_nothing_given_reads_as_nothing() -> None:
+    reader = InMemoryOutputReader()
+    assert asyncio.run(reader.exists()) is False
+    assert asyncio.run(reader.read()) == (None, None)
+    assert asyncio.run(reader.deck_exists()) is False
+
+
+def test_read_error_without_error_raises_clearly() -> None:
+    with pytest.raises(KozmoIOError, match="no execution error specified"):
+        asyncio.run(InMemoryOutputReader(_results()).read_error())
+
+
+def test_deck_path_accepts_str() -> None:
+    reader = InMemoryOutputReader(deck_path="s3://b/deck.html")
+    assert isinstance(reader.deck_path, DataReference)

@@ -1,0 +1,620 @@
+"""RemoteFileOutputReader on every store: engine vectors T19-T23, request budget, bad input."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable, Coroutine
+from typing import Any, NoReturn, TypeVar, final
+
+import attrs
+import pytest
+from conftest import StoreCase
+from google.protobuf.message import Message
+
+from kozmo_io import core
+from kozmo_io.errors import (
+    CorruptDataError,
+    InvalidReferenceError,
+    NotFoundError,
+    PayloadTooLargeError,
+    StorageError,
+)
+from kozmo_io.execution_error import ErrorKind, ExecutionError
+from kozmo_io.ioutils.output_file_paths import ReadOnlyOutputFilePaths
+from kozmo_io.ioutils.remote_file_output_reader import (
+    ErrorAggregationStrategy,
+    RemoteFileOutputReader,
+)
+from kozmo_io.protocols import OutputReader
+from kozmo_io.reference import DataReference
+from kozmo_io.storage import BlobStore, CountingStore, ListPage, ObjectMeta, write_message
+
+T = TypeVar("T")
+EARLIEST = ErrorAggregationStrategy.EARLIEST
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coroutine)
+
+
+def _outputs(value: int = 3) -> core.LiteralMap:
+    literal = core.Literal(scalar=core.Scalar(primitive=core.Primitive(integer=value)))
+    return core.LiteralMap(literals={"results": literal})
+
+
+BASE_ERROR = ExecutionError(code="red", message="hi", kind=ErrorKind.USER)
+
+
+def _error_document(seconds: int | None = None, **changes: Any) -> core.ErrorDocument:
+    timestamp = None if seconds is None else dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+    return attrs.evolve(BASE_ERROR, timestamp=timestamp, **changes).to_error_document()
+
+
+@final
+class _FailingStore:
+    """A BlobStore whose every request fails as a backend outage would."""
+
+    def _fail(self, operation: str, path: str) -> NoReturn:
+        cause = ConnectionResetError("connection reset by peer")
+        msg = f"{operation} {path} failed: {cause}"
+        raise StorageError(msg) from cause
+
+    async def head(self, path: str, /) -> ObjectMeta:
+        self._fail("head", path)
+
+    async def get(
+        self,
+        path: str,
+        /,
+        *,
+        max_bytes: int | None = None,  # noqa: ARG002 - the protocol's signature
+        byte_range: tuple[int, int] | None = None,  # noqa: ARG002 - the protocol's signature
+    ) -> bytes:
+        self._fail("get", path)
+
+    async def put(self, path: str, data: bytes, /) -> None:  # noqa: ARG002 - protocol signature
+        self._fail("put", path)
+
+    async def list(
+        self,
+        prefix: str,
+        /,
+        *,
+        max_items: int = 1000,  # noqa: ARG002 - the protocol's signature
+        cursor: str | None = None,  # noqa: ARG002 - the protocol's signature
+    ) -> ListPage:
+        self._fail("list", prefix)
+
+    async def delete(self, path: str, /) -> None:
+        self._fail("delete", path)
+
+
+@final
+class _SmallPages:
+    """A real store that answers listings two items at a time (any store may return short pages)."""
+
+    def __init__(self, inner: BlobStore) -> None:
+        self.inner = inner
+        self.list_calls = 0
+
+    async def head(self, path: str, /) -> ObjectMeta:
+        return await self.inner.head(path)
+
+    async def get(
+        self,
+        path: str,
+        /,
+        *,
+        max_bytes: int | None = None,
+        byte_range: tuple[int, int] | None = None,
+    ) -> bytes:
+        return await self.inner.get(path, max_bytes=max_bytes, byte_range=byte_range)
+
+    async def put(self, path: str, data: bytes, /) -> None:
+        await self.inner.put(path, data)
+
+    async def list(
+        self, prefix: str, /, *, max_items: int = 1000, cursor: str | None = None
+    ) -> ListPage:
+        self.list_calls += 1
+        assert max_items == 1000
+        return await self.inner.list(prefix, max_items=2, cursor=cursor)
+
+    async def delete(self, path: str, /) -> None:
+        await self.inner.delete(path)
+
+
+@final
+@attrs.frozen
+class _ErrorFilePaths:
+    """OutputFilePaths whose error file has a chosen name."""
+
+    prefix: str
+    error_name: str
+
+    def get_output_prefix_path(self) -> DataReference:
+        return DataReference(self.prefix)
+
+    def get_output_path(self) -> DataReference:
+        return DataReference(f"{self.prefix}/outputs.pb")
+
+    def get_deck_path(self) -> DataReference:
+        return DataReference(f"{self.prefix}/deck.html")
+
+    def get_error_path(self) -> DataReference:
+        return DataReference(f"{self.prefix}/{self.error_name}")
+
+    def get_raw_output_prefix(self) -> DataReference:
+        return DataReference(f"{self.prefix}/raw")
+
+    def get_previous_checkpoints_prefix(self) -> DataReference | None:
+        return None
+
+    def get_checkpoint_prefix(self) -> DataReference:
+        return DataReference(f"{self.prefix}/raw/_kozmocheckpoints")
+
+
+def _paths(store_root: str) -> ReadOnlyOutputFilePaths:
+    return ReadOnlyOutputFilePaths(f"{store_root}/out")
+
+
+def _put(store: BlobStore, path: str, message: Message) -> None:
+    run(write_message(store, path, message))
+
+
+# --- outputs ---------------------------------------------------------------------------------
+
+
+def test_successful_task_reads_outputs(store: BlobStore, store_root: str) -> None:
+    paths = _paths(store_root)
+    _put(store, paths.get_output_path(), _outputs())
+    reader = RemoteFileOutputReader(store, paths)
+    assert reader.is_file() is True
+    assert run(reader.is_error()) is False
+    assert run(reader.exists()) is True
+    assert run(reader.read()) == (_outputs(), None)
+
+
+def test_reader_satisfies_the_protocol(store: BlobStore, store_root: str) -> None:
+    reader = RemoteFileOutputReader(store, _paths(store_root))
+    assert isinstance(reader, OutputReader)
+    assert reader.paths == _paths(store_root)
+
+
+def test_successful_task_costs_two_requests(store: BlobStore, store_root: str) -> None:
+    paths = _paths(store_root)
+    _put(store, paths.get_output_path(), _outputs())
+    counting = CountingStore(store)
+    reader = RemoteFileOutputReader(counting, paths)
+
+    async def engine() -> tuple[core.LiteralMap | None, ExecutionError | None]:
+        assert not await reader.is_error()
+        assert await reader.exists()
+        return await reader.read()
+
+    assert run(engine()) == (_outputs(), None)
+    assert counting.total == 2
+    assert dict(counting.counts) == {"delete": 0, "get": 2, "head": 0, "list": 0, "put": 0}
+
+
+def test_failed_task_costs_one_request(store: BlobStore, store_root: str) -> None:
+    paths = _paths(store_root)
+    _put(store, paths.get_error_path(), _error_document())
+    counting = CountingStore(store)
+    reader = RemoteFileOutputReader(counting, paths)
+
+    async def engine() -> ExecutionError:
+        assert await reader.is_error()
+        return await reader.read_error()
+
+    assert run(engine()).code == "red"
+    assert counting.total == 1
+
+
+def test_read_alone_costs_one_request_and_kept_bytes_are_used_once(
+    store: BlobStore, store_root: str
+) -> None:
+    paths = _paths(store_root)
+    _put(store, paths.get_output_path(), _outputs())
+    counting = CountingStore(store)
+    reader = RemoteFileOutputReader(counting, paths)
+    assert run(reader.read()) == (_outputs(), None)
+    assert counting.total == 1
+    assert run(reader.exists())
+    assert run(reader.read()) == (_outputs(), None)
+    assert run(reader.read()) == (_outputs(), None)
+    assert counting.counts["get"] == 3
+
+
+def test_read_after_exists_sees_the_bytes_exists_fetched(store: BlobStore, store_root: str) -> None:
+    paths = _paths(store_root)
+    _put(store, paths.get_output_path(), _outputs(1))
+    reader = RemoteFileOutputReader(store, paths)
+    assert run(reader.exists())
+    _put(store, paths.get_output_path(), _outputs(2))
+    assert run(reader.read()) == (_outputs(1), None)
+    assert run(reader.read()) == (_outputs(2), None)
+
+
+@pytest.mark.parametrize("content", [b"", core.LiteralMap().SerializeToString()])
+def test_empty_outputs_read_as_no_outputs_produced(
+    store: BlobStore, store_root: str, content: bytes
+) -> None:
+    paths = _paths(store_root)
+    run(store.put(paths.get_output_path(), content))
+    reader = RemoteFileOutputReader(store, paths)
+    assert run(reader.exists()) is True
+    outputs, error = run(reader.read())
+    assert outputs is None
+    assert error is not None
+    assert (error.code, error.kind, error.is_recoverable) == (
+        "No outputs produced",
+        ErrorKind.UNKNOWN,
+        True,
+    )
+    assert error.message == f"outputs not found at [{paths.get_output_path()}]"
+
+
+def test_missing_outputs_do_not_exist_and_read_raises_not_found(
+    store: BlobStore, store_root: str
+) -> None:
+    paths = _paths(store_root)
+    reader = RemoteFileOutputReader(store, paths)
+    assert run(reader.exists()) is False
+    with pytest.raises(NotFoundError) as info:
+        run(reader.read())
+    assert info.value.path == paths.get_output_path()
+    assert isinstance(info.value.__cause__, NotFoundError)
+    assert isinstance(info.value, FileNotFoundError)
+
+
+def test_corrupt_outputs_raise_corrupt_data(store: BlobStore, store_root: str) -> None:
+    paths = _paths(store_root)
+    run(store.put(paths.get_output_path(), b"\xff\xff\xff"))
+    reader = RemoteFileOutputReader(store, paths)
+    assert run(reader.exists()) is True
+    with pytest.raises(CorruptDataError, match=r"outputs\.pb") as info:
+        run(reader.read())
+    assert "kozmo.core.LiteralMap" in str(info.value)
+    assert info.value.__cause__ is not None
+
+
+def test_outputs_exactly_at_the_limit_pass_and_one_byte_over_fails(
+    store: BlobStore, store_root: str
+) -> None:
+    paths = _paths(store_root)
+    _put(store, paths.get_output_path(), _outputs())
+    size = _outputs().ByteSize()
+    at_limit = RemoteFileOutputReader(store, paths, max_payload_bytes=size)
+    assert run(at_limit.exists()) is True
+    assert run(at_limit.read()) == (_outputs(), None)
+    over = RemoteFileOutputReader(store, paths, max_payload_bytes=size - 1)
+    with pytest.raises(PayloadTooLargeError) as exists_info:
+        run(over.exists())
+    assert (exists_info.value.path, exists_info.value.size, exists_info.value.limit) == (
+        paths.get_output_path(),
+        size,
+        size - 1,
+    )
+    with pytest.raises(PayloadTooLargeError):
+        run(over.read())
+
+
+def test_none_limit_means_the_store_limit(store_case: StoreCase, store_root: str) -> None:
+    paths = _paths(store_root)
+    size = _outputs().ByteSize()
+    tight = store_case.make(max_payload_bytes=size - 1)
+    _put(tight, paths.get_output_path(), _outputs())
+    with pytest.raises(PayloadTooLargeError) as info:
+        run(RemoteFileOutputReader(tight, paths).exists())
+    assert info.value.limit == size - 1
+    exact = store_case.make(max_payload_bytes=size)
+    _put(exact, paths.get_output_path(), _outputs())
+    assert run(RemoteFileOutputReader(exact, paths).read()) == (_outputs(), None)
+
+
+def test_default_limit_is_two_mebibytes(store: BlobStore, store_root: str) -> None:
+    paths = _paths(store_root)
+    blob = core.Literal(scalar=core.Scalar(binary=core.Binary(value=b"x" * (2 * 1024 * 1024))))
+    _put(store, paths.get_output_path(), core.LiteralMap(literals={"big": blob}))
+    with pytest.raises(PayloadTooLargeError) as info:
+        run(RemoteFileOutputReader(store, paths).exists())
+    assert info.value.limit == 2 * 1024 * 1024
+
+
+@pytest.mark.parametrize("limit", [0, -1])
+def test_non_positive_limit_is_rejected(store: BlobStore, store_root: str, limit: int) -> None:
+    with pytest.raises(InvalidReferenceError, match="max_payload_bytes") as info:
+        RemoteFileOutputReader(store, _paths(store_root), max_payload_bytes=limit)
+    assert isinstance(info.value, ValueError)
+
+
+def test_unknown_strategy_is_rejected(store: BlobStore, store_root: str) -> None:
+    with pytest.raises(InvalidReferenceError, match="strategy"):
+        RemoteFileOutputReader(store, _paths(store_root), error_aggregation=7)  # type: ignore[arg-type]
+
+
+def test_reference_outside_the_store_is_refused(store: BlobStore) -> None:
+    reader = RemoteFileOutputReader(store, ReadOnlyOutputFilePaths("s3://some-other-bucket/out"))
+    with pytest.raises(InvalidReferenceError):
+        run(reader.exists())
+
+
+# --- deck ------------------------------------------------------------------------------------
+
+
+def test_deck_exists_costs_one_head(store: BlobStore, store_root: str) -> None:
+    paths = _paths(store_root)
+    counting = CountingStore(store)
+    reader = RemoteFileOutputReader(counting, paths)
+    assert run(reader.deck_exists()) is False
+    run(store.put(paths.get_deck_path(), b"<html></html>"))
+    assert run(reader.deck_exists()) is True
+    assert dict(counting.counts) == {"delete": 0, "get": 0, "head": 2, "list": 0, "put": 0}
+
+
+def test_deck_uses_the_configured_file_name(store: BlobStore, store_root: str) -> None:
+    paths = ReadOnlyOutputFilePaths(f"{store_root}/out", deck_filename="report.html")
+    run(store.put(f"{store_root}/out/report.html", b"<html></html>"))
+    assert run(RemoteFileOutputReader(store, paths).deck_exists()) is True
+
+
+# --- the single error file (DEFAULT) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("origin", "recoverable"), [(ErrorKind.USER, False), (ErrorKind.SYSTEM, True)]
+)
+def test_error_origin_and_recoverability_are_read(
+    store: BlobStore, store_root: str, origin: ErrorKind, *, recoverable: bool
+) -> None:
+    paths = _paths(store_root)
+    _put(store, paths.get_error_path(), _error_document(kind=origin, is_recoverable=recoverable))
+    run(store.put(paths.get_deck_path(), b"deck"))
+    reader = RemoteFileOutputReader(store, paths)
+    assert run(reader.is_error()) is True
+    error = run(reader.read_error())
+    assert (error.code, error.message, error.kind, error.is_recoverable) == (
+        "red",
+        "hi",
+        origin,
+        recoverable,
+    )
+    assert run(reader.deck_exists()) is True
+
+
+def test_error_timestamp_and_worker_are_read(store: BlobStore, store_root: str) -> None:
+    paths = _paths(store_root)
+    _put(store, paths.get_error_path(), _error_document(worker="worker-3", seconds=99))
+    error = run(RemoteFileOutputReader(store, paths).read_error())
+    assert error.worker == "worker-3"
+    assert error.timestamp == dt.datetime.fromtimestamp(99, tz=dt.UTC)
+
+
+def test_missing_error_file_reads_as_error_file_not_found(
+    store: BlobStore, store_root: str
+) -> None:
+    paths = _paths(store_root)
+    reader = RemoteFileOutputReader(store, paths)
+    assert run(reader.is_error()) is False
+    error = run(reader.read_error())
+    assert (error.code, error.kind, error.is_recoverable) == (
+        "ErrorFileNotFound",
+        ErrorKind.SYSTEM,
+        True,
+    )
+    assert str(paths.get_error_path()) in error.message
+
+
+def test_empty_error_file_reads_as_bad_format(store: BlobStore, store_root: str) -> None:
+    paths = _paths(store_root)
+    run(store.put(paths.get_error_path(), b""))
+    reader = RemoteFileOutputReader(store, paths)
+    assert run(reader.is_error()) is True
+    error = run(reader.read_error())
+    assert (error.code, error.kind, error.is_recoverable) == (
+        "ErrorFileBadFormat",
+        ErrorKind.SYSTEM,
+        True,
+    )
+    assert str(paths.get_error_path()) in error.message
+
+
+def test_corrupt_error_file_raises_corrupt_data(store: BlobStore, store_root: str) -> None:
+    paths = _paths(store_root)
+    run(store.put(paths.get_error_path(), b"\x0a\x05ab"))
+    reader = RemoteFileOutputReader(store, paths)
+    assert run(reader.is_error()) is True
+    with pytest.raises(CorruptDataError, match=r"error\.pb"):
+        run(reader.read_error())
+
+
+def test_oversized_error_file_raises_never_no_error(store: BlobStore, store_root: str) -> None:
+    paths = _paths(store_root)
+    document = _error_document(message="x" * 100)
+    _put(store, paths.get_error_path(), document)
+    size = document.ByteSize()
+    over = RemoteFileOutputReader(store, paths, max_payload_bytes=size - 1)
+    with pytest.raises(PayloadTooLargeError) as info:
+        run(over.is_error())
+    assert (info.value.path, info.value.size) == (paths.get_error_path(), size)
+    with pytest.raises(PayloadTooLargeError):
+        run(over.read_error())
+    at_limit = RemoteFileOutputReader(store, paths, max_payload_bytes=size)
+    assert run(at_limit.is_error()) is True
+    assert run(at_limit.read_error()).message == "x" * 100
+
+
+def test_error_path_is_read_verbatim(store: BlobStore, store_root: str) -> None:
+    paths = ReadOnlyOutputFilePaths(f"{store_root}/a b/x")
+    assert paths.get_error_path().endswith("/a%20b/x/error.pb")
+    _put(store, paths.get_error_path(), _error_document(code="spaced"))
+    assert run(RemoteFileOutputReader(store, paths).read_error()).code == "spaced"
+
+
+# --- EARLIEST aggregation --------------------------------------------------------------------
+
+
+def _write_worker_errors(store: BlobStore, store_root: str) -> None:
+    for index in range(3):
+        document = _error_document(
+            message=f"hi-{index}", worker=f"worker-{index}", seconds=100 - index % 2
+        )
+        _put(store, f"{store_root}/out/error-{index}.pb", document)
+
+
+def test_earliest_picks_the_earliest_worker_error(store: BlobStore, store_root: str) -> None:
+    _write_worker_errors(store, store_root)
+    reader = RemoteFileOutputReader(store, _paths(store_root), error_aggregation=EARLIEST)
+    assert run(reader.is_error()) is True
+    error = run(reader.read_error())
+    assert (error.kind, error.code, error.message, error.worker, error.is_recoverable) == (
+        ErrorKind.USER,
+        "red",
+        "hi-1",
+        "worker-1",
+        False,
+    )
+    assert error.timestamp == dt.datetime.fromtimestamp(99, tz=dt.UTC)
+
+
+def test_earliest_reads_the_legacy_single_file(store: BlobStore, store_root: str) -> None:
+    paths = _paths(store_root)
+    _put(store, paths.get_error_path(), _error_document())
+    reader = RemoteFileOutputReader(store, paths, error_aggregation=EARLIEST)
+    assert run(reader.is_error()) is True
+    error = run(reader.read_error())
+    assert (error.kind, error.code, error.message, error.worker) == (
+        ErrorKind.USER,
+        "red",
+        "hi",
+        "",
+    )
+    assert error.timestamp is None
+
+
+def test_earliest_without_error_files_reads_the_zero_error(
+    store: BlobStore, store_root: str
+) -> None:
+    paths = _paths(store_root)
+    _put(store, paths.get_output_path(), _outputs())
+    reader = RemoteFileOutputReader(store, paths, error_aggregation=EARLIEST)
+    assert run(reader.is_error()) is False
+    assert run(reader.read_error()) == ExecutionError()
+
+
+def test_earliest_ignores_names_without_the_extension(store: BlobStore, store_root: str) -> None:
+    _put(store, f"{store_root}/out/error-1.txt", _error_document(seconds=1))
+    _put(store, f"{store_root}/out/error-0.pb.bak", _error_document(seconds=1))
+    reader = RemoteFileOutputReader(store, _paths(store_root), error_aggregation=EARLIEST)
+    assert run(reader.is_error()) is False
+    _put(store, f"{store_root}/out/error-9.pb", _error_document(message="real", seconds=50))
+    assert run(reader.is_error()) is True
+    assert run(reader.read_error()).message == "real"
+
+
+def test_earliest_counts_unset_timestamps_as_the_epoch(store: BlobStore, store_root: str) -> None:
+    _put(store, f"{store_root}/out/error-a.pb", _error_document(message="dated", seconds=5))
+    _put(store, f"{store_root}/out/error-b.pb", _error_document(message="undated"))
+    reader = RemoteFileOutputReader(store, _paths(store_root), error_aggregation=EARLIEST)
+    error = run(reader.read_error())
+    assert error.message == "undated"
+    assert error.timestamp is None
+
+
+def test_earliest_ties_go_to_the_first_listed(store: BlobStore, store_root: str) -> None:
+    for name in ("error-b", "error-a", "error-c"):
+        _put(store, f"{store_root}/out/{name}.pb", _error_document(message=name, seconds=7))
+    reader = RemoteFileOutputReader(store, _paths(store_root), error_aggregation=EARLIEST)
+    assert run(reader.read_error()).message == "error-a"
+
+
+def test_earliest_document_without_error_reads_as_bad_format(
+    store: BlobStore, store_root: str
+) -> None:
+    run(store.put(f"{store_root}/out/error-0.pb", b""))
+    _put(store, f"{store_root}/out/error-1.pb", _error_document(seconds=10))
+    reader = RemoteFileOutputReader(store, _paths(store_root), error_aggregation=EARLIEST)
+    assert run(reader.read_error()).code == "ErrorFileBadFormat"
+
+
+def test_earliest_pages_through_the_listing(store: BlobStore, store_root: str) -> None:
+    for index in range(5):
+        document = _error_document(message=f"w{index}", seconds=20 - (index == 3))
+        _put(store, f"{store_root}/out/error-{index}.pb", document)
+    paged = _SmallPages(store)
+    reader = RemoteFileOutputReader(paged, _paths(store_root), error_aggregation=EARLIEST)
+    assert run(reader.is_error()) is True
+    assert run(reader.read_error()).message == "w3"
+    assert paged.list_calls == 3
+
+
+def test_earliest_request_count(store: BlobStore, store_root: str) -> None:
+    _write_worker_errors(store, store_root)
+    counting = CountingStore(store)
+    reader = RemoteFileOutputReader(counting, _paths(store_root), error_aggregation=EARLIEST)
+
+    async def engine() -> ExecutionError:
+        assert await reader.is_error()
+        return await reader.read_error()
+
+    assert run(engine()).worker == "worker-1"
+    assert dict(counting.counts) == {"delete": 0, "get": 3, "head": 0, "list": 1, "put": 0}
+
+
+def test_earliest_oversized_error_file_raises(store: BlobStore, store_root: str) -> None:
+    small = _error_document(seconds=1)
+    _put(store, f"{store_root}/out/error-0.pb", small)
+    _put(store, f"{store_root}/out/error-1.pb", _error_document(message="x" * 500, seconds=2))
+    reader = RemoteFileOutputReader(
+        store,
+        _paths(store_root),
+        max_payload_bytes=small.ByteSize(),
+        error_aggregation=EARLIEST,
+    )
+    with pytest.raises(PayloadTooLargeError) as info:
+        run(reader.is_error())
+    assert info.value.path == f"{store_root}/out/error-1.pb"
+
+
+def test_earliest_corrupt_error_file_raises(store: BlobStore, store_root: str) -> None:
+    run(store.put(f"{store_root}/out/error-0.pb", b"\xff\xff"))
+    reader = RemoteFileOutputReader(store, _paths(store_root), error_aggregation=EARLIEST)
+    with pytest.raises(CorruptDataError, match=r"error-0\.pb"):
+        run(reader.read_error())
+
+
+@pytest.mark.parametrize("name", ["error", "err.or.pb", "error."])
+def test_earliest_needs_exactly_one_dot(store: BlobStore, store_root: str, name: str) -> None:
+    paths = _ErrorFilePaths(f"{store_root}/out", name)
+    if name == "error.":
+        reader = RemoteFileOutputReader(store, paths, error_aggregation=EARLIEST)
+        assert run(reader.is_error()) is False  # "." is a valid, if odd, extension
+        return
+    with pytest.raises(InvalidReferenceError, match="exactly one dot"):
+        RemoteFileOutputReader(store, paths, error_aggregation=EARLIEST)
+    assert RemoteFileOutputReader(store, paths).is_file()  # DEFAULT accepts any name
+
+
+# --- a failing store -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("strategy", list(ErrorAggregationStrategy))
+def test_store_failures_raise_storage_error_naming_the_path(
+    strategy: ErrorAggregationStrategy,
+) -> None:
+    paths = ReadOnlyOutputFilePaths("s3://bucket/out")
+    reader = RemoteFileOutputReader(_FailingStore(), paths, error_aggregation=strategy)
+    calls: dict[str, tuple[Callable[[], Coroutine[Any, Any, object]], str]] = {
+        "is_error": (reader.is_error, "s3://bucket/out/error"),
+        "read_error": (reader.read_error, "s3://bucket/out/error"),
+        "exists": (reader.exists, "s3://bucket/out/outputs.pb"),
+        "read": (reader.read, "s3://bucket/out/outputs.pb"),
+        "deck_exists": (reader.deck_exists, "s3://bucket/out/deck.html"),
+    }
+    for name, (method, path) in calls.items():
+        with pytest.raises(StorageError) as info:
+            run(method())
+        assert path in str(info.value), name
+        assert info.value.__cause__ is not None, name
