@@ -149,14 +149,20 @@ def runs(interop_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> Mappin
             )
         started[task] = (process, case, log)
     finished = {}
-    for task, (process, case, log) in started.items():
-        returncode = process.wait(timeout=_RUN_TIMEOUT)
-        finished[task] = _Run(
-            output_prefix=str(case / "outputs"),
-            raw_output_prefix=str(case / "raw"),
-            returncode=returncode,
-            log=log.read_text(encoding="utf-8", errors="replace"),
-        )
+    try:
+        for task, (process, case, log) in started.items():
+            returncode = process.wait(timeout=_RUN_TIMEOUT)
+            finished[task] = _Run(
+                output_prefix=str(case / "outputs"),
+                raw_output_prefix=str(case / "raw"),
+                returncode=returncode,
+                log=log.read_text(encoding="utf-8", errors="replace"),
+            )
+    finally:
+        for process, _, _ in started.values():
+            if process.poll() is None:  # only after a timeout: leave no execution behind
+                process.kill()
+                process.wait()
     return finished
 
 
