@@ -1,1 +1,56 @@
-"""kozmo_io: typed contracts for a Kozmo task plugin's inputs, outputs and errors."""
+"""kozmo_io: typed contracts for a Kozmo task plugin's inputs, outputs and errors.
+
+The protocols (:mod:`kozmo_io.protocols`) say what a reader or writer must look like; the values
+(:class:`DataReference`, :class:`ExecutionError`) are what flows through them; the exception tree
+(:mod:`kozmo_io.errors`) is what they raise. Storage lives in :mod:`kozmo_io.storage`, the reference
+implementations in :mod:`kozmo_io.ioutils`, the conformance checks in :mod:`kozmo_io.conformance` and the
+behavioural kit for plugin tests in :mod:`kozmo_io.testing` (imported on demand only).
+"""
+
+from __future__ import annotations
+
+from kozmo_io.errors import ConformanceError as ConformanceError
+from kozmo_io.errors import CorruptDataError as CorruptDataError
+from kozmo_io.errors import InvalidReferenceError as InvalidReferenceError
+from kozmo_io.errors import KozmoIOError as KozmoIOError
+from kozmo_io.errors import NotFoundError as NotFoundError
+from kozmo_io.errors import NothingToWriteError as NothingToWriteError
+from kozmo_io.errors import PayloadTooLargeError as PayloadTooLargeError
+from kozmo_io.errors import StorageError as StorageError
+from kozmo_io.execution_error import ErrorKind as ErrorKind
+from kozmo_io.execution_error import ExecutionError as ExecutionError
+from kozmo_io.protocols import CheckpointPaths as CheckpointPaths
+from kozmo_io.protocols import ErrorReader as ErrorReader
+from kozmo_io.protocols import InputFilePaths as InputFilePaths
+from kozmo_io.protocols import InputReader as InputReader
+from kozmo_io.protocols import OutputFilePaths as OutputFilePaths
+from kozmo_io.protocols import OutputReader as OutputReader
+from kozmo_io.protocols import OutputWriter as OutputWriter
+from kozmo_io.protocols import RawOutputPaths as RawOutputPaths
+from kozmo_io.reference import DataReference as DataReference
+from kozmo_io.reference import construct_reference as construct_reference
+
+__all__ = (
+    "CheckpointPaths",
+    "ConformanceError",
+    "CorruptDataError",
+    "DataReference",
+    "ErrorKind",
+    "ErrorReader",
+    "ExecutionError",
+    "InputFilePaths",
+    "InputReader",
+    "InvalidReferenceError",
+    "KozmoIOError",
+    "NotFoundError",
+    "NothingToWriteError",
+    "OutputFilePaths",
+    "OutputReader",
+    "OutputWriter",
+    "PayloadTooLargeError",
+    "RawOutputPaths",
+    "StorageError",
+    "construct_reference",
+)
+
+__version__ = "0.1.0"

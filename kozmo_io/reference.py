@@ -9,8 +9,9 @@ keys that would escape or replace the base and keeps ``?`` and ``#`` inside the 
   (Go would replace the base path, or the bucket for two of them); ``..`` segments, also
   percent-encoded (``%2e%2e``, ``..%2f..``); a ``.`` segment written with escapes (``%2e``: Go keeps
   it, so the stored key would hold a ``.`` segment); a ``:`` in the first segment (``a:b`` replaces
-  the whole reference in Go, ``1a:b`` fails there); control characters; invalid percent-escapes (Go
-  fails too) and escapes that do not decode as UTF-8 (no store accepts such a key);
+  the whole reference in Go, ``1a:b`` fails there); a leading ``%2F`` in a key that needs escaping
+  (Go decodes it into a real ``/``: ``%2F x`` replaces the base path); control characters; invalid
+  percent-escapes (Go fails too) and escapes that do not decode as UTF-8 (no store takes these);
 * ``?`` and ``#`` become ``%3F`` and ``%23``, so they stay part of the object key;
 * a literal ``.`` segment is resolved as Go does (``a/./b`` is ``a/b``; a key ``.`` names the base).
 
@@ -110,7 +111,7 @@ def _key_problem(key: str) -> str | None:  # noqa: PLR0911 one early return per 
         return "not valid Unicode text"
     text = key.strip("/")
     if not text:
-        return "an empty key (or one of only '/') would replace the base path"
+        return "empty keys (and keys of only '/') would replace the base path or add '//'"
     bad = _BAD_ESCAPE.search(text)
     if bad is not None:
         return f"invalid percent-escape {text[bad.start() : bad.start() + 3]!r}"
@@ -173,6 +174,12 @@ def construct_reference(base: str, *keys: str) -> DataReference:
     _require_str(base, "base")
     base_url = _parse(base if base.endswith("/") else f"{base}/", shown=base)
     ref = _uri.path_reference(_joined_keys(base, keys)) if keys else _uri.URL()
+    if _uri.escaped_path(ref).startswith("/"):
+        # A key that needs escaping is decoded first, so a leading "%2F" turns into a real "/"
+        # and the key replaces the base path ("%2F x" -> "/%20x").
+        problem = "a leading '%2F' would replace the base path (Go decodes it before escaping)"
+        msg = f"cannot join key {redact(keys[0])!r} to {redact(base)!r}: {problem}"
+        raise InvalidReferenceError(msg)
     return DataReference(_uri.to_string(_uri.resolve(base_url, ref)))
 
 

@@ -69,6 +69,8 @@ GO_JOINS: list[tuple[str, tuple[str, ...], str]] = [
     (B, ("a!b c",), "s3://bucket/base/a%21b%20c"),
     (B, ("a%41b c",), "s3://bucket/base/aAb%20c"),
     (B, ("a%2Fb c",), "s3://bucket/base/a/b%20c"),
+    (B, ("%2Fa",), "s3://bucket/base/%2Fa"),
+    (B, ("%2F%2Fevil/x",), "s3://bucket/base/%2F%2Fevil/x"),
     (B, ("é!",), "s3://bucket/base/%C3%A9%21"),
     (B, ("a(b)", "c d"), "s3://bucket/base/a%28b%29/c%20d"),
     ("s3://bucket/a!b", ("c d",), "s3://bucket/a!b/c%20d"),
@@ -163,6 +165,9 @@ REJECTED_KEYS = [
     (B, ("..%2f..",), "..%2f..", "percent-encoded"),
     (B, ("a%2F..",), "a%2F..", "percent-encoded"),
     (B, ("%2e",), "%2e", "percent-encoded"),
+    (B, ("%2F x",), "%2F x", "leading '%2F'"),
+    (B, ("%2f%2Fevil/x y", "z"), "%2f%2Fevil/x y", "leading '%2F'"),
+    ("hello", ("%2Fa é",), "%2Fa é", "leading '%2F'"),
     (B, ("", "x"), "", "empty"),
     (B, ("x", ""), "", "empty"),
     (B, ("x", "", "y"), "", "empty"),
@@ -385,7 +390,9 @@ _BASES = st.builds(
     st.text(alphabet="abcdefgh0123-", min_size=1, max_size=8),
     st.lists(_SEGMENT, max_size=3),
 )
-_KEYS = st.lists(st.text(max_size=12), min_size=1, max_size=4)
+_PIECES = ["/", "//", ".", "..", "%2F", "%41", "%C3%A9", "%2e", "%25", "?", "#", ":", " ", "é", "@"]
+_KEY = st.lists(st.sampled_from(_PIECES) | st.characters(), max_size=8).map("".join)
+_KEYS = st.lists(_KEY, min_size=1, max_size=4)
 
 
 def _joined(base: str, keys: list[str]) -> DataReference:

@@ -64,7 +64,7 @@ from kozmo_io.ioutils.unique_id import (
     fixed_length_unique_id_for_parts as fixed_length_unique_id_for_parts,
 )
 
-__all__ = (  # noqa: RUF022 - plain sorted() order, as the public-API test checks
+__all__ = (
     "BufferedOutputWriter",
     "CHECKPOINT_PREFIX",
     "CachedInputReader",

@@ -29,7 +29,7 @@ from kozmo_io.storage.stores import open_store as open_store
 from kozmo_io.storage.wrappers import CachedStore as CachedStore
 from kozmo_io.storage.wrappers import CountingStore as CountingStore
 
-__all__ = (  # noqa: RUF022 - plain sorted() order, as the public-API test checks
+__all__ = (
     "AzureBlobStore",
     "BlobStore",
     "CachedStore",

@@ -204,9 +204,10 @@ class ObstoreBlobStore:
             # The range may start at or past the end of the object, which backends refuse.
             return await self._empty_read(location, key, byte_range[0], exc)
         first, stop = result.range
-        # Decide on the metadata alone: the body stream is dropped unread, so nothing more is
-        # transferred.
         if limit is not None and stop - first > limit:
+            # Decided on the response metadata alone: dropping the result closes the response with
+            # its body unread, so the object is never downloaded.
+            del result
             raise PayloadTooLargeError(location.reference.redacted(), stop - first, limit)
         try:
             return bytes(await result.bytes_async())

@@ -16,7 +16,7 @@ from typing_extensions import Protocol, runtime_checkable
 
 from kozmo_io.reference import DataReference
 
-__all__ = (  # noqa: RUF022 - plain sorted() order, as the public-API test checks
+__all__ = (
     "BlobStore",
     "DEFAULT_MAX_PAYLOAD_BYTES",
     "ListPage",
