@@ -1,0 +1,113 @@
+"""CachedInputReader: one read however many (concurrent) calls; failures are not cached."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import final
+
+import pytest
+
+from kozmo_io import core
+from kozmo_io.errors import StorageError
+from kozmo_io.ioutils.cached_input_reader import CachedInputReader
+from kozmo_io.ioutils.input_file_paths import SimpleInputFilePaths
+from kozmo_io.ioutils.remote_file_input_reader import RemoteFileInputReader
+from kozmo_io.protocols import InputReader
+from kozmo_io.reference import DataReference
+from kozmo_io.storage import BlobStore, CountingStore, write_message
+
+
+@final
+class _ScriptedReader:
+    """An InputReader that returns (or raises) the scripted results one per call, slowly."""
+
+    def __init__(self, *results: core.LiteralMap | Exception | None) -> None:
+        self.results = list(results)
+        self.calls = 0
+
+    def get_input_prefix_path(self) -> DataReference:
+        return DataReference("s3://b/data")
+
+    def get_input_path(self) -> DataReference:
+        return DataReference("s3://b/data/inputs.pb")
+
+    async def get(self) -> core.LiteralMap | None:
+        self.calls += 1
+        await asyncio.sleep(0.01)  # let concurrent callers pile up
+        result = self.results.pop(0)
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+
+def _inputs() -> core.LiteralMap:
+    return core.LiteralMap(literals={"x": core.Literal(hash="h")})
+
+
+def test_reads_once_and_returns_the_same_object() -> None:
+    inner = _ScriptedReader(_inputs())
+    reader = CachedInputReader(inner)
+
+    async def twice() -> tuple[core.LiteralMap | None, core.LiteralMap | None]:
+        return await reader.get(), await reader.get()
+
+    first, second = asyncio.run(twice())
+    assert first == _inputs()
+    assert first is second
+    assert inner.calls == 1
+
+
+def test_concurrent_first_calls_read_once() -> None:
+    inner = _ScriptedReader(_inputs())
+    reader = CachedInputReader(inner)
+
+    async def many() -> list[core.LiteralMap | None]:
+        return list(await asyncio.gather(*(reader.get() for _ in range(20))))
+
+    results = asyncio.run(many())
+    assert inner.calls == 1
+    assert all(result is results[0] for result in results)
+
+
+def test_failures_are_not_cached() -> None:
+    inner = _ScriptedReader(StorageError("get failed"), _inputs())
+    reader = CachedInputReader(inner)
+
+    async def retry() -> core.LiteralMap | None:
+        with pytest.raises(StorageError, match="get failed"):
+            await reader.get()
+        return await reader.get()
+
+    assert asyncio.run(retry()) == _inputs()
+    assert inner.calls == 2
+
+
+def test_no_inputs_is_cached_too() -> None:
+    inner = _ScriptedReader(None)
+    reader = CachedInputReader(inner)
+
+    async def twice() -> tuple[core.LiteralMap | None, core.LiteralMap | None]:
+        return await reader.get(), await reader.get()
+
+    assert asyncio.run(twice()) == (None, None)
+    assert inner.calls == 1
+
+
+def test_paths_delegate_and_protocol_holds() -> None:
+    reader = CachedInputReader(_ScriptedReader())
+    assert isinstance(reader, InputReader)
+    assert reader.get_input_prefix_path() == "s3://b/data"
+    assert reader.get_input_path() == "s3://b/data/inputs.pb"
+
+
+def test_over_a_real_store_costs_one_request(store: BlobStore, store_root: str) -> None:
+    counting = CountingStore(store)
+    paths = SimpleInputFilePaths(f"{store_root}/data")
+    asyncio.run(write_message(store, paths.get_input_path(), _inputs()))
+    reader = CachedInputReader(RemoteFileInputReader(counting, paths))
+
+    async def thrice() -> list[core.LiteralMap | None]:
+        return list(await asyncio.gather(reader.get(), reader.get(), reader.get()))
+
+    assert asyncio.run(thrice()) == [_inputs()] * 3
+    assert counting.total == 1

@@ -1,0 +1,165 @@
+"""RemoteFileInputReader on every store: one request, typed errors naming the inputs path."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from typing import Any, NoReturn, TypeVar, final
+
+import pytest
+from conftest import StoreCase
+
+from kozmo_io import core
+from kozmo_io.errors import (
+    CorruptDataError,
+    InvalidReferenceError,
+    NotFoundError,
+    PayloadTooLargeError,
+    StorageError,
+)
+from kozmo_io.ioutils.input_file_paths import SimpleInputFilePaths
+from kozmo_io.ioutils.remote_file_input_reader import RemoteFileInputReader
+from kozmo_io.protocols import InputReader
+from kozmo_io.storage import BlobStore, CountingStore, ObjectMeta, write_message
+
+T = TypeVar("T")
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coroutine)
+
+
+def _inputs() -> core.LiteralMap:
+    name = core.Literal(scalar=core.Scalar(primitive=core.Primitive(string_value="kozmo")))
+    return core.LiteralMap(literals={"name": name})
+
+
+@final
+class _FailingGets:
+    """A BlobStore whose reads fail as a backend outage would."""
+
+    async def head(self, path: str, /) -> ObjectMeta:
+        return ObjectMeta(path, exists=False)
+
+    async def get(
+        self,
+        path: str,
+        /,
+        *,
+        max_bytes: int | None = None,  # noqa: ARG002 - the protocol's signature
+        byte_range: tuple[int, int] | None = None,  # noqa: ARG002 - the protocol's signature
+    ) -> bytes:
+        cause = TimeoutError("read timed out")
+        msg = f"get {path} failed: {cause}"
+        raise StorageError(msg) from cause
+
+    async def put(self, path: str, data: bytes, /) -> NoReturn:
+        raise NotImplementedError
+
+    async def list(
+        self, prefix: str, /, *, max_items: int = 1000, cursor: str | None = None
+    ) -> NoReturn:
+        raise NotImplementedError
+
+    async def delete(self, path: str, /) -> NoReturn:
+        raise NotImplementedError
+
+
+def _reader(store: BlobStore, store_root: str, **options: Any) -> RemoteFileInputReader:
+    return RemoteFileInputReader(store, SimpleInputFilePaths(f"{store_root}/data"), **options)
+
+
+def test_reads_inputs_with_one_request(store: BlobStore, store_root: str) -> None:
+    counting = CountingStore(store)
+    reader = _reader(counting, store_root)
+    run(write_message(store, reader.get_input_path(), _inputs()))
+    assert run(reader.get()) == _inputs()
+    assert dict(counting.counts) == {"delete": 0, "get": 1, "head": 0, "list": 0, "put": 0}
+
+
+def test_every_call_reads_again(store: BlobStore, store_root: str) -> None:
+    counting = CountingStore(store)
+    reader = _reader(counting, store_root)
+    run(write_message(store, reader.get_input_path(), _inputs()))
+    run(reader.get())
+    run(reader.get())
+    assert counting.counts["get"] == 2
+
+
+def test_satisfies_the_protocol_and_delegates_paths(store: BlobStore, store_root: str) -> None:
+    reader = _reader(store, store_root)
+    assert isinstance(reader, InputReader)
+    assert reader.get_input_prefix_path() == f"{store_root}/data"
+    assert reader.get_input_path() == f"{store_root}/data/inputs.pb"
+
+
+def test_empty_file_reads_as_empty_map(store: BlobStore, store_root: str) -> None:
+    reader = _reader(store, store_root)
+    run(store.put(reader.get_input_path(), b""))
+    result = run(reader.get())
+    assert result == core.LiteralMap()
+    assert result is not None
+
+
+def test_missing_inputs_raise_not_found_naming_the_path(store: BlobStore, store_root: str) -> None:
+    reader = _reader(store, store_root)
+    with pytest.raises(NotFoundError) as info:
+        run(reader.get())
+    assert info.value.path == reader.get_input_path()
+    assert str(reader.get_input_path()) in str(info.value)
+    assert isinstance(info.value.__cause__, NotFoundError)
+
+
+def test_corrupt_inputs_raise_corrupt_data(store: BlobStore, store_root: str) -> None:
+    reader = _reader(store, store_root)
+    run(store.put(reader.get_input_path(), b"\x0a\xff\x01"))
+    with pytest.raises(CorruptDataError) as info:
+        run(reader.get())
+    assert str(reader.get_input_path()) in str(info.value)
+    assert isinstance(info.value.__cause__, CorruptDataError)
+
+
+def test_inputs_exactly_at_the_limit_pass_and_one_byte_over_fails(
+    store: BlobStore, store_root: str
+) -> None:
+    size = _inputs().ByteSize()
+    at_limit = _reader(store, store_root, max_payload_bytes=size)
+    run(write_message(store, at_limit.get_input_path(), _inputs()))
+    assert run(at_limit.get()) == _inputs()
+    over = _reader(store, store_root, max_payload_bytes=size - 1)
+    with pytest.raises(PayloadTooLargeError) as info:
+        run(over.get())
+    assert (info.value.path, info.value.size, info.value.limit) == (
+        over.get_input_path(),
+        size,
+        size - 1,
+    )
+    assert isinstance(info.value.__cause__, PayloadTooLargeError)
+
+
+def test_none_limit_means_the_store_limit(store_case: StoreCase, store_root: str) -> None:
+    tight = store_case.make(max_payload_bytes=_inputs().ByteSize() - 1)
+    reader = _reader(tight, store_root)
+    run(write_message(tight, reader.get_input_path(), _inputs()))
+    with pytest.raises(PayloadTooLargeError):
+        run(reader.get())
+
+
+@pytest.mark.parametrize("limit", [0, -5])
+def test_non_positive_limit_is_rejected(store: BlobStore, store_root: str, limit: int) -> None:
+    with pytest.raises(InvalidReferenceError, match="max_payload_bytes"):
+        _reader(store, store_root, max_payload_bytes=limit)
+
+
+def test_store_failure_raises_storage_error_naming_the_path() -> None:
+    reader = RemoteFileInputReader(_FailingGets(), SimpleInputFilePaths("s3://bucket/data"))
+    with pytest.raises(
+        StorageError, match=r"failed to read the inputs @\[s3://bucket/data/inputs\.pb\]"
+    ):
+        run(reader.get())
+
+
+def test_reference_outside_the_store_is_refused(store: BlobStore) -> None:
+    reader = RemoteFileInputReader(store, SimpleInputFilePaths("gs://another-bucket/data"))
+    with pytest.raises(InvalidReferenceError):
+        run(reader.get())
