@@ -1,0 +1,340 @@
+"""Store construction and routing (S21), reference forms, local files, failing backends."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import socket
+import threading
+import time
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from obstore.exceptions import BaseError as ObstoreError
+
+from kozmo_io.errors import InvalidReferenceError, NotFoundError, StorageError
+from kozmo_io.storage import (
+    AzureBlobStore,
+    BlobStore,
+    GCSBlobStore,
+    LocalBlobStore,
+    MemoryBlobStore,
+    S3BlobStore,
+    open_store,
+)
+
+T = TypeVar("T")
+MiB = 1024 * 1024
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coroutine)
+
+
+# --- open_store (S21) -------------------------------------------------------------------------
+
+
+def test_open_store_memory_gives_a_new_memory_store() -> None:
+    first = open_store("memory://bucket/prefix")
+    second = open_store("memory://bucket/prefix")
+    assert isinstance(first, MemoryBlobStore)
+    run(first.put("memory://bucket/x", b"1"))
+    assert not run(second.head("memory://bucket/x")).exists
+
+
+@pytest.mark.parametrize("ref", ["/output/outputs.pb", "output", "file:///output/outputs.pb", ""])
+def test_open_store_local_for_file_and_scheme_less_references(ref: str, tmp_path: Path) -> None:
+    store = open_store(ref, root=tmp_path)
+    assert isinstance(store, LocalBlobStore)
+    assert store.root == str(tmp_path)
+
+
+def test_open_store_local_defaults_to_the_filesystem_root() -> None:
+    store = open_store("/srv/data/x")
+    assert isinstance(store, LocalBlobStore)
+    assert store.root == "/"
+
+
+@pytest.mark.parametrize("ref", ["s3://my-bucket/a/b", "s3a://my-bucket", "S3://my-bucket/"])
+def test_open_store_s3_serves_the_bucket_of_the_reference(ref: str) -> None:
+    store = open_store(ref, region="eu-west-1")
+    assert isinstance(store, S3BlobStore)
+    assert store.container == "my-bucket"
+
+
+@pytest.mark.parametrize("ref", ["gs://my-bucket/a/b", "gcs://my-bucket"])
+def test_open_store_gcs_serves_the_bucket_of_the_reference(ref: str) -> None:
+    store = open_store(ref, retry_config={"max_retries": 0})
+    assert isinstance(store, GCSBlobStore)
+    assert store.container == "my-bucket"
+
+
+def test_open_store_abfs_takes_container_and_account_from_the_reference() -> None:
+    store = open_store("abfss://data@myaccount.dfs.core.windows.net/runs/1")
+    assert isinstance(store, AzureBlobStore)
+    assert store.container == "data"
+    with pytest.raises(InvalidReferenceError, match="not in this store"):
+        run(store.head("abfss://data@otheraccount.dfs.core.windows.net/x"))
+
+
+@pytest.mark.parametrize("ref", ["az://data/x", "azure://data", "adl://data/y"])
+def test_open_store_azure_with_an_account_option(ref: str) -> None:
+    store = open_store(ref, account="myaccount", credentials={"account_key": "a2V5"})
+    assert isinstance(store, AzureBlobStore)
+    assert store.container == "data"
+
+
+def test_azure_store_without_any_account_is_a_storage_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("AZURE_STORAGE_ACCOUNT_NAME", raising=False)
+    monkeypatch.delenv("AZURE_STORAGE_ACCOUNT", raising=False)
+    with pytest.raises(StorageError) as caught:
+        open_store("az://data/x")
+    assert isinstance(caught.value.__cause__, ObstoreError)
+
+
+@pytest.mark.parametrize("ref", ["invalid://x/y", "ftp://host/file", "http://example.com/x"])
+def test_open_store_refuses_an_unknown_scheme(ref: str) -> None:
+    scheme = ref.partition(":")[0]
+    with pytest.raises(InvalidReferenceError, match=rf"invalid value \[{scheme}\]"):
+        open_store(ref)
+
+
+@pytest.mark.parametrize("ref", ["s3://", "gs:///key", "az:///"])
+def test_open_store_refuses_a_cloud_reference_without_a_bucket(ref: str) -> None:
+    with pytest.raises(InvalidReferenceError, match="names no bucket"):
+        open_store(ref)
+
+
+@pytest.mark.parametrize("ref", ["://x", ":///output", "s3://bucket:abc/x", "s3://a b/x"])
+def test_open_store_refuses_a_reference_that_does_not_parse(ref: str) -> None:
+    with pytest.raises(InvalidReferenceError):
+        open_store(ref)
+
+
+def test_open_store_refuses_an_option_the_store_does_not_take() -> None:
+    with pytest.raises(TypeError, match="region"):
+        open_store("memory://x", region="eu-west-1")
+
+
+def test_unknown_obstore_setting_is_a_storage_error() -> None:
+    with pytest.raises(StorageError, match="bogus") as caught:
+        S3BlobStore("b", config={"bogus": "1"})
+    assert isinstance(caught.value.__cause__, ObstoreError)
+
+
+def test_store_reprs_show_no_secrets() -> None:
+    store = S3BlobStore(
+        "b", credentials={"access_key_id": "AKIDSECRET", "secret_access_key": "VERYSECRET"}
+    )
+    assert "SECRET" not in repr(store)
+    assert "b" in repr(store)
+
+
+# --- memory store reference forms ------------------------------------------------------------
+
+
+def test_memory_store_scheme_less_and_memory_references_name_one_object() -> None:
+    store = MemoryBlobStore()
+    run(store.put("/output/outputs.pb", b"1"))
+    assert run(store.get("memory://output/outputs.pb")) == b"1"
+    assert run(store.get("output/outputs.pb")) == b"1"
+
+
+def test_memory_store_lists_in_the_form_of_the_prefix() -> None:
+    store = MemoryBlobStore()
+    run(store.put("memory://c/a/1", b"1"))
+    assert run(store.list("memory://c/a")).items == ("memory://c/a/1",)
+    assert run(store.list("/c/a")).items == ("/c/a/1",)
+    assert run(store.list("memory:///c/a")).items == ("memory:///c/a/1",)
+    assert run(store.get("memory:///c/a/1")) == b"1"
+
+
+def test_memory_store_listing_a_container_stays_in_it() -> None:
+    store = MemoryBlobStore()
+    run(store.put("memory://c/x", b"1"))
+    run(store.put("memory://cd/y", b"2"))
+    assert run(store.list("memory://c")).items == ("memory://c/x",)
+
+
+def test_memory_store_refuses_other_schemes() -> None:
+    store = MemoryBlobStore()
+    for ref in ("s3://b/x", "file:///x"):
+        with pytest.raises(InvalidReferenceError, match="not in this store"):
+            run(store.put(ref, b"1"))
+
+
+def test_not_found_error_shows_the_reference_redacted() -> None:
+    store = MemoryBlobStore()
+    with pytest.raises(NotFoundError) as caught:
+        run(store.get("memory://KEY:SECRET@bucket/missing"))
+    assert caught.value.path == "memory://***@bucket/missing"
+    assert "SECRET" not in str(caught.value)
+
+
+# --- local store -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "ref", ["/output/outputs.pb", "output/outputs.pb", "file:///output/outputs.pb"]
+)
+def test_local_store_maps_every_form_under_its_root(ref: str, tmp_path: Path) -> None:
+    store = LocalBlobStore(tmp_path)
+    run(store.put(ref, b"outputs"))
+    assert (tmp_path / "output" / "outputs.pb").read_bytes() == b"outputs"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["output", "outputs.pb"]
+
+
+def test_local_store_reads_files_written_by_others(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "inputs.pb").write_bytes(b"abc")
+    store = LocalBlobStore(tmp_path)
+    assert run(store.get("/in/inputs.pb")) == b"abc"
+    assert run(store.head("file:///in/inputs.pb")).size == 3
+
+
+def test_local_store_with_the_default_root_uses_absolute_paths(tmp_path: Path) -> None:
+    store = LocalBlobStore()
+    target = tmp_path / "x" / "y.pb"
+    run(store.put(str(target), b"1"))
+    assert target.read_bytes() == b"1"
+    assert run(store.list(f"file://{tmp_path}/x")).items == (f"file://{target}",)
+    assert run(store.list(f"{tmp_path}/x/")).items == (str(target),)
+
+
+def test_local_store_creates_its_root(tmp_path: Path) -> None:
+    root = tmp_path / "a" / "b"
+    LocalBlobStore(root)
+    assert root.is_dir()
+
+
+def test_local_store_never_escapes_its_root(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    store = LocalBlobStore(root)
+    for ref in ("/../escaped", "../escaped", "file:///../escaped", "/a/../../escaped", "%2e%2e/e"):
+        with pytest.raises(InvalidReferenceError):
+            run(store.put(ref, b"1"))
+    assert list(tmp_path.iterdir()) == [root]
+    assert list(root.iterdir()) == []
+
+
+def test_local_store_refuses_a_file_reference_with_a_host(tmp_path: Path) -> None:
+    store = LocalBlobStore(tmp_path)
+    with pytest.raises(InvalidReferenceError, match="not in this store"):
+        run(store.put("file://otherhost/x", b"1"))
+
+
+def test_local_store_refuses_names_like_its_staging_files(tmp_path: Path) -> None:
+    store = LocalBlobStore(tmp_path)
+    with pytest.raises(InvalidReferenceError, match="reserved"):
+        run(store.put("/out/x%231", b"1"))
+    run(store.put("/out/x%23a", b"1"))
+    assert (tmp_path / "out" / "x#a").read_bytes() == b"1"
+
+
+def test_local_store_treats_a_directory_as_no_object(tmp_path: Path) -> None:
+    (tmp_path / "dir").mkdir()
+    store = LocalBlobStore(tmp_path)
+    assert not run(store.head("/dir")).exists
+    with pytest.raises(NotFoundError):
+        run(store.get("/dir"))
+
+
+def test_local_store_write_over_a_file_path_is_a_storage_error(tmp_path: Path) -> None:
+    store = LocalBlobStore(tmp_path)
+    run(store.put("/a", b"file"))
+    with pytest.raises(StorageError) as caught:
+        run(store.put("/a/b", b"under a file"))
+    assert caught.value.__cause__ is not None
+
+
+def test_local_store_listing_a_missing_directory_is_empty(tmp_path: Path) -> None:
+    store = LocalBlobStore(tmp_path)
+    assert run(store.list("/no/such/dir/")).items == ()
+
+
+@pytest.mark.slow
+def test_local_writes_are_atomic_for_concurrent_readers(tmp_path: Path) -> None:
+    store = LocalBlobStore(tmp_path, max_payload_bytes=0)
+    target = tmp_path / "out" / "outputs.pb"
+    size = 8 * MiB
+    versions = [bytes([value]) * size for value in range(1, 7)]
+    seen: list[tuple[int, int]] = []  # (size, distinct byte values) of every read
+    done = threading.Event()
+
+    def read_continuously() -> None:
+        while not done.is_set():
+            try:
+                data = target.read_bytes()
+            except FileNotFoundError:
+                continue
+            seen.append((len(data), len(set(data[:: 64 * 1024]) | {data[-1]})))
+
+    reader = threading.Thread(target=read_continuously)
+    reader.start()
+    try:
+        for version in versions:
+            run(store.put("/out/outputs.pb", version))
+    finally:
+        done.set()
+        reader.join()
+    assert seen, "the reader never saw the file"
+    assert set(seen) == {(size, 1)}
+    assert sorted(p.name for p in target.parent.iterdir()) == ["outputs.pb"]
+
+
+# --- a store that fails ------------------------------------------------------------------------
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.mark.parametrize("method", ["head", "get", "put", "list", "delete"])
+def test_unreachable_s3_endpoint_raises_storage_error_quickly(method: str) -> None:
+    store = S3BlobStore(
+        "bucket",
+        endpoint=f"http://127.0.0.1:{_closed_port()}",
+        allow_http=True,
+        region="us-east-1",
+        credentials={"access_key_id": "k", "secret_access_key": "s"},
+        retry_config={
+            "max_retries": 0,
+            "retry_timeout": dt.timedelta(seconds=1),
+            "backoff": {"init_backoff": dt.timedelta(milliseconds=1)},
+        },
+    )
+    path = "s3://USER:PASSWORD@bucket/out/outputs.pb"
+
+    async def call() -> object:
+        if method == "put":
+            await store.put(path, b"1")
+            return None
+        return await getattr(store, method)(path)
+
+    started = time.monotonic()
+    with pytest.raises(StorageError) as caught:
+        run(call())
+    assert time.monotonic() - started < 5
+    assert isinstance(caught.value.__cause__, ObstoreError)
+    assert isinstance(caught.value, OSError)
+    message = str(caught.value)
+    assert message.startswith(f"{method} s3://***@bucket/out")
+    assert "PASSWORD" not in message
+
+
+def test_every_store_class_satisfies_the_protocol(tmp_path: Path) -> None:
+    stores: list[object] = [
+        MemoryBlobStore(),
+        LocalBlobStore(tmp_path),
+        S3BlobStore("b", region="us-east-1"),
+        GCSBlobStore("b"),
+        AzureBlobStore("c", account="acct"),
+    ]
+    assert all(isinstance(store, BlobStore) for store in stores)
