@@ -67,22 +67,23 @@ class _Impl:
         """Check that ``want`` binds by keyword (``index``: its position, if also positional)."""
         got = self.by_name.get(want.name)
         if got is None:
-            if self.var_keyword:
-                return None
-            if index is not None and index < len(self.positional):
-                other = self.positional[index]
-                if other.kind is _P.POSITIONAL_ONLY:
-                    return (
-                        f"parameter {other.name!r} is positional-only, but the protocol allows "
-                        f"passing {want.name!r} by keyword"
-                    )
-            return f"does not accept {want.name!r} by keyword"
+            return None if self.var_keyword else self._no_keyword(want, index)
         self.used.add(got.name)
         if index is None:
             return _needs_default(want, got)
         if got.kind is _P.POSITIONAL_OR_KEYWORD and got not in self.positional[index : index + 1]:
             return f"parameter {want.name!r} is at a different position than in the protocol"
         return None
+
+    def _no_keyword(self, want: inspect.Parameter, index: int | None) -> str:
+        if index is None:
+            return f"does not accept keyword argument {want.name!r}"
+        if index < len(self.positional) and self.positional[index].kind is _P.POSITIONAL_ONLY:
+            return (
+                f"parameter {self.positional[index].name!r} is positional-only, but the protocol "
+                f"allows passing {want.name!r} by keyword"
+            )
+        return f"does not accept {want.name!r} by keyword"
 
     def unused_required(self) -> list[str]:
         """Name the parameters no protocol call fills that have no default."""

@@ -82,7 +82,7 @@ def _literal_assignable(found: object, expected: object) -> bool | None:
 
 def _class_assignable(found: type, expected: type) -> bool | None:
     """``issubclass`` with the numeric promotions; ``None`` when ``issubclass`` refuses the pair."""
-    if any(issubclass(found, p) and issubclass(p, expected) for p in _PROMOTIONS.get(found, ())):
+    if any(issubclass(found, k) and expected in v for k, v in _PROMOTIONS.items()):
         return True
     try:
         return issubclass(found, expected)
