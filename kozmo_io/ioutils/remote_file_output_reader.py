@@ -16,7 +16,9 @@ percent-escapes, collapsed ``//`` and refused scheme-less paths).
 
 With :attr:`ErrorAggregationStrategy.EARLIEST` (distributed tasks whose workers each write
 ``error-<suffix>.pb``), the error files are found by listing ``<error dir>/<error name stem>``
-(e.g. ``s3://b/out/error``) and the one with the earliest timestamp is reported.
+(e.g. ``s3://b/out/error``) and the one with the earliest timestamp is reported. A file deleted
+between the listing and its GET is skipped (the engine counted it as an error, then failed to read
+it).
 """
 
 from __future__ import annotations
