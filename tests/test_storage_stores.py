@@ -271,7 +271,7 @@ def test_local_writes_are_atomic_for_concurrent_readers(tmp_path: Path) -> None:
                 data = target.read_bytes()
             except FileNotFoundError:
                 continue
-            seen.append((len(data), len(set(data[:: 64 * 1024]) | {data[-1]})))
+            seen.append((len(data), len(set(data[:: 64 * 1024]) | set(data[-1:]))))
 
     reader = threading.Thread(target=read_continuously)
     reader.start()
