@@ -120,7 +120,7 @@ def _unescape_host(text: str, *, zone: bool = False) -> str:
             if not allowed:
                 msg = f"invalid URL escape {text[index : index + 3]!r}"
                 raise URLError(msg)
-        elif char < "\x80" and char not in _KEEP_HOST and char != "%":
+        elif char < "\x80" and char not in _KEEP_HOST:
             msg = f"invalid character {char!r} in host name"
             raise URLError(msg)
     return unquote_to_bytes(text).decode("utf-8", "surrogateescape") if "%" in text else text
@@ -221,7 +221,7 @@ def parse(raw_url: str) -> URL:  # noqa: C901, PLR0912 a port of Go's url.Parse,
     Raises:
         URLError: Go's parser rejects ``raw_url``.
     """
-    rest, hash_mark, frag = raw_url.partition("#")
+    rest, _, frag = raw_url.partition("#")
     if _CTL.search(rest):
         msg = "invalid control character in URL"
         raise URLError(msg)
@@ -243,7 +243,7 @@ def parse(raw_url: str) -> URL:  # noqa: C901, PLR0912 a port of Go's url.Parse,
         if not rest.startswith("/"):
             if scheme:
                 url = URL(scheme=scheme, opaque=rest, force_query=force_query, raw_query=raw_query)
-                return _with_fragment(url, frag) if hash_mark and frag else url
+                return _with_fragment(url, frag) if frag else url
             if ":" in rest.partition("/")[0]:
                 msg = "first path segment in URL cannot contain colon"
                 raise URLError(msg)
