@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable
 from typing import Any, Protocol, TypeVar
 
@@ -723,3 +725,15 @@ def test_satisfied_protocols_names_what_a_class_implements() -> None:
     assert satisfied_protocols(PathsOnly()) == (InputFilePaths,)
     assert satisfied_protocols(GoodOutputReader) == (PROTOCOLS["ErrorReader"], OutputReader)
     assert satisfied_protocols(GoodStore) == ()
+
+
+def test_importing_the_toolkit_loads_neither_mypy_nor_the_testing_kit() -> None:
+    code = (
+        "import sys, kozmo_io, kozmo_io.conformance, kozmo_io.cli; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'mypy' "
+        "or m.startswith('kozmo_io.testing')))"
+    )
+    result = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

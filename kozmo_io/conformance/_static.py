@@ -36,6 +36,8 @@ _ASSIGNMENT = re.compile(
     r'^Incompatible types in assignment \(expression has type "(?P<found>.*)", '
     r'variable has type "(?P<expected>.*)"\)$'
 )
+# mypy's notes name a member as "Protocol member P.name expected ..." or "name: expected ...".
+_NOTE_MEMBER = re.compile(r"Protocol member [\w.]*\.(\w+) |^(\w+): expected ")
 _MYPY_FLAGS = (
     "--strict",
     "--allow-any-generics",  # a generic target or protocol is judged with its parameters as Any
@@ -177,28 +179,31 @@ def _parse(output: str) -> list[_Message]:
 
 def _problem(target: type, site: _Site, msg: _Message, protocol: type) -> Problem:
     """Translate one mypy error on a probe line into a report problem."""
-    name, short = display_name(target), target.__qualname__
-    expected, found, code = f"{protocol.__qualname__}.{site.member}", "", f" [{msg.code}]"
-    assignment = _ASSIGNMENT.match(msg.message)
-    if assignment is not None:
-        expected, found = assignment["expected"], assignment["found"]
+    name, short, proto = display_name(target), target.__qualname__, protocol.__qualname__
+    code = f" [{msg.code}]" if msg.code else ""
     if site.form == "import":
         text = f"{short}: mypy cannot import its module: {msg.message}{code}"
         return Problem(name, "", "static", "an importable, typed module", msg.message, text)
-    if site.form != "member":
-        found = " ".join([found, *msg.notes]).strip() or msg.message
+    assignment = _ASSIGNMENT.match(msg.message)
+    if site.form != "member":  # the class or instance form as a whole
+        expected = f"type[{proto}]" if site.form == "class" else proto
+        found = "; ".join(msg.notes) or msg.message
+        if assignment is not None:
+            expected, found = assignment["expected"], "; ".join([assignment["found"], *msg.notes])
+        named = (_NOTE_MEMBER.search(note) for note in msg.notes)
+        member = next((m[1] or m[2] for m in named if m is not None), "")
         text = f"{short} ({site.form} form): {msg.message}{code}"
-        return Problem(name, "", "static", expected or protocol.__qualname__, found, text)
+        return Problem(name, member, "static", expected, found, text)
+    member = site.member
     if msg.code == "attr-defined":
-        text = f"{short}.{site.member} is missing (mypy: {msg.message}){code}"
-        return Problem(name, site.member, "static", expected, "nothing", text)
+        text = f"{short}.{member} is missing (mypy: {msg.message}){code}"
+        return Problem(name, member, "static", f"{proto}.{member}", "nothing", text)
     if assignment is not None:
-        text = (
-            f"{short}.{site.member} has type {found}, but {protocol.__qualname__} needs {expected}"
-        )
-        return Problem(name, site.member, "static", expected, found, text + code)
-    text = f"{short}.{site.member}: {msg.message}{code}"
-    return Problem(name, site.member, "static", expected, msg.message, text)
+        expected, found = assignment["expected"], assignment["found"]
+        text = f"{short}.{member} has type {found}, but {proto}.{member} needs {expected}{code}"
+        return Problem(name, member, "static", expected, found, text)
+    text = f"{short}.{member}: {msg.message}{code}"
+    return Problem(name, member, "static", f"{proto}.{member}", msg.message, text)
 
 
 @attrs.define
@@ -262,13 +267,15 @@ class _Run:
             if status not in (0, 1) and not messages:
                 msg = f"mypy could not run: {(stderr or stdout).strip()}"
                 raise KozmoIOError(msg)
-            self.record(messages, str(probe_path), probe.sites)
+            self.record(messages, probe.sites)
 
-    def record(self, messages: list[_Message], probe_path: str, sites: dict[int, _Site]) -> None:
+    def record(self, messages: list[_Message], sites: dict[int, _Site]) -> None:
         """Map errors to problems: per member, whole-class forms only where no member failed."""
         whole: list[tuple[int, Problem]] = []
         for msg in messages:
-            site = sites.get(msg.line) if msg.path == probe_path else None
+            # By name, not full path: mypy replays a cached probe's errors under the path it had
+            # when first checked (an identical probe, so the same lines).
+            site = sites.get(msg.line) if Path(msg.path).name == f"{_PROBE}.py" else None
             if site is None:  # an error elsewhere (a syntax error in an imported module, say)
                 text = f"mypy: {msg.path}:{msg.line}: {msg.message}"
                 for t, p in self.pairs:
@@ -284,9 +291,23 @@ class _Run:
                         self.problems[p].append(problem)
                     else:
                         whole.append((p, problem))
+        failed = {(p, x.target) for p, found in self.problems.items() for x in found if x.member}
         for p, problem in whole:
-            if not any(x.target == problem.target and x.member for x in self.problems[p]):
+            if (p, problem.target) not in failed:
                 self.problems[p].append(problem)
+
+
+def _as_classes(targets: object) -> tuple[type, ...]:
+    items: tuple[object, ...] = ()
+    if isinstance(targets, type):
+        items = (targets,)
+    elif isinstance(targets, Sequence) and not isinstance(targets, str):
+        items = tuple(targets)
+    classes = tuple(t for t in items if isinstance(t, type))
+    if not classes or len(classes) != len(items):
+        msg = f"targets must be a class or a non-empty sequence of classes, got {targets!r}"
+        raise TypeError(msg)
+    return classes
 
 
 def static_reports(
@@ -310,10 +331,7 @@ def static_reports(
         TypeError: A target is not a class, or a protocol not a Protocol class.
     """
     api = _load_mypy()
-    classes = (targets,) if isinstance(targets, type) else tuple(targets)
-    if not classes or not all(isinstance(t, type) for t in classes):
-        msg = f"targets must be a class or a non-empty sequence of classes, got {targets!r}"
-        raise TypeError(msg)
+    classes = _as_classes(targets)
     run = _Run(classes, tuple(as_protocol(p) for p in protocols))
     run.select()
     if run.pairs:

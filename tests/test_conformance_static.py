@@ -1,0 +1,389 @@
+"""The static layer: check_static runs a generated probe through mypy.
+
+The classes under test live in a module written to a temporary directory (mypy imports targets by
+module name). One session-wide mypy cache keeps every run after the first warm.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import textwrap
+import types
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kozmo_io.conformance import ConformanceReport, check, check_static
+from kozmo_io.conformance._static import static_reports
+from kozmo_io.errors import KozmoIOError
+from kozmo_io.protocols import InputReader
+
+pytestmark = pytest.mark.slow
+
+CASES = """
+from __future__ import annotations
+
+import abc
+from typing import Any, Protocol
+
+from typing_extensions import runtime_checkable
+
+from kozmo_io.core import LiteralMap
+from kozmo_io.reference import DataReference
+
+
+@runtime_checkable
+class Sized(Protocol):
+    def size(self) -> int: ...
+
+
+@runtime_checkable
+class Store(Sized, Protocol):
+    async def fetch(self, key: str, /) -> bytes | None: ...
+    def label(self, name: str, *, upper: bool = False) -> str: ...
+
+
+class Named(Protocol):
+    name: str
+
+
+class GoodStore:
+    def size(self) -> int:
+        return 0
+
+    async def fetch(self, anything: str, /) -> bytes | None:
+        return None
+
+    def label(self, name: str, *, upper: bool = False) -> str:
+        return name
+
+
+class StoreMissingSize:
+    async def fetch(self, key: str, /) -> bytes | None:
+        return None
+
+    def label(self, name: str, *, upper: bool = False) -> str:
+        return name
+
+
+class StoreNoneSize(GoodStore):
+    size = None
+
+
+class StoreAttributeSize(GoodStore):
+    size = 3
+
+
+class StoreSyncFetch(GoodStore):
+    def fetch(self, key: str, /) -> bytes | None:
+        return None
+
+
+class StoreAsyncSize(GoodStore):
+    async def size(self) -> int:
+        return 0
+
+
+class StoreExtraRequired(GoodStore):
+    def size(self, unit: str) -> int:
+        return 0
+
+
+class StoreExtraOptional(GoodStore):
+    def size(self, unit: str = "B", *, exact: bool = True) -> int:
+        return 0
+
+
+class StoreMissingParameter(GoodStore):
+    async def fetch(self) -> bytes | None:
+        return None
+
+
+class StorePositionalOnlyName(GoodStore):
+    def label(self, name: str, /, *, upper: bool = False) -> str:
+        return name
+
+
+class StoreKeywordOnlyKey(GoodStore):
+    async def fetch(self, *, key: str) -> bytes | None:
+        return None
+
+
+class StoreRenamedKeyword(GoodStore):
+    def label(self, title: str, *, upper: bool = False) -> str:
+        return title
+
+
+class StoreWrongReturn(GoodStore):
+    def size(self) -> str:
+        return ""
+
+
+class StoreNarrowReturn(GoodStore):
+    async def fetch(self, key: str, /) -> bytes:
+        return b""
+
+
+class StoreBase:
+    def size(self) -> int:
+        return 0
+
+
+class StoreViaInheritance(StoreBase):
+    async def fetch(self, key: str, /) -> bytes | None:
+        return None
+
+    def label(self, name: str, *, upper: bool = False) -> str:
+        return name
+
+
+class StoreThreeProblems:
+    size = "big"
+
+    def fetch(self, key: str, /) -> bytes | None:
+        return None
+
+    def label(self, name: str, extra: int, *, upper: bool = False) -> str:
+        return name
+
+
+class AbstractStore(GoodStore, abc.ABC):
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+
+class PathsOnly:
+    def get_input_prefix_path(self) -> DataReference:
+        return DataReference("s3://b/in")
+
+    def get_input_path(self) -> DataReference:
+        return DataReference("s3://b/in/inputs.pb")
+
+
+class GoodInputReader(PathsOnly):
+    async def get(self) -> LiteralMap | None:
+        return None
+
+
+class NarrowInputReader(PathsOnly):
+    async def get(self) -> LiteralMap:
+        return LiteralMap()
+
+
+class DictInputReader(PathsOnly):
+    async def get(self) -> dict[str, Any]:
+        return {}
+
+
+class StrPathInputReader(GoodInputReader):
+    def get_input_path(self) -> str:
+        return "s3://b/in/inputs.pb"
+
+
+class WritableName:
+    name: str = "n"
+
+
+class ReadOnlyName:
+    @property
+    def name(self) -> str:
+        return "n"
+"""
+
+STORE_CASES = {
+    "GoodStore": [],
+    "StoreMissingSize": ["size"],
+    "StoreNoneSize": ["size"],
+    "StoreAttributeSize": ["size"],
+    "StoreSyncFetch": ["fetch"],
+    "StoreAsyncSize": ["size"],
+    "StoreExtraRequired": ["size"],
+    "StoreExtraOptional": [],
+    "StoreMissingParameter": ["fetch"],
+    "StorePositionalOnlyName": ["label"],
+    "StoreKeywordOnlyKey": ["fetch"],
+    "StoreRenamedKeyword": ["label"],
+    "StoreWrongReturn": ["size"],
+    "StoreNarrowReturn": [],
+    "StoreViaInheritance": [],
+    "StoreThreeProblems": ["size", "fetch", "label"],
+}
+
+INPUT_READER_CASES = {
+    "GoodInputReader": [],
+    "NarrowInputReader": [],
+    "DictInputReader": ["get"],
+    "StrPathInputReader": ["get_input_path"],
+    "PathsOnly": ["get"],
+}
+
+
+@pytest.fixture(scope="session")
+def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("mypy-cache")
+
+
+@pytest.fixture(scope="session")
+def cases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[types.ModuleType]:
+    root = tmp_path_factory.mktemp("static-cases")
+    (root / "kozmo_static_cases.py").write_text(textwrap.dedent(CASES), encoding="utf-8")
+    sys.path.insert(0, str(root))
+    try:
+        yield importlib.import_module("kozmo_static_cases")
+    finally:
+        sys.path.remove(str(root))
+        sys.modules.pop("kozmo_static_cases", None)
+
+
+@pytest.fixture(scope="session")
+def store_report(cases: types.ModuleType, mypy_cache: Path) -> ConformanceReport:
+    """Every Store case in one mypy run (one report, one target per case)."""
+    targets = [getattr(cases, name) for name in STORE_CASES]
+    return check_static(targets, cases.Store, cache_dir=mypy_cache)
+
+
+@pytest.fixture(scope="session")
+def input_reader_report(cases: types.ModuleType, mypy_cache: Path) -> ConformanceReport:
+    targets = [getattr(cases, name) for name in INPUT_READER_CASES]
+    return check_static(targets, InputReader, cache_dir=mypy_cache)
+
+
+def members_of(report: ConformanceReport, case: str) -> list[str]:
+    return [p.member for p in report.problems if p.target == f"kozmo_static_cases:{case}"]
+
+
+@pytest.mark.parametrize(("case", "members"), STORE_CASES.items())
+def test_static_rule_for_store_case(
+    store_report: ConformanceReport, case: str, members: list[str]
+) -> None:
+    assert members_of(store_report, case) == members
+    assert all(p.rule == "static" for p in store_report.problems)
+
+
+@pytest.mark.parametrize(("case", "members"), INPUT_READER_CASES.items())
+def test_static_rule_for_input_reader_case(
+    input_reader_report: ConformanceReport, case: str, members: list[str]
+) -> None:
+    assert members_of(input_reader_report, case) == members
+
+
+def test_static_report_names_every_target_and_the_protocol(store_report: ConformanceReport) -> None:
+    assert store_report.protocol == "kozmo_static_cases:Store"
+    assert store_report.target.split(", ") == [f"kozmo_static_cases:{c}" for c in STORE_CASES]
+    assert store_report.checks == ("static",)
+    assert not store_report.ok
+
+
+def test_static_problem_carries_mypy_types(store_report: ConformanceReport) -> None:
+    [problem] = [
+        p for p in store_report.problems if p.target == "kozmo_static_cases:StoreSyncFetch"
+    ]
+    assert problem.expected == "Callable[[str], Coroutine[Any, Any, bytes | None]]"
+    assert problem.found == "Callable[[str], bytes | None]"
+    assert problem.message.startswith("StoreSyncFetch.fetch has type")
+    assert problem.message.endswith("[assignment]")
+
+
+def test_static_missing_member_is_named(store_report: ConformanceReport) -> None:
+    [problem] = [
+        p for p in store_report.problems if p.target == "kozmo_static_cases:StoreMissingSize"
+    ]
+    assert (problem.member, problem.found) == ("size", "nothing")
+    assert "[attr-defined]" in problem.message
+
+
+def test_static_conforming_class_alone_is_ok(cases: types.ModuleType, mypy_cache: Path) -> None:
+    report = check_static(cases.GoodInputReader, InputReader, cache_dir=mypy_cache)
+    assert report.ok
+    assert report.problems == ()
+    assert str(report).endswith("(static check)")
+
+
+def test_static_abstract_class_fails_the_class_form(
+    cases: types.ModuleType, mypy_cache: Path
+) -> None:
+    assert check(cases.AbstractStore, cases.Store).ok  # every member is there at runtime
+    report = check_static(cases.AbstractStore, cases.Store, cache_dir=mypy_cache)
+    [problem] = report.problems
+    assert problem.member == ""
+    assert problem.expected == "type[Store]"
+    assert "(class form)" in problem.message
+    assert "[type-abstract]" in problem.message
+
+
+def test_static_instance_form_names_the_member_from_mypy_notes(
+    cases: types.ModuleType, mypy_cache: Path
+) -> None:
+    assert check_static(cases.WritableName, cases.Named, cache_dir=mypy_cache).ok
+    report = check_static(cases.ReadOnlyName, cases.Named, cache_dir=mypy_cache)
+    instance = [p for p in report.problems if "(instance form)" in p.message]
+    assert [p.member for p in instance] == ["name"]
+    assert "settable" in instance[0].found
+
+
+def test_static_reports_several_protocols_in_one_run(
+    cases: types.ModuleType, mypy_cache: Path
+) -> None:
+    sized, store = static_reports(
+        cases.StoreMissingParameter, [cases.Sized, cases.Store], cache_dir=mypy_cache
+    )
+    assert sized.ok
+    assert [p.member for p in store.problems] == ["fetch"]
+
+
+def test_static_class_defined_in_a_function_is_a_problem(mypy_cache: Path) -> None:
+    class Local:
+        def get_input_prefix_path(self) -> str:
+            return ""
+
+    report = check_static(Local, InputReader, cache_dir=mypy_cache)
+    [problem] = report.problems
+    assert "cannot be checked statically: it is defined inside a function" in problem.message
+
+
+def test_static_class_from_main_is_a_problem(mypy_cache: Path) -> None:
+    script_class = type("ScriptClass", (), {"__module__": "__main__"})
+    report = check_static(script_class, InputReader, cache_dir=mypy_cache)
+    assert "defined in __main__" in report.problems[0].message
+
+
+def test_static_module_mypy_cannot_find_is_a_problem(mypy_cache: Path) -> None:
+    module = types.ModuleType("kozmo_in_memory_module")
+    thing = type("Thing", (), {"__module__": module.__name__})
+    vars(module)["Thing"] = thing
+    sys.modules[module.__name__] = module
+    try:
+        report = check_static(thing, InputReader, cache_dir=mypy_cache)
+    finally:
+        del sys.modules[module.__name__]
+    [problem] = report.problems
+    assert "mypy cannot import its module" in problem.message
+    assert "[import-not-found]" in problem.message
+
+
+def test_static_rejects_bad_arguments(cases: types.ModuleType, mypy_cache: Path) -> None:
+    with pytest.raises(TypeError, match="targets must be"):
+        check_static([], InputReader, cache_dir=mypy_cache)
+    with pytest.raises(TypeError, match="targets must be"):
+        check_static(cases.GoodStore(), InputReader, cache_dir=mypy_cache)
+    with pytest.raises(TypeError, match="expected a Protocol class"):
+        check_static(cases.GoodStore, cases.GoodStore, cache_dir=mypy_cache)
+
+
+def test_static_without_mypy_says_how_to_install_it(
+    cases: types.ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "mypy", None)  # what an environment without mypy looks like
+    with pytest.raises(KozmoIOError, match=r"pip install 'kozmo-io\[static\]'") as caught:
+        check_static(cases.GoodStore, cases.Store)
+    assert isinstance(caught.value.__cause__, ImportError)
+
+
+def test_static_default_cache_dir_follows_xdg(
+    cases: types.ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert check_static(cases.GoodStore, cases.Store).ok
+    assert any((tmp_path / "kozmo_io" / "mypy").iterdir())
