@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Coroutine
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import pytest
 from conftest import StoreCase
 from google.protobuf.message import DecodeError
 from google.protobuf.wrappers_pb2 import BytesValue, Int64Value
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kozmo_io.errors import (
     CorruptDataError,
@@ -17,11 +20,13 @@ from kozmo_io.errors import (
     NotFoundError,
     PayloadTooLargeError,
 )
+from kozmo_io.reference import DataReference
 from kozmo_io.storage import (
     DEFAULT_MAX_PAYLOAD_BYTES,
     BlobStore,
     CountingStore,
     ListPage,
+    MemoryBlobStore,
     ObjectMeta,
     read_message,
     write_message,
@@ -469,3 +474,33 @@ def test_read_message_honours_the_limit(store: BlobStore, store_root: str) -> No
     assert (
         run(read_message(store, f"{store_root}/m", BytesValue, max_bytes=200)).value == b"x" * 100
     )
+
+
+def test_read_message_is_one_get(store: BlobStore, store_root: str) -> None:
+    run(write_message(store, f"{store_root}/m", Int64Value(value=1)))
+    counting = CountingStore(store)
+    run(read_message(counting, f"{store_root}/m", Int64Value))
+    assert dict(counting.counts) == {"delete": 0, "get": 1, "head": 0, "list": 0, "put": 0}
+
+
+# --- any key a reference can carry survives put -> list -> get ---------------------------------
+
+_SEGMENT = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="/"), min_size=1
+).filter(lambda segment: segment not in {".", ".."})
+
+
+@given(keys=st.lists(st.lists(_SEGMENT, min_size=1, max_size=3).map("/".join), max_size=5))
+def test_any_key_round_trips_through_put_list_and_get(keys: list[str]) -> None:
+    store = MemoryBlobStore()
+    references = {f"memory://b/{quote(key, safe='/')}": key for key in keys}
+
+    async def scenario() -> None:
+        for reference, key in references.items():
+            await store.put(reference, key.encode())
+        page = await store.list("memory://b")
+        assert sorted(DataReference(item).split()[2] for item in page.items) == sorted(set(keys))
+        for item in page.items:
+            assert (await store.get(item)).decode() == DataReference(item).split()[2]
+
+    run(scenario())
