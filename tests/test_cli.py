@@ -1,0 +1,283 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from kozmo_io.cli import build_parser, main
+
+PLUGIN = """
+from __future__ import annotations
+
+from typing import Protocol
+
+from kozmo_io.core import LiteralMap
+from kozmo_io.reference import DataReference
+
+
+class Paths:
+    def get_input_prefix_path(self) -> DataReference:
+        return DataReference("s3://b/in")
+
+    def get_input_path(self) -> DataReference:
+        return DataReference("s3://b/in/inputs.pb")
+
+
+class Reader(Paths):
+    async def get(self) -> LiteralMap | None:
+        return None
+
+
+class SyncReader(Paths):
+    def get(self) -> LiteralMap | None:
+        return None
+
+
+class Nothing:
+    pass
+
+
+reader = Reader()
+
+
+class Greeter(Protocol):
+    def greet(self) -> str: ...
+
+
+class Hello:
+    def greet(self) -> str:
+        return "hi"
+"""
+
+
+@pytest.fixture
+def plugin_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A directory holding kozmo_cli_plugin.py (and a module that fails to import), as the cwd."""
+    root = tmp_path_factory.getbasetemp() / "cli-plugin"
+    if not root.exists():
+        root.mkdir()
+        (root / "kozmo_cli_plugin.py").write_text(textwrap.dedent(PLUGIN), encoding="utf-8")
+        (root / "kozmo_cli_broken.py").write_text("raise RuntimeError('boom')\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the command adds the cwd; undo it after
+    return root
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.usefixtures("plugin_dir")
+def test_check_conforming_class_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check", "kozmo_cli_plugin:Reader", "--protocol", "InputReader")
+    assert code == 0
+    assert out == (
+        "kozmo_cli_plugin:Reader conforms to kozmo_io.protocols:InputReader (runtime check)\n"
+    )
+    assert err == ""
+
+
+@pytest.mark.usefixtures("plugin_dir")
+def test_check_broken_class_exits_1_and_lists_problems(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "kozmo_cli_plugin:SyncReader", "--protocol", "InputReader")
+    assert code == 1
+    assert "does not conform to kozmo_io.protocols:InputReader (1 problem" in out
+    assert "SyncReader.get is a plain def, but InputReader.get is async def" in out
+
+
+@pytest.mark.usefixtures("plugin_dir")
+def test_check_json_prints_the_report(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "check", "kozmo_cli_plugin:SyncReader", "--protocol", "InputReader", "--json"
+    )
+    assert code == 1
+    document = json.loads(out)
+    assert document["ok"] is False
+    assert [(p["member"], p["rule"]) for p in document["problems"]] == [("get", "async")]
+
+
+@pytest.mark.usefixtures("plugin_dir")
+def test_check_instance_target(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "kozmo_cli_plugin:reader", "--protocol", "InputReader")
+    assert code == 0
+    assert out.startswith("kozmo_cli_plugin:Reader instance conforms")
+
+
+@pytest.mark.usefixtures("plugin_dir")
+def test_check_auto_lists_satisfied_protocols(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "kozmo_cli_plugin:Paths")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "kozmo_cli_plugin:Paths satisfies: InputFilePaths"
+    assert "InputReader: missing get" in lines
+    assert lines[-1].startswith("not implemented: CheckpointPaths, ErrorReader, OutputFilePaths")
+
+
+@pytest.mark.usefixtures("plugin_dir")
+def test_check_auto_details_near_misses(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "kozmo_cli_plugin:SyncReader", "--protocol", "auto")
+    assert code == 0  # it still satisfies InputFilePaths
+    assert "SyncReader.get is a plain def" in out
+
+
+@pytest.mark.usefixtures("plugin_dir")
+def test_check_auto_exits_1_when_nothing_is_satisfied(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "kozmo_cli_plugin:Nothing", "--json")
+    assert code == 1
+    document = json.loads(out)
+    assert document["satisfied"] == []
+    assert document["protocol"] == "auto"
+    assert set(document["reports"]) == {
+        "CheckpointPaths",
+        "ErrorReader",
+        "InputFilePaths",
+        "InputReader",
+        "OutputFilePaths",
+        "OutputReader",
+        "OutputWriter",
+        "RawOutputPaths",
+    }
+
+
+@pytest.mark.usefixtures("plugin_dir")
+def test_check_any_protocol_by_module_and_name(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "check", "kozmo_cli_plugin:Hello", "--protocol", "kozmo_cli_plugin:Greeter"
+    )
+    assert (code, out) == (
+        0,
+        "kozmo_cli_plugin:Hello conforms to kozmo_cli_plugin:Greeter (runtime check)\n",
+    )
+
+
+@pytest.mark.usefixtures("plugin_dir")
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["kozmo_cli_plugin"], "the target must be MODULE:NAME, got 'kozmo_cli_plugin'"),
+        (["no_such_module:X"], "cannot import module 'no_such_module': ModuleNotFoundError"),
+        (["kozmo_cli_broken:X"], "cannot import module 'kozmo_cli_broken': RuntimeError: boom"),
+        (["kozmo_cli_plugin:Missing"], "module 'kozmo_cli_plugin' has no attribute 'Missing'"),
+        (["kozmo_cli_plugin:Reader", "--protocol", "Reeder"], "unknown protocol 'Reeder'"),
+        (
+            ["kozmo_cli_plugin:Reader", "--protocol", "kozmo_cli_plugin:Hello"],
+            "expected a Protocol class",
+        ),
+    ],
+)
+def test_check_usage_and_import_errors_exit_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, "check", *argv)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("kozmo-io check: error: ")
+    assert message in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+@pytest.mark.usefixtures("plugin_dir")
+def test_debug_shows_the_underlying_exception() -> None:
+    with pytest.raises(Exception, match="cannot import module") as caught:
+        main(["check", "kozmo_cli_broken:X", "--debug"])
+    assert isinstance(caught.value.__cause__, RuntimeError)
+
+
+def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys)
+    assert code == 2
+    assert "a command is required" in err
+
+
+def test_bad_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "check", "a:B", "--nope")
+    assert code == 2
+    assert "unrecognized arguments: --nope" in err
+
+
+def test_help_exits_0_and_lists_check(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    assert "check a class against a protocol" in out
+    code, out, _ = run(capsys, "check", "--help")
+    assert code == 0
+    assert "MODULE:CLASS" in out
+    assert "--static" in out
+
+
+def test_global_debug_flag_is_kept_before_the_command() -> None:
+    args = build_parser().parse_args(["--debug", "check", "a:B"])
+    assert args.debug is True
+    assert not hasattr(build_parser().parse_args(["check", "a:B"]), "debug")
+
+
+@pytest.mark.usefixtures("plugin_dir")
+def test_static_without_mypy_exits_2_with_the_install_hint(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "mypy", None)  # what an environment without mypy looks like
+    code, _, err = run(
+        capsys, "check", "kozmo_cli_plugin:Reader", "--protocol", "InputReader", "--static"
+    )
+    assert code == 2
+    assert "pip install 'kozmo-io[static]'" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_static_flag_adds_the_mypy_check(
+    capsys: pytest.CaptureFixture[str], plugin_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(plugin_dir / "cache"))
+    code, out, _ = run(
+        capsys, "check", "kozmo_cli_plugin:Reader", "--protocol", "InputReader", "--static"
+    )
+    assert code == 0
+    assert out == (
+        "kozmo_cli_plugin:Reader conforms to kozmo_io.protocols:InputReader "
+        "(runtime and static check)\n"
+    )
+    code, out, _ = run(capsys, "check", "kozmo_cli_plugin:SyncReader", "--static", "--json")
+    document = json.loads(out)
+    reader = document["reports"]["InputReader"]
+    assert reader["checks"] == ["runtime", "static"]
+    assert [p["rule"] for p in reader["problems"]] == ["async", "static"]
+    assert code == 0  # InputFilePaths is satisfied
+
+
+def test_python_dash_m_runs_the_command(plugin_dir: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kozmo_io",
+            "check",
+            "kozmo_cli_plugin:SyncReader",
+            "--protocol",
+            "InputReader",
+        ],
+        cwd=plugin_dir,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "SyncReader.get is a plain def" in result.stdout
+    failed = subprocess.run(
+        [sys.executable, "-m", "kozmo_io", "check", "kozmo_cli_broken:X"],
+        cwd=plugin_dir,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert failed.returncode == 2
+    assert failed.stderr == (
+        "kozmo-io check: error: cannot import module 'kozmo_cli_broken': RuntimeError: boom\n"
+    )
