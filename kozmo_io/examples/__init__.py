@@ -1,0 +1,16 @@
+"""A small, copyable task plugin built on the reference implementations (used by ``kozmo-io demo``).
+
+:mod:`kozmo_io.examples.word_count` counts the words of a text: it reads its inputs through an
+:class:`~kozmo_io.protocols.InputReader` and hands its outputs, or its error, to an
+:class:`~kozmo_io.protocols.OutputWriter`. Every name is re-exported here.
+"""
+
+from __future__ import annotations
+
+from kozmo_io.examples.word_count import WordCount as WordCount
+from kozmo_io.examples.word_count import WordCountOutcome as WordCountOutcome
+from kozmo_io.examples.word_count import count_words as count_words
+from kozmo_io.examples.word_count import make_inputs as make_inputs
+from kozmo_io.examples.word_count import run_word_count as run_word_count
+
+__all__ = ("WordCount", "WordCountOutcome", "count_words", "make_inputs", "run_word_count")
