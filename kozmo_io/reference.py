@@ -21,7 +21,8 @@ Every message and ``repr`` shows references with their userinfo replaced by ``**
 from __future__ import annotations
 
 import re
-from typing import Final, final
+from collections.abc import Iterable
+from typing import Final, SupportsIndex, cast, final, overload
 
 from kozmo_io import _uri
 from kozmo_io.errors import InvalidReferenceError
@@ -195,8 +196,20 @@ class DataReference(str):
 
     __slots__ = ()
 
-    def split(self) -> tuple[str, str, str]:  # type: ignore[override]  # Go's Split, by design
+    @overload  # type: ignore[override]  # Go's Split without arguments, by design
+    def split(self) -> tuple[str, str, str]: ...
+    @overload
+    def split(self, sep: str | None, maxsplit: SupportsIndex = -1) -> list[str]: ...
+    @overload
+    def split(self, *, sep: str | None = None, maxsplit: SupportsIndex = -1) -> list[str]: ...
+
+    def split(
+        self, *args: str | SupportsIndex | None, **kwargs: str | SupportsIndex | None
+    ) -> tuple[str, str, str] | list[str]:
         """Split into ``(scheme, container, key)`` like Go's ``DataReference.Split``.
+
+        Called with arguments it is :meth:`str.split`, so code that treats the reference as a plain
+        string (``ref.split("/")``) keeps working.
 
         The scheme is lower-cased; the container is the host with any ``:port`` (userinfo dropped;
         for ``abfs``/``abfss`` with a user name, that name, as in ADLS Gen2 ``container@account``);
@@ -210,6 +223,8 @@ class DataReference(str):
             InvalidReferenceError: The reference does not parse as a URL (e.g. ``://x``, a bad port
                 or escape), or its key does not decode as UTF-8.
         """
+        if args or kwargs:
+            return str(self).split(*args, **kwargs)  # type: ignore[arg-type]  # str's own checks
         url = _parse(self, shown=self)
         container = url.host
         if url.scheme in {"abfs", "abfss"} and url.user is not None and url.user[0]:
@@ -223,12 +238,18 @@ class DataReference(str):
     def join(self, *keys: str) -> DataReference:  # type: ignore[override]  # Go's join, by design
         """Join ``keys`` under this reference; see :func:`construct_reference`.
 
+        Called with one iterable of strings instead, it is :meth:`str.join`, so code that treats the
+        reference as a plain string keeps working.
+
         Args:
             *keys: Path parts.
 
         Returns:
             The joined reference.
         """
+        only: object = keys[0] if len(keys) == 1 else ""
+        if not isinstance(only, str):  # an untyped caller's str.join(iterable)
+            return DataReference(str(self).join(cast("Iterable[str]", only)))
         return construct_reference(self, *keys)
 
     def redacted(self) -> str:

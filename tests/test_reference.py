@@ -430,3 +430,17 @@ def test_join_is_a_pure_function(calls: list[tuple[str, list[str]]]) -> None:
     forward = [run(base, keys) for base, keys in calls]
     backward = [run(base, keys) for base, keys in reversed(calls)]
     assert forward == backward[::-1]
+
+
+def test_split_with_arguments_is_str_split() -> None:
+    ref = DataReference("s3://bucket/a/b")
+    assert ref.split("/") == ["s3:", "", "bucket", "a", "b"]
+    assert ref.split("/", 1) == ["s3:", "/bucket/a/b"]
+    assert ref.split(sep="/", maxsplit=2) == ["s3:", "", "bucket/a/b"]
+    assert ref.split() == ("s3", "bucket", "a/b")
+
+
+def test_join_with_one_iterable_is_str_join() -> None:
+    sep = DataReference("/")
+    assert sep.join(iter(["a", "b"])) == "a/b"  # type: ignore[arg-type]
+    assert DataReference("s3://b").join("k") == "s3://b/k"
