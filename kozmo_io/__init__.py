@@ -2,15 +2,17 @@
 
 The protocols (:mod:`kozmo_io.protocols`) say what a reader or writer must look like; the values
 (:class:`DataReference`, :class:`ExecutionError`) are what flows through them; the exception tree
-(:mod:`kozmo_io.errors`) is what they raise. Storage lives in :mod:`kozmo_io.storage`, the reference
-implementations in :mod:`kozmo_io.ioutils`, the conformance checks in :mod:`kozmo_io.conformance` and the
-behavioural kit for plugin tests in :mod:`kozmo_io.testing` (imported on demand only).
+(:mod:`kozmo_io.errors`) is what they raise. Storage lives in :mod:`kozmo_io.storage`, the
+reference implementations in :mod:`kozmo_io.ioutils`, the conformance checks in
+:mod:`kozmo_io.conformance` and the behavioural kit for plugin tests in :mod:`kozmo_io.testing`
+(imported on demand only).
 """
 
 from __future__ import annotations
 
 from kozmo_io.errors import ConformanceError as ConformanceError
 from kozmo_io.errors import CorruptDataError as CorruptDataError
+from kozmo_io.errors import InvalidArgumentError as InvalidArgumentError
 from kozmo_io.errors import InvalidReferenceError as InvalidReferenceError
 from kozmo_io.errors import KozmoIOError as KozmoIOError
 from kozmo_io.errors import NotFoundError as NotFoundError
@@ -40,6 +42,7 @@ __all__ = (
     "ExecutionError",
     "InputFilePaths",
     "InputReader",
+    "InvalidArgumentError",
     "InvalidReferenceError",
     "KozmoIOError",
     "NotFoundError",

@@ -10,6 +10,7 @@ inherits the builtin it behaves like, so callers that already catch ``FileNotFou
     │                                                 carries path, size, limit
     ├── CorruptDataError       (+ ValueError)         bytes that do not decode as the message
     ├── InvalidReferenceError  (+ ValueError)         a malformed or hostile reference or key
+    ├── InvalidArgumentError   (+ ValueError)         a setting outside its domain (a limit of 0)
     ├── NothingToWriteError    (+ ValueError)         a writer got neither outputs nor an error
     ├── StorageError           (+ OSError)            backend failure after retries; the backend
     │                                                 exception is the ``__cause__``
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = (
     "ConformanceError",
     "CorruptDataError",
+    "InvalidArgumentError",
     "InvalidReferenceError",
     "KozmoIOError",
     "NotFoundError",
@@ -93,6 +95,11 @@ class PayloadTooLargeError(KozmoIOError, ValueError):
 @final
 class CorruptDataError(KozmoIOError, ValueError):
     """Stored bytes do not decode as the expected message."""
+
+
+@final
+class InvalidArgumentError(KozmoIOError, ValueError):
+    """A setting is outside its domain, e.g. a read limit of 0 or a concurrency below 1."""
 
 
 @final

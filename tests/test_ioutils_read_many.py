@@ -8,7 +8,7 @@ from typing import final
 import pytest
 
 from kozmo_io import core
-from kozmo_io.errors import InvalidReferenceError, NotFoundError
+from kozmo_io.errors import InvalidArgumentError, NotFoundError
 from kozmo_io.execution_error import ExecutionError
 from kozmo_io.ioutils.in_memory_output_reader import InMemoryOutputReader
 from kozmo_io.ioutils.output_file_paths import ReadOnlyOutputFilePaths
@@ -118,7 +118,7 @@ def test_no_readers_give_no_results() -> None:
 
 @pytest.mark.parametrize("concurrency", [0, -1])
 def test_non_positive_concurrency_is_rejected(concurrency: int) -> None:
-    with pytest.raises(InvalidReferenceError, match="concurrency"):
+    with pytest.raises(InvalidArgumentError, match="concurrency"):
         asyncio.run(read_outputs_many([InMemoryOutputReader()], concurrency=concurrency))
 
 

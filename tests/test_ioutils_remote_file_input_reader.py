@@ -12,6 +12,7 @@ from conftest import StoreCase
 from kozmo_io import core
 from kozmo_io.errors import (
     CorruptDataError,
+    InvalidArgumentError,
     InvalidReferenceError,
     NotFoundError,
     PayloadTooLargeError,
@@ -147,7 +148,7 @@ def test_none_limit_means_the_store_limit(store_case: StoreCase, store_root: str
 
 @pytest.mark.parametrize("limit", [0, -5])
 def test_non_positive_limit_is_rejected(store: BlobStore, store_root: str, limit: int) -> None:
-    with pytest.raises(InvalidReferenceError, match="max_payload_bytes"):
+    with pytest.raises(InvalidArgumentError, match="max_payload_bytes"):
         _reader(store, store_root, max_payload_bytes=limit)
 
 

@@ -15,6 +15,7 @@ from google.protobuf.message import Message
 from kozmo_io import core
 from kozmo_io.errors import (
     CorruptDataError,
+    InvalidArgumentError,
     InvalidReferenceError,
     NotFoundError,
     PayloadTooLargeError,
@@ -325,13 +326,13 @@ def test_default_limit_is_two_mebibytes(store: BlobStore, store_root: str) -> No
 
 @pytest.mark.parametrize("limit", [0, -1])
 def test_non_positive_limit_is_rejected(store: BlobStore, store_root: str, limit: int) -> None:
-    with pytest.raises(InvalidReferenceError, match="max_payload_bytes") as info:
+    with pytest.raises(InvalidArgumentError, match="max_payload_bytes") as info:
         RemoteFileOutputReader(store, _paths(store_root), max_payload_bytes=limit)
     assert isinstance(info.value, ValueError)
 
 
 def test_unknown_strategy_is_rejected(store: BlobStore, store_root: str) -> None:
-    with pytest.raises(InvalidReferenceError, match="strategy"):
+    with pytest.raises(InvalidArgumentError, match="strategy"):
         RemoteFileOutputReader(store, _paths(store_root), error_aggregation=7)  # type: ignore[arg-type]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kozmo_io.errors import InvalidReferenceError
+from kozmo_io.errors import InvalidArgumentError
 from kozmo_io.ioutils.shard_selector import (
     PrecomputedShardSelector,
     ShardSelector,
@@ -69,7 +69,7 @@ def test_base36_selector_matches_engine_table(key: bytes, shard: str) -> None:
 
 
 def test_empty_selector_is_rejected() -> None:
-    with pytest.raises(InvalidReferenceError, match="at least one prefix"):
+    with pytest.raises(InvalidArgumentError, match="at least one prefix"):
         constant_shard_selector([])
 
 

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Sequence
 
 from kozmo_io import core
-from kozmo_io.errors import InvalidReferenceError
+from kozmo_io.errors import InvalidArgumentError
 from kozmo_io.execution_error import ExecutionError
 from kozmo_io.protocols import OutputReader
 
@@ -29,14 +29,14 @@ async def read_outputs_many(
         The result of each reader's ``read()``, in the order of ``readers``.
 
     Raises:
-        InvalidReferenceError: ``concurrency`` is not a positive integer (a ``ValueError``).
+        InvalidArgumentError: ``concurrency`` is not a positive integer (a ``ValueError``).
         KozmoIOError: The first ``read()`` that raised; the reads still running are cancelled and
             awaited first, and no partial result is returned. (A task's own failure is not raised:
             it is the ``ExecutionError`` in that reader's result.)
     """
     if concurrency < 1:
         msg = f"concurrency must be a positive integer, got {concurrency!r}"
-        raise InvalidReferenceError(msg)
+        raise InvalidArgumentError(msg)
     results: dict[int, tuple[core.LiteralMap | None, ExecutionError | None]] = {}
     pending = iter(enumerate(readers))
 

@@ -9,7 +9,7 @@ import attrs
 from kozmo_io import core
 from kozmo_io.errors import (
     CorruptDataError,
-    InvalidReferenceError,
+    InvalidArgumentError,
     KozmoIOError,
     NotFoundError,
     PayloadTooLargeError,
@@ -25,7 +25,7 @@ __all__ = ("RemoteFileInputReader",)
 def _positive_or_none(_instance: object, _attribute: object, value: int | None) -> None:
     if value is not None and (isinstance(value, bool) or value < 1):
         msg = f"max_payload_bytes must be a positive integer or None, got {value!r}"
-        raise InvalidReferenceError(msg)
+        raise InvalidArgumentError(msg)
 
 
 def _with_path(exc: KozmoIOError, path: str) -> KozmoIOError:
@@ -51,7 +51,7 @@ class RemoteFileInputReader:
             default).
 
     Raises:
-        InvalidReferenceError: ``max_payload_bytes`` is 0 or negative (a ``ValueError``).
+        InvalidArgumentError: ``max_payload_bytes`` is 0 or negative (a ``ValueError``).
     """
 
     store: BlobStore

@@ -32,6 +32,7 @@ from google.protobuf.message import DecodeError, Message
 from kozmo_io import core
 from kozmo_io.errors import (
     CorruptDataError,
+    InvalidArgumentError,
     InvalidReferenceError,
     KozmoIOError,
     NotFoundError,
@@ -212,7 +213,7 @@ _ERROR_READERS: dict[
 def _check_limit(value: int | None) -> int | None:
     if value is not None and (isinstance(value, bool) or value < 1):
         msg = f"max_payload_bytes must be a positive integer or None, got {value!r}"
-        raise InvalidReferenceError(msg)
+        raise InvalidArgumentError(msg)
     return value
 
 
@@ -229,8 +230,8 @@ class RemoteFileOutputReader:
         error_aggregation: How the error is found (see :class:`ErrorAggregationStrategy`).
 
     Raises:
-        InvalidReferenceError: ``max_payload_bytes`` is 0 or negative; or EARLIEST and the error
-            file name does not have exactly one dot (both are ``ValueError``).
+        InvalidArgumentError: ``max_payload_bytes`` is 0 or negative, or the strategy is unknown.
+        InvalidReferenceError: EARLIEST and the error file name does not have exactly one dot.
     """
 
     __slots__ = (
@@ -260,7 +261,7 @@ class RemoteFileOutputReader:
         error_reader = _ERROR_READERS.get(error_aggregation)
         if error_reader is None:
             msg = f"unknown error aggregation strategy {error_aggregation!r}"
-            raise InvalidReferenceError(msg)
+            raise InvalidArgumentError(msg)
         self._error_reader = error_reader(store, error_path, self._max_bytes)
         self._store = store
         self._kept: bytes | None = None

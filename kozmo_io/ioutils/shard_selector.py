@@ -20,7 +20,7 @@ from typing import final
 import attrs
 from typing_extensions import Protocol, runtime_checkable
 
-from kozmo_io.errors import InvalidReferenceError
+from kozmo_io.errors import InvalidArgumentError
 
 __all__ = (
     "PrecomputedShardSelector",
@@ -58,7 +58,7 @@ def _to_tuple(values: Iterable[str]) -> tuple[str, ...]:
 def _non_empty(_instance: object, _attribute: object, value: tuple[str, ...]) -> None:
     if not value:
         msg = "a shard selector needs at least one prefix"
-        raise InvalidReferenceError(msg)
+        raise InvalidArgumentError(msg)
 
 
 @final
@@ -70,7 +70,7 @@ class PrecomputedShardSelector:
         prefixes: The shard folder names, in order (any iterable of strings).
 
     Raises:
-        InvalidReferenceError: ``prefixes`` is empty.
+        InvalidArgumentError: ``prefixes`` is empty.
     """
 
     prefixes: tuple[str, ...] = attrs.field(converter=_to_tuple, validator=_non_empty)
@@ -91,7 +91,7 @@ def constant_shard_selector(shards: Iterable[str]) -> PrecomputedShardSelector:
     """Return a selector over ``shards``, order preserved.
 
     Raises:
-        InvalidReferenceError: ``shards`` is empty.
+        InvalidArgumentError: ``shards`` is empty.
     """
     return PrecomputedShardSelector(tuple(shards))
 
