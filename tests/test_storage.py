@@ -350,6 +350,19 @@ def test_listed_references_read_back_even_with_unusual_keys(
     assert run(scenario()) == [b"0", b"1", b"2", b"3", b"4"]
 
 
+@pytest.mark.parametrize(
+    "last", ["0", "a", "A", "1", "z", "%20", "!", ".", "-", "~", "%C3%A9", "_"]
+)
+def test_list_prefix_may_end_with_any_character(
+    store: BlobStore, store_root: str, last: str
+) -> None:
+    keys = [f"p/x{last}{last}", f"p/x{last}y", f"p/x{last}/z", f"p/x{last}/.z"]
+    _put_all(store, store_root, [*keys, "p/x", "p/w", "q"])
+    page = run(store.list(f"{store_root}/p/x{last}"))
+    listed = sorted(DataReference(item).split()[2] for item in page.items)
+    assert listed == sorted(DataReference(f"s3://b/{key}").split()[2] for key in keys)
+
+
 @pytest.mark.parametrize("max_items", [0, -3, True])
 def test_list_rejects_a_page_size_that_is_not_a_positive_integer(
     store: BlobStore, store_root: str, max_items: Any

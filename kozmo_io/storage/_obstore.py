@@ -88,11 +88,15 @@ def check_range(byte_range: object, location: Location) -> tuple[int, int]:
 
 
 def _just_before(key: str) -> str | None:
-    """Return a string sorting just before all keys starting with ``key`` (``None`` for ``""``)."""
-    if not key:
-        return None
-    previous = chr(ord(key[-1]) - 1)
-    return key[:-1] + previous if not "\ud800" <= previous <= "\udfff" else key[:-1] or None
+    """Return a listing offset sorting before all keys that start with ``key``, or ``None``.
+
+    The offset must itself parse as a backend path, so it is only nudged down when that stays plain.
+    """
+    previous = chr(ord(key[-1]) - 1) if key else ""
+    if previous.isascii() and previous.isalnum():
+        return key[:-1] + previous
+    shorter = key[:-1]
+    return shorter if shorter.rpartition("/")[2] not in {"", ".", ".."} else None
 
 
 async def _matching_keys(

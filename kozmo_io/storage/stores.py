@@ -12,6 +12,11 @@ A cloud store serves one bucket or container and rejects references to any other
 or, failing that, from the usual environment variables (``AWS_*``, ``GOOGLE_*``, ``AZURE_*``), as
 obstore reads them. Listings return references in the form of the prefix they were given, so ``await
 store.get(item)`` works.
+
+Requests per call: one, except ``delete`` on the memory and cloud stores (a HEAD, then the DELETE:
+their backends accept deleting a missing object, and the contract reports it as ``NotFoundError``)
+and a ranged ``get`` that the backend refuses because the range starts past the end of the object
+(a HEAD then tells an empty read from a missing object).
 """
 
 from __future__ import annotations
