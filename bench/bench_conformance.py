@@ -1,0 +1,131 @@
+"""Conformance benchmark: ``conforms()`` against ``isinstance``, the deep check, the static check.
+
+Run with ``python bench/bench_conformance.py``. It prints medians of per-call times:
+
+* a repeat ``conforms(obj, InputReader)`` (cached verdict) against ``isinstance`` on the same
+  runtime-checkable protocol and on a plain ``typing.Protocol`` of the same shape (target: conforms
+  at most 2 us on CPython 3.11);
+* the first (deep) check of a class: with the protocol's member table already built, and cold;
+* the static check of the reference ``RemoteFileInputReader``: cold (empty mypy cache) and warm.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+import timeit
+from collections.abc import Callable
+from typing import Protocol, runtime_checkable
+
+from kozmo_io.conformance import _runtime, check, check_static, clear_conforms_cache, conforms
+from kozmo_io.core import LiteralMap
+from kozmo_io.ioutils import RemoteFileInputReader
+from kozmo_io.protocols import InputReader
+from kozmo_io.reference import DataReference
+
+REPEAT = 7
+NUMBER = 200_000
+FRESH_CLASSES = 200
+
+
+class Reader:
+    """A conforming InputReader."""
+
+    def get_input_prefix_path(self) -> DataReference:
+        """Return the inputs prefix."""
+        return DataReference("s3://bucket/in")
+
+    def get_input_path(self) -> DataReference:
+        """Return the inputs file."""
+        return DataReference("s3://bucket/in/inputs.pb")
+
+    async def get(self) -> LiteralMap | None:
+        """Read nothing."""
+        return None
+
+
+@runtime_checkable
+class TypingInputReader(Protocol):
+    """The same shape as InputReader, on ``typing.Protocol``."""
+
+    def get_input_prefix_path(self) -> DataReference:
+        """Return the inputs prefix."""
+        ...
+
+    def get_input_path(self) -> DataReference:
+        """Return the inputs file."""
+        ...
+
+    async def get(self) -> LiteralMap | None:
+        """Read the inputs."""
+        ...
+
+
+def per_call_us(stmt: Callable[[], object]) -> float:
+    """Median over REPEAT runs of the time per call, in microseconds."""
+    runs = timeit.repeat(stmt, number=NUMBER, repeat=REPEAT)
+    return statistics.median(runs) / NUMBER * 1e6
+
+
+def fresh_class(index: int) -> type:
+    """A new class with Reader's members: conforms() has no verdict cached for it."""
+    return type(f"Reader{index}", (), dict(vars(Reader)))
+
+
+def deep_check_us(*, cold_protocol: bool) -> float:
+    """Median time of the first conforms() on a new class, in microseconds."""
+    times = []
+    for index in range(FRESH_CLASSES if not cold_protocol else 20):
+        cls = fresh_class(index)
+        clear_conforms_cache()
+        if cold_protocol:
+            _runtime._protocol_members.cache_clear()  # noqa: SLF001 - measure the cold table build
+        start = time.perf_counter()
+        assert conforms(cls, InputReader)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e6
+
+
+def static_seconds(cache_dir: str) -> float:
+    """Time one static check of the reference reader with mypy's cache in ``cache_dir``."""
+    start = time.perf_counter()
+    report = check_static(RemoteFileInputReader, InputReader, cache_dir=cache_dir)
+    elapsed = time.perf_counter() - start
+    assert report.ok, str(report)
+    return elapsed
+
+
+def main() -> None:
+    """Measure and print."""
+    reader = Reader()
+    assert check(reader, InputReader).ok
+    assert isinstance(reader, InputReader)
+    assert isinstance(reader, TypingInputReader)
+    assert conforms(reader, InputReader)
+
+    cached = per_call_us(lambda: conforms(reader, InputReader))
+    isinstance_te = per_call_us(lambda: isinstance(reader, InputReader))
+    isinstance_typing = per_call_us(lambda: isinstance(reader, TypingInputReader))
+    warm_table = deep_check_us(cold_protocol=False)
+    cold_table = deep_check_us(cold_protocol=True)
+    with tempfile.TemporaryDirectory(prefix="kozmo-io-bench-mypy-") as cache_dir:
+        static_cold = static_seconds(cache_dir)
+        static_warm = statistics.median(static_seconds(cache_dir) for _ in range(3))
+
+    print(f"Python {sys.version.split()[0]}; medians of {REPEAT} x {NUMBER:,} calls")
+    print(f"conforms(obj, InputReader), cached             {cached:8.3f} us")
+    print(f"isinstance(obj, InputReader)  (typing_ext.)    {isinstance_te:8.3f} us")
+    print(f"isinstance(obj, typing.Protocol of same shape) {isinstance_typing:8.3f} us")
+    print(f"  isinstance (typing_ext.) / conforms: {isinstance_te / cached:5.2f}")
+    print(f"  isinstance (typing)      / conforms: {isinstance_typing / cached:5.2f}")
+    print(f"  target <= 2 us: {'met' if cached <= 2 else 'MISSED'}")
+    print(f"first conforms() on a new class (member table built) {warm_table:9.1f} us")
+    print(f"first conforms() on a new class (cold member table)  {cold_table:9.1f} us")
+    print(f"check_static(RemoteFileInputReader, InputReader) cold  {static_cold:6.2f} s")
+    print(f"check_static(RemoteFileInputReader, InputReader) warm  {static_warm:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()
