@@ -216,6 +216,24 @@ class StoreCallableObjectSize(GoodStore):
     size = CallableSize()  # a callable object is not bound: it takes no self
 
 
+class AsyncFetcher:
+    async def __call__(self, key: str, /) -> bytes | None:
+        return None
+
+
+class SyncFetcher(AsyncFetcher):
+    def __call__(self, key: str, /) -> bytes | None:  # type: ignore[override]  # broken on purpose
+        return None
+
+
+class StoreAsyncCallableFetch(GoodStore):
+    fetch = AsyncFetcher()
+
+
+class StoreSyncCallableFetch(GoodStore):
+    fetch = SyncFetcher()  # type: ignore[assignment]  # broken on purpose
+
+
 class StoreAttributeSetInInit:
     def __init__(self, size: Callable[[], int] | str) -> None:
         self.size = size
@@ -383,6 +401,11 @@ def test_property_where_a_method_is_expected_is_reported() -> None:
 
 def test_callable_object_on_the_class_is_judged_unbound() -> None:
     assert check(StoreCallableObjectSize, Store).ok
+
+
+def test_callable_object_is_async_by_its_own_call_method() -> None:
+    assert check(StoreAsyncCallableFetch, Store).ok
+    assert rules(check(StoreSyncCallableFetch, Store)) == [("fetch", "async")]
 
 
 def test_instance_attribute_callable_conforms_but_string_does_not() -> None:

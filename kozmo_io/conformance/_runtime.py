@@ -107,13 +107,18 @@ def _resolve(
         return _Resolved(error=f"{type(exc).__name__}: {exc}")
 
 
+def _call_of(obj: object) -> object:
+    """Return the ``__call__`` a callable object's class defines (first along its MRO)."""
+    return next((vars(c)["__call__"] for c in type(obj).__mro__ if "__call__" in vars(c)), None)
+
+
 def _return_of(func: object, localns: dict[str, object]) -> _Resolved:
     """Resolve the return annotation of a callable in the namespace of its definition."""
     target = inspect.unwrap(func) if callable(func) else func
     if isinstance(target, types.MethodType):
         target = target.__func__
     if not inspect.isfunction(target):
-        call = vars(type(target)).get("__call__")
+        call = _call_of(target)
         if not inspect.isfunction(call):
             return _Resolved()
         target = call
@@ -139,7 +144,7 @@ def _is_async(func: object) -> bool:
         return True
     if inspect.isfunction(func) or inspect.ismethod(func):
         return False
-    return any(inspect.iscoroutinefunction(vars(c).get("__call__")) for c in type(func).__mro__)
+    return inspect.iscoroutinefunction(_call_of(func))
 
 
 def _unwrap_method(raw: object) -> tuple[Callable[..., object], bool] | None:
