@@ -45,6 +45,10 @@ class Store(Sized, Protocol):
     def label(self, name: str, *, upper: bool = False) -> str: ...
 
 
+class Callback(Protocol):
+    def __call__(self, value: int, /) -> str: ...
+
+
 class Named(Protocol):  # not runtime-checkable, with a data member
     name: str
     nickname: str | None
@@ -348,6 +352,11 @@ class NamedNoneName:
     nickname = None
 
 
+class StrCallback:
+    def __call__(self, value: int, /) -> str:
+        return str(value)
+
+
 class IntBox:
     def unwrap(self) -> int:
         return 1
@@ -629,6 +638,12 @@ def test_data_members_are_checked_for_presence_and_none() -> None:
     assert check(NamedInInit(), Named).ok
     assert rules(check(NamedWithoutName, Named)) == [("name", "missing")]
     assert rules(check(NamedNoneName, Named)) == [("name", "none")]  # nickname may be None
+
+
+def test_call_protocol_is_not_satisfied_by_the_metaclass() -> None:
+    assert check(StrCallback, Callback).ok
+    assert check(StrCallback(), Callback).ok
+    assert rules(check(IntBox, Callback)) == [("__call__", "missing")]
 
 
 def test_non_protocol_is_rejected() -> None:

@@ -256,7 +256,7 @@ class _Checker:
         if member.note is not None:
             self.note(member, f"{member.owner}'s annotation did not resolve ({member.note})")
         try:
-            raw = inspect.getattr_static(self.target, member.name)
+            raw = self._lookup(member.name)
         except AttributeError:
             self._check_absent(member)
             return
@@ -264,6 +264,19 @@ class _Checker:
             self._check_none(member)
         elif member.is_method:
             self._check_method(member, raw)
+
+    def _lookup(self, name: str) -> object:
+        """Find ``name`` as instances see it, without running descriptors.
+
+        On a class this walks its MRO only: ``getattr_static`` would also find the metaclass's
+        attributes (``type.__call__``), which instances do not have.
+        """
+        if not self.is_class:
+            return inspect.getattr_static(self.target, name)
+        for base in self.cls.__mro__:
+            if name in vars(base):
+                return vars(base)[name]
+        raise AttributeError(name)
 
     def _check_none(self, member: _Member) -> None:
         if member.is_method:
