@@ -26,10 +26,8 @@ Run ``pytest -m "not s3"`` to skip everything that needs the S3 server.
 from __future__ import annotations
 
 import itertools
-import re
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -39,9 +37,6 @@ import attrs
 import pytest
 
 from kozmo_io.storage import BlobStore, LocalBlobStore, MemoryBlobStore, S3BlobStore
-
-_STARTUP_SECONDS = 30.0
-_RUNNING_ON = re.compile(r"Running on http://127\.0\.0\.1:(\d+)")
 
 
 @final
@@ -90,17 +85,17 @@ class S3Server:
         return name
 
 
-def _wait_for_port(process: subprocess.Popen[bytes], log: Path) -> int:
-    deadline = time.monotonic() + _STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        match = _RUNNING_ON.search(log.read_text(encoding="utf-8", errors="replace"))
-        if match is not None:
-            return int(match.group(1))
-        if process.poll() is not None:
-            break
-        time.sleep(0.05)
-    msg = f"moto_server did not start:\n{log.read_text(encoding='utf-8', errors='replace')}"
-    raise RuntimeError(msg)
+# Runs in the child: serve until stdin closes, which also happens when the test process dies
+# without running its finalizers, so no server outlives the session.
+_SERVER_SCRIPT = """
+import sys
+from moto.server import ThreadedMotoServer
+server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+server.start()
+print(server.get_host_and_port()[1], flush=True)
+sys.stdin.read()
+server.stop()
+"""
 
 
 @pytest.fixture(scope="session")
@@ -109,22 +104,29 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
     log = tmp_path_factory.mktemp("moto") / "server.log"
     with log.open("wb") as sink:
         # A separate process keeps moto's threads, imports and request log out of the test process;
-        # its stderr goes to a file so the request log can never fill a pipe and stall the server.
-        process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", "0"],
-            stdout=sink,
-            stderr=subprocess.STDOUT,
+        # the request log goes to a file so it can never fill a pipe and stall the server.
+        process = subprocess.Popen(  # noqa: S603 - this interpreter with a fixed script
+            [sys.executable, "-c", _SERVER_SCRIPT],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=sink,
         )
+    assert process.stdin is not None
+    assert process.stdout is not None
     try:
-        port = _wait_for_port(process, log)
-        yield S3Server(endpoint=f"http://127.0.0.1:{port}")
+        port = process.stdout.readline().strip()
+        if not port.isdigit():
+            msg = f"moto server did not start:\n{log.read_text(encoding='utf-8', errors='replace')}"
+            raise RuntimeError(msg)
+        yield S3Server(endpoint=f"http://127.0.0.1:{int(port)}")
     finally:
-        process.terminate()
+        process.stdin.close()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        process.stdout.close()
 
 
 _bucket_numbers = itertools.count()

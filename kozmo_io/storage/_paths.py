@@ -26,7 +26,6 @@ AZURE_SCHEMES = frozenset({"abfs", "abfss", "az", "azure", "adl"})
 _AZURE_USERINFO_SCHEMES = frozenset({"abfs", "abfss"})
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Everything a key may keep verbatim in a reference; the rest is percent-escaped so split() gives it
 # back.
 _KEY_SAFE = "/!$&'()*+,;=:@~"
@@ -75,8 +74,8 @@ def locate(path: object, *, need_key: bool) -> Location:
 
     Raises:
         InvalidReferenceError: ``path`` is not a string, does not parse, holds a control character,
-            a query or a fragment, or its key has an empty, ``.`` or ``..`` segment, a control
-            character or bytes that are not UTF-8.
+            a query or a fragment, or its key has an empty, ``.`` or ``..`` segment or a
+            control character (also percent-encoded).
     """
     if not isinstance(path, str):
         msg = f"a storage reference must be a string, got {type(path).__name__}"
@@ -89,8 +88,8 @@ def locate(path: object, *, need_key: bool) -> Location:
         )
     reference = path if isinstance(path, DataReference) else DataReference(path)
     scheme, container, key = reference.split()
-    if _CONTROL.search(key) or _SURROGATE.search(key):
-        raise _reject(path, "control character or non-UTF-8 bytes in the key")
+    if _CONTROL.search(key):
+        raise _reject(path, "control character in the key")
     if key and any(segment in {"", ".", ".."} for segment in key.split("/")):
         raise _reject(path, "empty, '.' or '..' path segment")
     if need_key and not key:

@@ -60,8 +60,7 @@ __all__ = (
 Credentials = Mapping[str, str] | Callable[..., Any]
 """Static credential settings (obstore config keys such as ``access_key_id``, ``secret_access_key``,
 ``session_token`` for S3, ``service_account_key`` for GCS, ``account_key`` or ``sas_key`` for
-Azure), or an
-obstore credential provider (a callable returning a credential mapping)."""
+Azure), or an obstore credential provider (a callable returning a credential mapping)."""
 
 # object_store's local backend stages writes in "<name>#<n>" files and refuses such names as keys.
 _STAGING_NAME = re.compile(r"#\d+$")
