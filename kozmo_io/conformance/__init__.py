@@ -27,9 +27,9 @@ from kozmo_io.conformance._static import check_static as check_static
 from kozmo_io.conformance._static import default_cache_dir as default_cache_dir
 
 __all__ = (
-    "PROTOCOLS",
     "CacheInfo",
     "ConformanceReport",
+    "PROTOCOLS",
     "Problem",
     "assert_conforms",
     "check",
