@@ -255,6 +255,8 @@ class _Run:
         """Run mypy on the probe and record its findings."""
         probe = self.probe()
         cache.mkdir(parents=True, exist_ok=True)
+        # A fresh directory per run: the probe's path then always differs from the cached one, so
+        # mypy re-hashes it and reuses a cached result only for an identical probe.
         with tempfile.TemporaryDirectory(prefix="kozmo_io_probe_") as tmp:
             probe_path = Path(tmp) / f"{_PROBE}.py"
             probe_path.write_text("\n".join(probe.lines) + "\n", encoding="utf-8")
