@@ -1,0 +1,420 @@
+"""``kozmo-io inspect [--inputs] [--json] [--max-bytes N] [store options] PREFIX``.
+
+Shows what a task left under an output prefix (``outputs.pb``, ``error.pb``, ``deck.html``) or,
+with ``--inputs``, the ``inputs.pb`` under an input prefix, read through the reference readers in
+the engine's order. PREFIX is a local path (relative to the working directory), ``file://``,
+``s3://``, ``gs://`` or ``abfs[s]://``; credentials come from the environment (``AWS_*``,
+``GOOGLE_*``, ``AZURE_*``), never from the reference.
+
+The ``--json`` document (schema ``kozmo-io.inspect/1``; fields are only ever added)::
+
+    {
+      "schema": "kozmo-io.inspect/1",
+      "mode": "outputs" | "inputs",
+      "prefix": "<the prefix, redacted>",
+      "found": true | false,             # outputs.pb or error.pb (inputs: inputs.pb) exists
+      "files": {"outputs.pb": {"path": "...", "exists": true}, "error.pb": {...},
+                "deck.html": {...}},     # inputs: {"inputs.pb": {...}}
+      "literals": {"<name>": <Literal in the proto3 JSON mapping>} | null,
+      "error": {"code": "...", "message": "...", "kind": "UNKNOWN" | "USER" | "SYSTEM",
+                "recoverable": false, "worker": "...", "timestamp": "<RFC 3339>" | null,
+                "error_uri": "..."} | null
+    }
+
+Exit 0 when something was found and read, 1 when nothing is at the prefix, 2 for a bad reference
+or option, a corrupt or oversized file, or a storage failure (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any, final
+from urllib.parse import quote, unquote
+
+import attrs
+
+from kozmo_io import core
+from kozmo_io._literal_text import literal_json, literal_lines
+from kozmo_io.errors import (
+    CorruptDataError,
+    InvalidReferenceError,
+    KozmoIOError,
+    NotFoundError,
+    PayloadTooLargeError,
+    StorageError,
+)
+from kozmo_io.execution_error import ExecutionError
+from kozmo_io.ioutils import (
+    ReadOnlyOutputFilePaths,
+    RemoteFileInputReader,
+    RemoteFileOutputReader,
+    SimpleInputFilePaths,
+)
+from kozmo_io.reference import DataReference, redact
+from kozmo_io.storage import DEFAULT_MAX_PAYLOAD_BYTES, BlobStore, open_store
+
+__all__ = (
+    "display",
+    "error_lines",
+    "local_reference",
+    "printable",
+    "register",
+    "run",
+    "table",
+)
+
+SCHEMA = "kozmo-io.inspect/1"
+
+_HELP = """\
+Show what a task left under an output prefix: whether outputs.pb, error.pb and deck.html exist,
+the output literals, and the error (code, kind, recoverable, worker, timestamp, message). With
+--inputs, show the inputs.pb under an input prefix instead.
+
+PREFIX is a local path, file://..., s3://bucket/..., gs://bucket/... or
+abfs[s]://container@account.dfs.core.windows.net/... Credentials come from the environment
+(AWS_*, GOOGLE_*, AZURE_*); a reference carrying credentials is refused.
+"""
+
+_EPILOG = f"""\
+examples:
+  kozmo-io inspect s3://bucket/metadata/run1/n0/0          outputs, error, deck
+  kozmo-io inspect --inputs s3://bucket/metadata/run1/n0   inputs.pb
+  kozmo-io inspect --json /data/run1/n0/0                  machine-readable ({SCHEMA})
+
+exit status: 0 found and read, 1 nothing at the prefix, 2 bad reference or option, corrupt or
+oversized file, storage failure.
+"""
+
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://([^/]*)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CLOUD_SCHEMES = frozenset({"s3", "s3a", "gs", "gcs", "abfs", "abfss", "az", "azure", "adl"})
+_USERINFO_IS_CONTAINER = frozenset({"abfs", "abfss"})
+_KEY_SAFE = "/!$&'()*+,;=:@~"  # what a key keeps verbatim in a reference (as the stores write it)
+
+
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
+    """Add the ``inspect`` subcommand.
+
+    Args:
+        subparsers: The ``kozmo-io`` subcommand registry.
+        common: The parent parser carrying the options every subcommand shares.
+    """
+    parser = subparsers.add_parser(
+        "inspect",
+        parents=[common],
+        help="show the outputs, error and deck (or inputs) a task left under a prefix",
+        description=_HELP,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "prefix", metavar="PREFIX", help="the output prefix (--inputs: input prefix)"
+    )
+    parser.add_argument(
+        "--inputs", action="store_true", help="show PREFIX/inputs.pb instead of the outputs"
+    )
+    parser.add_argument("--json", action="store_true", help=f"print a JSON document ({SCHEMA})")
+    parser.add_argument(
+        "--max-bytes",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help=f"refuse a file larger than N bytes (default {DEFAULT_MAX_PAYLOAD_BYTES}, 2 MiB)",
+    )
+    store = parser.add_argument_group("store options (cloud references only)")
+    store.add_argument(
+        "--endpoint", metavar="URL", help="endpoint of an S3/GCS/Azure-compatible server"
+    )
+    store.add_argument("--allow-http", action="store_true", help="allow a plain-HTTP --endpoint")
+    store.add_argument("--region", metavar="R", help="the S3 bucket's region (else AWS_REGION)")
+    parser.set_defaults(handler=run)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        msg = f"must be a positive integer, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+class _UsageError(Exception):
+    """A bad argument: reported as one line, exit 2 (never leaves this module)."""
+
+
+def local_reference(path: str | os.PathLike[str]) -> DataReference:
+    """Return the reference of a local path (made absolute, ``.`` segments dropped, escaped).
+
+    Args:
+        path: A file system path, relative to the working directory or absolute.
+
+    Returns:
+        A scheme-less reference the local store maps back to exactly ``path``.
+    """
+    return DataReference(quote(Path(path).absolute().as_posix(), safe=_KEY_SAFE))
+
+
+def display(reference: str) -> str:
+    """Return how a reference is shown: a local one as its path, any other redacted.
+
+    Args:
+        reference: The reference.
+
+    Returns:
+        The text to print.
+    """
+    try:
+        scheme, _, key = DataReference(reference).split()
+    except InvalidReferenceError:
+        return printable(redact(reference))
+    return printable("/" + key if scheme in {"", "file"} else redact(reference))
+
+
+def printable(text: str) -> str:
+    """Escape control characters other than newline and tab (no terminal escapes get through)."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+def _vet(text: str) -> DataReference:
+    """Turn the PREFIX argument into a reference, refusing hostile or unusable ones."""
+    if _CONTROL.search(text) or "\n" in text or "\t" in text:
+        msg = f"PREFIX holds a control character: {printable(redact(text))!r}"
+        raise _UsageError(msg)
+    scheme_match = _SCHEME.match(text)
+    scheme = scheme_match.group(1).lower() if scheme_match else ""
+    authority = _AUTHORITY.match(text)
+    userinfo = authority.group(1).rpartition("@")[0] if authority else ""
+    if userinfo and (scheme not in _USERINFO_IS_CONTAINER or ":" in userinfo):
+        msg = (
+            f"PREFIX must not carry credentials ({redact(text)}); set them in the environment "
+            "(AWS_*, GOOGLE_*, AZURE_*)"
+        )
+        raise _UsageError(msg)
+    if ".." in unquote(text).split("/"):
+        msg = f"PREFIX must not hold a '..' segment: {redact(text)}"
+        raise _UsageError(msg)
+    if not scheme or len(scheme) == 1:  # a single letter is a Windows drive, not a scheme
+        if Path(text).is_file():
+            msg = f"PREFIX {printable(text)} is a file: give the folder that holds the task's files"
+            raise _UsageError(msg)
+        return local_reference(text)
+    if scheme == "memory":
+        msg = "memory:// lives inside one process: there is nothing to inspect from the shell"
+        raise _UsageError(msg)
+    if "?" in text or "#" in text:
+        msg = f"PREFIX must not hold '?' or '#' (escape them as %3F, %23): {redact(text)}"
+        raise _UsageError(msg)
+    return DataReference(text)
+
+
+def _store_options(args: argparse.Namespace, prefix: DataReference) -> dict[str, object]:
+    scheme = prefix.split()[0]
+    options: dict[str, object] = {}
+    if args.endpoint is not None:
+        options["endpoint"] = args.endpoint
+    if args.allow_http:
+        options["allow_http"] = True
+    if args.region is not None:
+        if scheme not in {"s3", "s3a"}:
+            msg = "--region applies to s3:// references only"
+            raise _UsageError(msg)
+        options["region"] = args.region
+    if options and scheme not in _CLOUD_SCHEMES:
+        msg = "--endpoint, --allow-http and --region apply to cloud references (s3://, gs://, ...)"
+        raise _UsageError(msg)
+    return options
+
+
+@final
+@attrs.frozen
+class _Findings:
+    """What inspect found under a prefix."""
+
+    mode: str
+    prefix: DataReference
+    files: dict[str, tuple[DataReference, bool]]
+    literals: core.LiteralMap | None = None
+    error: ExecutionError | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.literals is not None or self.error is not None
+
+
+async def _outputs(store: BlobStore, prefix: DataReference, max_bytes: int | None) -> _Findings:
+    paths = ReadOnlyOutputFilePaths(prefix)
+    reader = RemoteFileOutputReader(store, paths, max_payload_bytes=max_bytes)
+    error = await reader.read_error() if await reader.is_error() else None
+    literals = None
+    if await reader.exists():
+        outputs, _ = await reader.read()  # an empty map reads as (None, "No outputs produced")
+        literals = outputs if outputs is not None else core.LiteralMap()
+    files = {
+        "outputs.pb": (paths.get_output_path(), literals is not None),
+        "error.pb": (paths.get_error_path(), error is not None),
+        "deck.html": (paths.get_deck_path(), await reader.deck_exists()),
+    }
+    return _Findings("outputs", prefix, files, literals, error)
+
+
+async def _inputs(store: BlobStore, prefix: DataReference, max_bytes: int | None) -> _Findings:
+    paths = SimpleInputFilePaths(prefix)
+    reader = RemoteFileInputReader(store, paths, max_payload_bytes=max_bytes)
+    try:
+        literals: core.LiteralMap | None = await reader.get()
+    except NotFoundError:
+        literals = None
+    files = {"inputs.pb": (paths.get_input_path(), literals is not None)}
+    return _Findings("inputs", prefix, files, literals)
+
+
+def _error_json(error: ExecutionError) -> dict[str, Any]:
+    stamp = error.to_proto().timestamp.ToJsonString() if error.timestamp is not None else None
+    return {
+        "code": error.code,
+        "message": error.message,
+        "kind": error.kind.name,
+        "recoverable": error.is_recoverable,
+        "worker": error.worker,
+        "timestamp": stamp,
+        "error_uri": redact(error.error_uri),
+    }
+
+
+def _json(findings: _Findings) -> str:
+    document = {
+        "schema": SCHEMA,
+        "mode": findings.mode,
+        "prefix": display(findings.prefix),
+        "found": findings.found,
+        "files": {
+            name: {"path": display(path), "exists": exists}
+            for name, (path, exists) in findings.files.items()
+        },
+        "literals": None if findings.literals is None else literal_json(findings.literals),
+        "error": None if findings.error is None else _error_json(findings.error),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def table(rows: list[tuple[str, str]], indent: str = "  ", separator: str = "  ") -> list[str]:
+    """Align ``(label, value)`` rows; a multi-line value continues under its first line.
+
+    Args:
+        rows: The rows.
+        indent: Put before every line.
+        separator: Put between the label column and the value.
+
+    Returns:
+        The lines.
+    """
+    width = max((len(label) for label, _ in rows), default=0)
+    lines = []
+    for label, value in rows:
+        first, *rest = printable(value).split("\n")
+        lines.append(f"{indent}{label:<{width}}{separator}{first}".rstrip())
+        lines.extend(f"{indent}{'':<{width}}{separator}{line}".rstrip() for line in rest)
+    return lines
+
+
+def error_lines(error: ExecutionError) -> list[str]:
+    """Return the fields of an error as aligned lines (the empty ones left out)."""
+    stamp = error.to_proto().timestamp.ToJsonString() if error.timestamp is not None else ""
+    rows = [
+        ("code", error.code),
+        ("kind", error.kind.name),
+        ("recoverable", "yes" if error.is_recoverable else "no"),
+        ("worker", error.worker),
+        ("timestamp", stamp),
+        ("message", error.message),
+        ("error_uri", redact(error.error_uri)),
+    ]
+    return table([(label, value) for label, value in rows if value])
+
+
+def _text(findings: _Findings) -> str:
+    lines = [f"{findings.mode} under {display(findings.prefix)}"]
+    rows = []
+    for name, (path, exists) in findings.files.items():
+        state = "found" if exists else "missing"
+        if exists and name in {"outputs.pb", "inputs.pb"} and findings.literals is not None:
+            count = len(findings.literals.literals)
+            state += f", {count} literal{'s' if count != 1 else ''}"
+        rows.append((name, f"{state:<20}{display(path)}"))
+    lines.extend(table(rows))
+    if findings.literals is not None and findings.literals.literals:
+        lines.append("literals")
+        lines.extend(table(literal_lines(findings.literals), separator=" = "))
+    if findings.error is not None:
+        lines.append("error")
+        lines.extend(error_lines(findings.error))
+    return "\n".join(lines)
+
+
+def _too_large(exc: PayloadTooLargeError) -> str:
+    return (
+        f"{exc.path} is too large: {exc.size} bytes, over the limit of {exc.limit} bytes "
+        "(raise it with --max-bytes)"
+    )
+
+
+def _failure(exc: KozmoIOError) -> str:
+    if isinstance(exc, PayloadTooLargeError):
+        return _too_large(exc)
+    if isinstance(exc, InvalidReferenceError):
+        return f"bad reference: {exc}"
+    if isinstance(exc, CorruptDataError):
+        return f"corrupt file: {exc}"
+    if isinstance(exc, StorageError):
+        return f"storage error: {exc}"
+    return str(exc)
+
+
+def _nothing(findings: _Findings, given: str) -> str:
+    wanted = " or ".join(name for name in findings.files if name != "deck.html")
+    text = f"nothing at {display(findings.prefix)}: no {wanted}"
+    if given.rstrip("/").endswith(".pb"):
+        text += " (PREFIX is the folder holding the file, not the file itself)"
+    return text
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``kozmo-io inspect``.
+
+    Args:
+        args: The parsed arguments (``prefix``, ``inputs``, ``json``, ``max_bytes``, ``endpoint``,
+            ``allow_http``, ``region``).
+
+    Returns:
+        0 found and read, 1 nothing at the prefix, 2 bad reference, corrupt or oversized file,
+        storage failure.
+    """
+    try:
+        prefix = _vet(args.prefix)
+        store = open_store(prefix, **_store_options(args, prefix))
+        inspect = _inputs if args.inputs else _outputs
+        findings = asyncio.run(inspect(store, prefix, args.max_bytes))
+    except (_UsageError, KozmoIOError) as exc:
+        if getattr(args, "debug", False):
+            raise
+        message = str(exc) if isinstance(exc, _UsageError) else _failure(exc)
+        sys.stderr.write(f"kozmo-io inspect: error: {printable(message)}\n")
+        return 2
+    sys.stdout.write((_json(findings) if args.json else _text(findings)) + "\n")
+    if not findings.found:
+        sys.stderr.write(f"kozmo-io inspect: {_nothing(findings, args.prefix)}\n")
+        return 1
+    return 0
