@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from kozmo_io.errors import (
     CorruptDataError,
+    InvalidArgumentError,
     InvalidReferenceError,
     NotFoundError,
     PayloadTooLargeError,
@@ -152,13 +153,13 @@ def test_get_rejects_a_limit_that_is_not_a_positive_integer(
     store: BlobStore, store_root: str, max_bytes: Any
 ) -> None:
     run(store.put(f"{store_root}/x", b"1"))
-    with pytest.raises(InvalidReferenceError, match="max_bytes"):
+    with pytest.raises(InvalidArgumentError, match="max_bytes"):
         run(store.get(f"{store_root}/x", max_bytes=max_bytes))
 
 
 @pytest.mark.parametrize("limit", [-1, True, 1.5])
 def test_store_rejects_a_bad_payload_limit_option(store_case: StoreCase, limit: Any) -> None:
-    with pytest.raises(InvalidReferenceError, match="max_payload_bytes"):
+    with pytest.raises(InvalidArgumentError, match="max_payload_bytes"):
         store_case.make(max_payload_bytes=limit)
 
 
@@ -213,7 +214,7 @@ def test_get_rejects_a_malformed_byte_range(
     store: BlobStore, store_root: str, byte_range: Any
 ) -> None:
     run(store.put(f"{store_root}/x", b"0123"))
-    with pytest.raises(InvalidReferenceError, match="byte_range"):
+    with pytest.raises(InvalidArgumentError, match="byte_range"):
         run(store.get(f"{store_root}/x", byte_range=byte_range))
 
 
@@ -367,7 +368,7 @@ def test_list_prefix_may_end_with_any_character(
 def test_list_rejects_a_page_size_that_is_not_a_positive_integer(
     store: BlobStore, store_root: str, max_items: Any
 ) -> None:
-    with pytest.raises(InvalidReferenceError, match="max_items"):
+    with pytest.raises(InvalidArgumentError, match="max_items"):
         run(store.list(f"{store_root}/a", max_items=max_items))
 
 

@@ -10,7 +10,12 @@ from typing import Any, TypeVar
 import pytest
 from google.protobuf.wrappers_pb2 import BytesValue
 
-from kozmo_io.errors import InvalidReferenceError, NotFoundError, PayloadTooLargeError
+from kozmo_io.errors import (
+    InvalidArgumentError,
+    InvalidReferenceError,
+    NotFoundError,
+    PayloadTooLargeError,
+)
 from kozmo_io.storage import (
     BlobStore,
     CachedStore,
@@ -227,7 +232,7 @@ def test_cached_hit_honours_byte_ranges_and_limits() -> None:
     with pytest.raises(PayloadTooLargeError) as caught:
         run(cache.get("memory://b/x", max_bytes=9))
     assert (caught.value.size, caught.value.limit) == (10, 9)
-    with pytest.raises(InvalidReferenceError, match="byte_range"):
+    with pytest.raises(InvalidArgumentError, match="byte_range"):
         run(cache.get("memory://b/x", byte_range=(5, 1)))
     assert backend.total == 0
 
@@ -274,7 +279,7 @@ def test_cached_list_is_delegated() -> None:
 
 @pytest.mark.parametrize("max_bytes", [0, -1, True])
 def test_cached_store_rejects_a_capacity_that_is_not_positive(max_bytes: Any) -> None:
-    with pytest.raises(InvalidReferenceError, match="max_bytes"):
+    with pytest.raises(InvalidArgumentError, match="max_bytes"):
         CachedStore(MemoryBlobStore(), max_bytes=max_bytes)
 
 

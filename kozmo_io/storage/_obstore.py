@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kozmo_io.errors import InvalidReferenceError, NotFoundError, PayloadTooLargeError
+from kozmo_io.errors import (
+    InvalidArgumentError,
+    InvalidReferenceError,
+    NotFoundError,
+    PayloadTooLargeError,
+)
 from kozmo_io.reference import DataReference
 from kozmo_io.storage._paths import Location, locate
 from kozmo_io.storage._translate import BACKEND_ERRORS, translate
@@ -31,13 +36,13 @@ def check_limit(value: object, name: str) -> int | None:
         The limit, ``None`` when unlimited.
 
     Raises:
-        InvalidReferenceError: ``value`` is not ``None`` or a non-negative integer.
+        InvalidArgumentError: ``value`` is not ``None`` or a non-negative integer.
     """
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         msg = f"{name} must be None or a non-negative integer, got {value!r}"
-        raise InvalidReferenceError(msg)
+        raise InvalidArgumentError(msg)
     return value or None
 
 
@@ -52,11 +57,11 @@ def positive(value: object, name: str) -> int:
         ``value``.
 
     Raises:
-        InvalidReferenceError: ``value`` is not a positive integer.
+        InvalidArgumentError: ``value`` is not a positive integer.
     """
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         msg = f"{name} must be a positive integer, got {value!r}"
-        raise InvalidReferenceError(msg)
+        raise InvalidArgumentError(msg)
     return value
 
 
@@ -71,7 +76,7 @@ def check_range(byte_range: object, location: Location) -> tuple[int, int]:
         ``(start, end)``.
 
     Raises:
-        InvalidReferenceError: Not a pair of integers with ``0 <= start <= end``.
+        InvalidArgumentError: Not a pair of integers with ``0 <= start <= end``.
     """
     if (
         not isinstance(byte_range, tuple)
@@ -83,7 +88,7 @@ def check_range(byte_range: object, location: Location) -> tuple[int, int]:
             f"byte_range for {location.reference.redacted()} must be (start, end) with "
             f"0 <= start <= end, got {byte_range!r}"
         )
-        raise InvalidReferenceError(msg)
+        raise InvalidArgumentError(msg)
     return byte_range[0], byte_range[1]
 
 

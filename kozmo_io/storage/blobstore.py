@@ -119,8 +119,8 @@ class BlobStore(Protocol):
         Raises:
             NotFoundError: The object does not exist.
             PayloadTooLargeError: The bytes to return number strictly more than the limit.
-            InvalidReferenceError: ``path`` is malformed, hostile or not in this store; or a bad
-                limit or range.
+            InvalidReferenceError: ``path`` is malformed, hostile or not in this store.
+            InvalidArgumentError: A bad limit or range.
             StorageError: The store failed.
         """
         ...
@@ -155,8 +155,8 @@ class BlobStore(Protocol):
             One page; its cursor is ``None`` when no more items follow.
 
         Raises:
-            InvalidReferenceError: ``prefix`` is malformed, hostile or not in this store; or a bad
-                page size.
+            InvalidReferenceError: ``prefix`` is malformed, hostile or not in this store.
+            InvalidArgumentError: A bad page size.
             StorageError: The store failed.
         """
         ...

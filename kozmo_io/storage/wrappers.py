@@ -133,7 +133,7 @@ class CachedStore:
             ``0`` means unlimited.
 
     Raises:
-        InvalidReferenceError: ``max_bytes`` is not a positive integer.
+        InvalidArgumentError: ``max_bytes`` is not a positive integer.
     """
 
     def __init__(
