@@ -407,11 +407,13 @@ def run(args: argparse.Namespace) -> int:
         store = open_store(prefix, **_store_options(args, prefix))
         inspect = _inputs if args.inputs else _outputs
         findings = asyncio.run(inspect(store, prefix, args.max_bytes))
-    except (_UsageError, KozmoIOError) as exc:
+    except _UsageError as exc:  # a bad argument: no traceback to show, even under --debug
+        sys.stderr.write(f"kozmo-io inspect: error: {exc}\n")
+        return 2
+    except KozmoIOError as exc:
         if getattr(args, "debug", False):
             raise
-        message = str(exc) if isinstance(exc, _UsageError) else _failure(exc)
-        sys.stderr.write(f"kozmo-io inspect: error: {printable(message)}\n")
+        sys.stderr.write(f"kozmo-io inspect: error: {printable(_failure(exc))}\n")
         return 2
     sys.stdout.write((_json(findings) if args.json else _text(findings)) + "\n")
     if not findings.found:

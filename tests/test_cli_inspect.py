@@ -1,0 +1,516 @@
+"""``kozmo-io inspect``: local and S3 prefixes, readable and JSON output, every failure exit."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pytest
+from conftest import S3Server
+from google.protobuf import json_format
+
+from kozmo_io import core
+from kozmo_io._cli_inspect import SCHEMA, local_reference
+from kozmo_io.cli import build_parser, main
+from kozmo_io.errors import CorruptDataError
+from kozmo_io.execution_error import ErrorKind, ExecutionError
+from kozmo_io.ioutils import (
+    CheckpointRemoteFilePaths,
+    InMemoryOutputReader,
+    PrecomputedRawOutputPaths,
+    RemoteFileOutputWriter,
+)
+from kozmo_io.reference import construct_reference
+from kozmo_io.storage import BlobStore, LocalBlobStore, S3BlobStore, write_message
+
+WHEN = dt.datetime(2024, 11, 5, 12, 30, 1, 250000, tzinfo=dt.UTC)
+ERROR = ExecutionError(
+    code="ValueError",
+    message="text has no words\n  at line 3",
+    kind=ErrorKind.USER,
+    is_recoverable=False,
+    timestamp=WHEN,
+    worker="pod-7",
+)
+
+
+def _integer(value: int) -> core.Literal:
+    return core.Literal(scalar=core.Scalar(primitive=core.Primitive(integer=value)))
+
+
+def _string(value: str) -> core.Literal:
+    return core.Literal(scalar=core.Scalar(primitive=core.Primitive(string_value=value)))
+
+
+OUTPUTS = core.LiteralMap(
+    literals={
+        "count": _integer(13),
+        "name": _string("sleeps"),
+        "report": core.Literal(
+            scalar=core.Scalar(
+                blob=core.Blob(
+                    uri="s3://bucket/raw/report.csv",
+                    metadata=core.BlobMetadata(type=core.BlobType(format="csv")),
+                )
+            )
+        ),
+        "words": core.Literal(
+            collection=core.LiteralCollection(literals=[_string("the"), _string("dog")])
+        ),
+    }
+)
+
+
+def _write(
+    store: BlobStore,
+    prefix: str,
+    *,
+    outputs: core.LiteralMap | None = None,
+    error: ExecutionError | None = None,
+    deck: bool = False,
+) -> None:
+    """Leave under ``prefix`` what a task would: outputs and/or error (through the writer), deck."""
+
+    async def write() -> None:
+        writer = RemoteFileOutputWriter(
+            store, CheckpointRemoteFilePaths(prefix, PrecomputedRawOutputPaths(f"{prefix}/raw"))
+        )
+        if outputs is not None:
+            await writer.put(InMemoryOutputReader(outputs))
+        if error is not None:
+            await writer.put(InMemoryOutputReader(error=error))
+        if deck:
+            await store.put(writer.get_deck_path(), b"<html></html>")
+
+    asyncio.run(write())
+
+
+def _inspect(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["inspect", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def local_prefix(tmp_path: Path) -> str:
+    """An output prefix (a plain directory path) under the test's temporary directory."""
+    return str(tmp_path / "metadata" / "e1" / "n0" / "0")
+
+
+def _local(prefix: str) -> str:
+    return local_reference(prefix)
+
+
+def test_inspect_shows_outputs_literals_readably(
+    capsys: pytest.CaptureFixture[str], local_prefix: str
+) -> None:
+    _write(LocalBlobStore(), _local(local_prefix), outputs=OUTPUTS)
+    code, out, err = _inspect(capsys, local_prefix)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == f"outputs under {local_prefix}"
+    assert lines[1].split()[:4] == ["outputs.pb", "found,", "4", "literals"]
+    assert lines[1].endswith(f"{local_prefix}/outputs.pb")
+    assert lines[2].split()[:2] == ["error.pb", "missing"]
+    assert lines[3].split()[:2] == ["deck.html", "missing"]
+    assert lines[4:] == [
+        "literals",
+        "  count  = 13",
+        '  name   = "sleeps"',
+        "  report = blob(uri=s3://bucket/raw/report.csv, format=csv, dimensionality=single)",
+        '  words  = ["the", "dog"]',
+    ]
+
+
+def test_inspect_shows_every_error_field_and_the_deck(
+    capsys: pytest.CaptureFixture[str], local_prefix: str
+) -> None:
+    _write(LocalBlobStore(), _local(local_prefix), error=ERROR, deck=True)
+    code, out, err = _inspect(capsys, local_prefix)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[1].split()[:2] == ["outputs.pb", "missing"]
+    assert lines[2].split()[:2] == ["error.pb", "found"]
+    assert lines[3].split()[:2] == ["deck.html", "found"]
+    assert lines[4:] == [
+        "error",
+        "  code         ValueError",
+        "  kind         USER",
+        "  recoverable  no",
+        "  worker       pod-7",
+        "  timestamp    2024-11-05T12:30:01.250Z",
+        "  message      text has no words",
+        "                 at line 3",
+    ]
+
+
+def test_inspect_shows_outputs_and_error_when_both_exist(
+    capsys: pytest.CaptureFixture[str], local_prefix: str
+) -> None:
+    _write(LocalBlobStore(), _local(local_prefix), outputs=OUTPUTS, error=ERROR)
+    code, out, _ = _inspect(capsys, local_prefix)
+    assert code == 0
+    assert "  count  = 13" in out.splitlines()
+    assert "  code         ValueError" in out.splitlines()
+
+
+def test_inspect_reports_an_empty_outputs_map_as_found_without_literals(
+    capsys: pytest.CaptureFixture[str], local_prefix: str
+) -> None:
+    _write(LocalBlobStore(), _local(local_prefix), outputs=core.LiteralMap())
+    code, out, _ = _inspect(capsys, local_prefix)
+    assert code == 0
+    assert out.splitlines()[1].split()[:4] == ["outputs.pb", "found,", "0", "literals"]
+    assert "literals\n" not in out
+
+
+def test_inspect_json_follows_the_documented_schema(
+    capsys: pytest.CaptureFixture[str], local_prefix: str
+) -> None:
+    _write(LocalBlobStore(), _local(local_prefix), outputs=OUTPUTS, error=ERROR, deck=True)
+    code, out, err = _inspect(capsys, "--json", local_prefix)
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    assert list(document) == ["schema", "mode", "prefix", "found", "files", "literals", "error"]
+    assert document["schema"] == SCHEMA == "kozmo-io.inspect/1"
+    assert (document["mode"], document["prefix"], document["found"]) == (
+        "outputs",
+        local_prefix,
+        True,
+    )
+    assert document["files"] == {
+        "outputs.pb": {"path": f"{local_prefix}/outputs.pb", "exists": True},
+        "error.pb": {"path": f"{local_prefix}/error.pb", "exists": True},
+        "deck.html": {"path": f"{local_prefix}/deck.html", "exists": True},
+    }
+    assert document["literals"]["count"] == {"scalar": {"primitive": {"integer": "13"}}}
+    parsed = {
+        name: json_format.ParseDict(value, core.Literal())
+        for name, value in document["literals"].items()
+    }
+    assert parsed == dict(OUTPUTS.literals)
+    assert document["error"] == {
+        "code": "ValueError",
+        "message": "text has no words\n  at line 3",
+        "kind": "USER",
+        "recoverable": False,
+        "worker": "pod-7",
+        "timestamp": "2024-11-05T12:30:01.250Z",
+        "error_uri": "",
+    }
+
+
+def test_inspect_json_of_an_empty_prefix_says_not_found_and_exits_1(
+    capsys: pytest.CaptureFixture[str], local_prefix: str
+) -> None:
+    code, out, err = _inspect(capsys, "--json", local_prefix)
+    assert code == 1
+    document = json.loads(out)
+    assert document["found"] is False
+    assert document["literals"] is None
+    assert document["error"] is None
+    assert not any(entry["exists"] for entry in document["files"].values())
+    assert err == f"kozmo-io inspect: nothing at {local_prefix}: no outputs.pb or error.pb\n"
+
+
+def test_inspect_of_a_missing_prefix_exits_1(
+    capsys: pytest.CaptureFixture[str], local_prefix: str
+) -> None:
+    code, out, err = _inspect(capsys, local_prefix)
+    assert code == 1
+    assert out.splitlines()[1].split()[:2] == ["outputs.pb", "missing"]
+    assert "nothing at" in err
+    assert "Traceback" not in err
+
+
+def test_inspect_of_a_deck_alone_exits_1(
+    capsys: pytest.CaptureFixture[str], local_prefix: str
+) -> None:
+    _write(LocalBlobStore(), _local(local_prefix), deck=True)
+    code, out, _ = _inspect(capsys, local_prefix)
+    assert code == 1
+    assert out.splitlines()[3].split()[:2] == ["deck.html", "found"]
+
+
+def test_inspect_inputs_shows_inputs_pb(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    data_dir = str(tmp_path / "n0")
+    inputs = core.LiteralMap(literals={"text": _string("hi"), "top_n": _integer(3)})
+    path = construct_reference(_local(data_dir), "inputs.pb")
+    asyncio.run(write_message(LocalBlobStore(), path, inputs))
+    code, out, err = _inspect(capsys, "--inputs", data_dir)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == f"inputs under {data_dir}"
+    assert lines[1].split()[:4] == ["inputs.pb", "found,", "2", "literals"]
+    assert lines[2:] == ["literals", '  text  = "hi"', "  top_n = 3"]
+    code, out, _ = _inspect(capsys, "--inputs", "--json", data_dir)
+    document = json.loads(out)
+    assert (document["mode"], document["found"], document["error"]) == ("inputs", True, None)
+    assert document["files"] == {"inputs.pb": {"path": f"{data_dir}/inputs.pb", "exists": True}}
+    assert document["literals"]["text"] == {"scalar": {"primitive": {"string_value": "hi"}}}
+
+
+def test_inspect_inputs_of_a_missing_prefix_exits_1(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = _inspect(capsys, "--inputs", str(tmp_path / "none"))
+    assert code == 1
+    assert err.endswith(": no inputs.pb\n")
+
+
+def test_inspect_takes_relative_paths_and_file_uris(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prefix = tmp_path / "with space" / "out"
+    _write(LocalBlobStore(), _local(str(prefix)), outputs=OUTPUTS)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = _inspect(capsys, "./with space/out/")
+    assert code == 0
+    assert out.splitlines()[0] == f"outputs under {prefix}"
+    code, out, _ = _inspect(capsys, prefix.as_uri())
+    assert code == 0
+    assert "  count  = 13" in out.splitlines()
+
+
+def test_inspect_of_a_corrupt_outputs_file_exits_2_naming_it(
+    capsys: pytest.CaptureFixture[str], local_prefix: str
+) -> None:
+    Path(local_prefix).mkdir(parents=True)
+    (Path(local_prefix) / "outputs.pb").write_bytes(b"\xff\xff\xff garbage")
+    code, out, err = _inspect(capsys, local_prefix)
+    assert (code, out) == (2, "")
+    assert err.startswith("kozmo-io inspect: error: corrupt file: ")
+    assert f"{local_prefix}/outputs.pb" in err
+    assert "kozmo.core.LiteralMap" in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_inspect_of_a_corrupt_error_or_inputs_file_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "error.pb").write_bytes(b"\x0a\xff")
+    (tmp_path / "inputs.pb").write_bytes(b"\x0a\xff")
+    code, _, err = _inspect(capsys, str(tmp_path))
+    assert code == 2
+    assert "corrupt file" in err
+    assert "error.pb" in err
+    code, _, err = _inspect(capsys, "--inputs", str(tmp_path))
+    assert code == 2
+    assert "corrupt file" in err
+    assert "inputs.pb" in err
+
+
+def test_inspect_with_debug_raises_the_error_with_its_traceback(local_prefix: str) -> None:
+    Path(local_prefix).mkdir(parents=True)
+    (Path(local_prefix) / "outputs.pb").write_bytes(b"\xff\xff")
+    with pytest.raises(CorruptDataError):
+        main(["inspect", "--debug", local_prefix])
+    with pytest.raises(CorruptDataError):
+        main(["--debug", "inspect", local_prefix])
+
+
+def test_inspect_refuses_a_file_larger_than_max_bytes_naming_the_limit(
+    capsys: pytest.CaptureFixture[str], local_prefix: str
+) -> None:
+    _write(LocalBlobStore(), _local(local_prefix), outputs=OUTPUTS)
+    size = (Path(local_prefix) / "outputs.pb").stat().st_size
+    code, out, err = _inspect(capsys, "--max-bytes", str(size - 1), local_prefix)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"kozmo-io inspect: error: {local_prefix}/outputs.pb is too large: {size} bytes, "
+        f"over the limit of {size - 1} bytes (raise it with --max-bytes)\n"
+    )
+    code, _, _ = _inspect(capsys, "--max-bytes", str(size), local_prefix)
+    assert code == 0
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "ten", "1.5"])
+def test_inspect_rejects_a_max_bytes_that_is_not_a_positive_integer(
+    capsys: pytest.CaptureFixture[str], local_prefix: str, value: str
+) -> None:
+    code, out, err = _inspect(capsys, f"--max-bytes={value}", local_prefix)
+    assert (code, out) == (2, "")
+    assert "--max-bytes: must be a positive integer" in err
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [
+        ("/data/../etc/out", "'..' segment"),
+        ("s3://bucket/a/../b", "'..' segment"),
+        ("s3://bucket/a/%2e%2e/b", "'..' segment"),
+        ("memory://bucket/out", "memory:// lives inside one process"),
+        ("s3://bucket/out?versionId=1", "'?' or '#'"),
+        ("s3://bucket/out\x1b[31m", "control character"),
+        ("ftp://host/out", "bad reference"),
+        ("s3://", "bad reference"),
+    ],
+)
+def test_inspect_refuses_hostile_or_unusable_references_with_exit_2(
+    capsys: pytest.CaptureFixture[str], prefix: str, expected: str
+) -> None:
+    code, out, err = _inspect(capsys, prefix)
+    assert (code, out) == (2, "")
+    assert err.startswith("kozmo-io inspect: error: ")
+    assert expected in err
+    assert err.count("\n") == 1
+    assert "\x1b" not in err
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        "s3://AKIAEXAMPLE:TopSecret42@bucket/out",
+        "s3://TopSecret42@bucket/out",
+        "gs://user:TopSecret42@bucket/out",
+        "abfss://container:TopSecret42@account.dfs.core.windows.net/out",
+    ],
+)
+def test_inspect_refuses_credentials_in_the_reference_without_printing_them(
+    capsys: pytest.CaptureFixture[str], prefix: str
+) -> None:
+    for args in ([prefix], ["--json", prefix], ["--debug", prefix]):
+        code, out, err = _inspect(capsys, *args)
+        assert code == 2
+        assert "must not carry credentials" in err
+        assert "TopSecret42" not in out + err
+
+
+def test_inspect_refuses_a_file_given_as_prefix(
+    capsys: pytest.CaptureFixture[str], local_prefix: str
+) -> None:
+    _write(LocalBlobStore(), _local(local_prefix), outputs=OUTPUTS)
+    code, _, err = _inspect(capsys, f"{local_prefix}/outputs.pb")
+    assert code == 2
+    assert "is a file: give the folder that holds the task's files" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--region", "eu-west-1"], "--region applies to s3:// references only"),
+        (["--endpoint", "http://127.0.0.1:1"], "apply to cloud references"),
+        (["--allow-http"], "apply to cloud references"),
+    ],
+)
+def test_inspect_refuses_store_options_that_do_not_apply(
+    capsys: pytest.CaptureFixture[str], local_prefix: str, args: list[str], expected: str
+) -> None:
+    code, _, err = _inspect(capsys, *args, local_prefix)
+    assert code == 2
+    assert expected in err
+
+
+def test_inspect_refuses_region_for_a_gcs_reference(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _inspect(capsys, "--region", "eu-west-1", "gs://bucket/out")
+    assert code == 2
+    assert "--region applies to s3:// references only" in err
+
+
+def test_inspect_help_mentions_every_option(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", "--help"]) == 0
+    text = capsys.readouterr().out
+    commands = next(
+        action
+        for action in build_parser()._actions
+        if isinstance(action, argparse._SubParsersAction)
+    )
+    inspect = commands.choices["inspect"]
+    options = [o for action in inspect._actions for o in action.option_strings]
+    assert set(options) >= {"--inputs", "--json", "--max-bytes", "--endpoint", "--region"}
+    for option in options:
+        assert option in text
+    assert "PREFIX" in text
+    for word in ("exit status", "kozmo-io.inspect/1", "AWS_*"):
+        assert word in text
+    assert main(["--help"]) == 0
+    assert "inspect" in capsys.readouterr().out
+
+
+@pytest.fixture
+def s3_env(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Put the server's credentials in the environment; return the inspect store options."""
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", s3_server.access_key_id)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", s3_server.secret_access_key)
+    return ["--endpoint", s3_server.endpoint, "--allow-http", "--region", s3_server.region]
+
+
+@pytest.mark.s3
+def test_inspect_reads_an_s3_prefix_with_credentials_from_the_environment(
+    capsys: pytest.CaptureFixture[str], s3_server: S3Server, s3_bucket: str, s3_env: list[str]
+) -> None:
+    store = S3BlobStore(s3_bucket, **s3_server.options())
+    prefix = f"s3://{s3_bucket}/metadata/e1/n0/0"
+    _write(store, prefix, outputs=OUTPUTS, error=ERROR, deck=True)
+    asyncio.run(write_message(store, f"s3://{s3_bucket}/metadata/e1/n0/inputs.pb", OUTPUTS))
+    code, out, err = _inspect(capsys, *s3_env, prefix)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == f"outputs under {prefix}"
+    assert [line.split()[1] for line in lines[1:4]] == ["found,", "found", "found"]
+    assert "  count  = 13" in lines
+    assert "  worker       pod-7" in lines
+    assert s3_server.secret_access_key not in out
+    code, out, _ = _inspect(capsys, *s3_env, "--json", prefix)
+    document = json.loads(out)
+    assert document["files"]["outputs.pb"] == {"path": f"{prefix}/outputs.pb", "exists": True}
+    assert document["error"]["timestamp"] == "2024-11-05T12:30:01.250Z"
+    code, out, _ = _inspect(capsys, *s3_env, "--inputs", f"s3://{s3_bucket}/metadata/e1/n0")
+    assert code == 0
+    assert '  name   = "sleeps"' in out.splitlines()
+
+
+@pytest.mark.s3
+def test_inspect_of_a_missing_s3_prefix_exits_1(
+    capsys: pytest.CaptureFixture[str], s3_bucket: str, s3_env: list[str]
+) -> None:
+    prefix = f"s3://{s3_bucket}/nothing/here"
+    code, _, err = _inspect(capsys, *s3_env, prefix)
+    assert code == 1
+    assert err == f"kozmo-io inspect: nothing at {prefix}: no outputs.pb or error.pb\n"
+
+
+@pytest.mark.s3
+def test_inspect_of_an_oversized_s3_error_file_exits_2(
+    capsys: pytest.CaptureFixture[str], s3_server: S3Server, s3_bucket: str, s3_env: list[str]
+) -> None:
+    store = S3BlobStore(s3_bucket, **s3_server.options())
+    prefix = f"s3://{s3_bucket}/out"
+    _write(store, prefix, error=ERROR)
+    code, _, err = _inspect(capsys, *s3_env, "--max-bytes", "10", prefix)
+    assert code == 2
+    assert f"{prefix}/error.pb is too large" in err
+    assert "over the limit of 10 bytes (raise it with --max-bytes)" in err
+
+
+@pytest.mark.s3
+def test_inspect_of_an_absent_s3_bucket_exits_1(
+    capsys: pytest.CaptureFixture[str], s3_bucket: str, s3_env: list[str]
+) -> None:
+    code, out, err = _inspect(capsys, *s3_env, f"s3://{s3_bucket}-absent/out")
+    assert code == 1
+    assert "nothing at" in err
+    assert "kozmo-test-secret" not in out + err
+
+
+@pytest.mark.slow
+def test_inspect_of_an_unreachable_store_exits_2_without_printing_credentials(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "AnotherSecret99")
+    args = ["--endpoint", "http://127.0.0.1:1", "--allow-http", "--region", "us-east-1"]
+    code, out, err = _inspect(capsys, *args, "s3://bucket/out")
+    assert (code, out) == (2, "")
+    assert err.startswith("kozmo-io inspect: error: storage error: ")
+    assert "s3://bucket/out/error.pb" in err
+    assert err.count("\n") == 1
+    assert "AnotherSecret99" not in err
