@@ -1,0 +1,289 @@
+"""The public behavioural checks: ``check_*`` (own event loop) and ``acheck_*`` (inside one)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeAlias
+
+from kozmo_io.conformance import ConformanceReport
+from kozmo_io.protocols import (
+    InputFilePaths,
+    InputReader,
+    OutputFilePaths,
+    OutputReader,
+    OutputWriter,
+)
+from kozmo_io.storage import BlobStore
+from kozmo_io.testing._kit import DEFAULT_TIMEOUT, Kit, run_sync
+from kozmo_io.testing._paths import check_input_paths_of, check_output_paths_of
+from kozmo_io.testing._readers import check_input_reader_of, check_output_reader_of
+from kozmo_io.testing._writer import check_output_writer_of
+
+__all__ = (
+    "InputFilePathsFactory",
+    "InputReaderFactory",
+    "OutputFilePathsFactory",
+    "OutputReaderFactory",
+    "OutputWriterFactory",
+    "acheck_input_file_paths",
+    "acheck_input_reader",
+    "acheck_output_file_paths",
+    "acheck_output_reader",
+    "acheck_output_writer",
+    "check_input_file_paths",
+    "check_input_reader",
+    "check_output_file_paths",
+    "check_output_reader",
+    "check_output_writer",
+)
+
+InputFilePathsFactory: TypeAlias = Callable[
+    [BlobStore, InputFilePaths], InputFilePaths | Awaitable[InputFilePaths]
+]
+"""Builds the object under test from the kit's store and input paths (sync or async)."""
+
+InputReaderFactory: TypeAlias = Callable[
+    [BlobStore, InputFilePaths], InputReader | Awaitable[InputReader]
+]
+"""Builds the reader under test from the kit's store and input paths (sync or async)."""
+
+OutputFilePathsFactory: TypeAlias = Callable[
+    [BlobStore, OutputFilePaths], OutputFilePaths | Awaitable[OutputFilePaths]
+]
+"""Builds the object under test from the kit's store and output paths (sync or async)."""
+
+OutputReaderFactory: TypeAlias = Callable[
+    [BlobStore, OutputFilePaths], OutputReader | Awaitable[OutputReader]
+]
+"""Builds the reader under test from the kit's store and output paths (sync or async)."""
+
+OutputWriterFactory: TypeAlias = Callable[
+    [BlobStore, OutputFilePaths], OutputWriter | Awaitable[OutputWriter]
+]
+"""Builds the writer under test from the kit's store and output paths (sync or async)."""
+
+
+async def acheck_input_file_paths(
+    factory: InputFilePathsFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT
+) -> ConformanceReport:
+    """Check the InputFilePaths getters of the objects ``factory`` builds (async variant).
+
+    For input prefixes ``memory://kozmo-kit/paths/inputs``, the same with a trailing ``/``, and
+    ``/kozmo-kit/paths/inputs``: ``get_input_prefix_path()`` is the prefix as given and
+    ``get_input_path()`` is ``<prefix>/inputs.pb`` joined as :func:`~kozmo_io.construct_reference`
+    joins; each is a :class:`~kozmo_io.DataReference`, the same on every call, made without a
+    storage request.
+
+    Args:
+        factory: Called as ``factory(store, paths)`` once per prefix with a fresh, empty store and
+            the kit's :class:`~kozmo_io.ioutils.SimpleInputFilePaths`; may return an awaitable.
+        call_timeout: Seconds one call of the object under test (or the factory) may take
+            before it counts as hanging.
+
+    Returns:
+        The report (checks ``runtime`` and ``behaviour``), when there is no problem.
+
+    Raises:
+        ConformanceError: At least one problem; ``.problems`` lists every one, ``.report`` holds
+            the report.
+        ValueError: ``call_timeout`` is not a positive number.
+    """
+    kit = Kit(factory, InputFilePaths, call_timeout)
+    await check_input_paths_of(kit)
+    return kit.report()
+
+
+async def acheck_input_reader(
+    factory: InputReaderFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT
+) -> ConformanceReport:
+    """Check the InputReader behaviour of the readers ``factory`` builds (async variant).
+
+    The InputFilePaths rules of :func:`acheck_input_file_paths`, then ``get()`` with ``inputs.pb``
+    holding literals (returns them, also on a second call), empty (an empty LiteralMap, never
+    ``None``), missing (:class:`~kozmo_io.errors.NotFoundError` raised) and undecodable
+    (:class:`~kozmo_io.errors.CorruptDataError` raised).
+
+    Args:
+        factory: Called as ``factory(store, paths)`` once per scenario with a fresh store holding
+            the scenario's ``inputs.pb`` and the kit's
+            :class:`~kozmo_io.ioutils.SimpleInputFilePaths`; may return an awaitable.
+        call_timeout: Seconds one call of the object under test (or the factory) may take
+            before it counts as hanging.
+
+    Returns:
+        The report (checks ``runtime`` and ``behaviour``), when there is no problem.
+
+    Raises:
+        ConformanceError: At least one problem (``.problems``, ``.report``).
+        ValueError: ``call_timeout`` is not a positive number.
+    """
+    kit = Kit(factory, InputReader, call_timeout)
+    await check_input_reader_of(kit)
+    return kit.report()
+
+
+async def acheck_output_file_paths(
+    factory: OutputFilePathsFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT
+) -> ConformanceReport:
+    """Check the OutputFilePaths getters of the objects ``factory`` builds (async variant).
+
+    For three output prefixes (plain, trailing ``/`` with a previous checkpoint, scheme-less):
+    the output prefix as given; ``<prefix>/outputs.pb`` and ``<prefix>/error.pb``; a deck file
+    directly under the prefix; the raw output prefix as given; a checkpoint prefix under it; the
+    previous checkpoint prefix as given (``None`` on a first attempt, never ``""``). Each is a
+    :class:`~kozmo_io.DataReference`, the same on every call, made without a storage request.
+
+    Args:
+        factory: Called as ``factory(store, paths)`` once per prefix with a fresh, empty store and
+            the kit's :class:`~kozmo_io.ioutils.CheckpointRemoteFilePaths`; may return an
+            awaitable.
+        call_timeout: Seconds one call of the object under test (or the factory) may take
+            before it counts as hanging.
+
+    Returns:
+        The report (checks ``runtime`` and ``behaviour``), when there is no problem.
+
+    Raises:
+        ConformanceError: At least one problem (``.problems``, ``.report``).
+        ValueError: ``call_timeout`` is not a positive number.
+    """
+    kit = Kit(factory, OutputFilePaths, call_timeout)
+    await check_output_paths_of(kit)
+    return kit.report()
+
+
+async def acheck_output_reader(
+    factory: OutputReaderFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT
+) -> ConformanceReport:
+    """Check the OutputReader behaviour of the readers ``factory`` builds (async variant).
+
+    Scenarios (the files under ``memory://kozmo-kit/<scenario>/outputs``):
+
+    * ``outputs.pb`` with literals: ``is_file()`` a bool, ``is_error()`` False, ``exists()`` True,
+      ``read()`` ``(outputs, None)`` after ``exists()`` and on a fresh reader, ``deck_exists()``
+      False;
+    * ``outputs.pb`` with an empty map: ``exists()`` True, ``read()`` ``(None, error)`` with code
+      ``No outputs produced``, kind UNKNOWN, recoverable (never the empty map, never void);
+    * nothing: ``is_error()`` and ``exists()`` False, ``read()`` raises
+      :class:`~kozmo_io.errors.NotFoundError` (not a returned error), ``deck_exists()`` False;
+    * a deck file at ``get_deck_path()``: ``deck_exists()`` True;
+    * undecodable ``outputs.pb``: ``read()`` raises :class:`~kozmo_io.errors.CorruptDataError`;
+    * ``error.pb`` with a recoverable SYSTEM error (timestamp, worker) and with a non-recoverable
+      USER error: ``is_error()`` True, ``read_error()`` keeps code, message, kind (from the origin),
+      recoverability (from the container kind), timestamp and worker, after ``is_error()`` and on a
+      fresh reader;
+    * ``error.pb`` without an error: ``read_error()`` gives ``ErrorFileBadFormat``, SYSTEM,
+      recoverable; undecodable ``error.pb``: it raises CorruptDataError.
+
+    Args:
+        factory: Called as ``factory(store, paths)`` (one or two readers per scenario) with the
+            scenario's store and the kit's :class:`~kozmo_io.ioutils.CheckpointRemoteFilePaths`;
+            may return an awaitable. :class:`~kozmo_io.ioutils.RemoteFileOutputReader` is one.
+        call_timeout: Seconds one call of the object under test (or the factory) may take
+            before it counts as hanging.
+
+    Returns:
+        The report (checks ``runtime`` and ``behaviour``), when there is no problem.
+
+    Raises:
+        ConformanceError: At least one problem (``.problems``, ``.report``).
+        ValueError: ``call_timeout`` is not a positive number.
+    """
+    kit = Kit(factory, OutputReader, call_timeout)
+    await check_output_reader_of(kit)
+    return kit.report()
+
+
+async def acheck_output_writer(
+    factory: OutputWriterFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT
+) -> ConformanceReport:
+    """Check the OutputWriter behaviour of the writers ``factory`` builds (async variant).
+
+    The OutputFilePaths rules of :func:`acheck_output_file_paths`, then ``put`` of a
+    :class:`~kozmo_io.testing.ScriptedOutputReader` holding: literals, and an empty map (each
+    written to ``outputs.pb``, no ``error.pb``); a recoverable SYSTEM error with timestamp and
+    worker, a non-recoverable USER error, and an error with outputs (``error.pb`` read back keeps
+    code, message, kind, recoverability, timestamp and worker; no ``outputs.pb``: the error wins);
+    neither (:class:`~kozmo_io.errors.NothingToWriteError`, nothing written); and a reader whose
+    every method raises (that same exception propagates, nothing written).
+
+    Args:
+        factory: Called as ``factory(store, paths)`` once per scenario with a fresh, empty store and
+            the kit's :class:`~kozmo_io.ioutils.CheckpointRemoteFilePaths`; may return an
+            awaitable. :class:`~kozmo_io.ioutils.RemoteFileOutputWriter` is one.
+        call_timeout: Seconds one call of the object under test (or the factory) may take
+            before it counts as hanging.
+
+    Returns:
+        The report (checks ``runtime`` and ``behaviour``), when there is no problem.
+
+    Raises:
+        ConformanceError: At least one problem (``.problems``, ``.report``).
+        ValueError: ``call_timeout`` is not a positive number.
+    """
+    kit = Kit(factory, OutputWriter, call_timeout)
+    await check_output_writer_of(kit)
+    return kit.report()
+
+
+def check_input_file_paths(
+    factory: InputFilePathsFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT
+) -> ConformanceReport:
+    """Run :func:`acheck_input_file_paths` in a new event loop.
+
+    Raises:
+        RuntimeError: Called while an event loop runs in this thread (await the async variant).
+    """
+    return run_sync(
+        acheck_input_file_paths(factory, call_timeout=call_timeout), "acheck_input_file_paths"
+    )
+
+
+def check_input_reader(
+    factory: InputReaderFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT
+) -> ConformanceReport:
+    """Run :func:`acheck_input_reader` in a new event loop.
+
+    Raises:
+        RuntimeError: Called while an event loop runs in this thread (await the async variant).
+    """
+    return run_sync(acheck_input_reader(factory, call_timeout=call_timeout), "acheck_input_reader")
+
+
+def check_output_file_paths(
+    factory: OutputFilePathsFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT
+) -> ConformanceReport:
+    """Run :func:`acheck_output_file_paths` in a new event loop.
+
+    Raises:
+        RuntimeError: Called while an event loop runs in this thread (await the async variant).
+    """
+    return run_sync(
+        acheck_output_file_paths(factory, call_timeout=call_timeout), "acheck_output_file_paths"
+    )
+
+
+def check_output_reader(
+    factory: OutputReaderFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT
+) -> ConformanceReport:
+    """Run :func:`acheck_output_reader` in a new event loop.
+
+    Raises:
+        RuntimeError: Called while an event loop runs in this thread (await the async variant).
+    """
+    return run_sync(
+        acheck_output_reader(factory, call_timeout=call_timeout), "acheck_output_reader"
+    )
+
+
+def check_output_writer(
+    factory: OutputWriterFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT
+) -> ConformanceReport:
+    """Run :func:`acheck_output_writer` in a new event loop.
+
+    Raises:
+        RuntimeError: Called while an event loop runs in this thread (await the async variant).
+    """
+    return run_sync(
+        acheck_output_writer(factory, call_timeout=call_timeout), "acheck_output_writer"
+    )
