@@ -16,6 +16,7 @@ from typing import Self, final
 import attrs
 
 from kozmo_io import core
+from kozmo_io.errors import CorruptDataError
 
 __all__ = ("ErrorKind", "ExecutionError")
 
@@ -101,6 +102,9 @@ class ExecutionError:
 
         Returns:
             The value.
+
+        Raises:
+            CorruptDataError: Its timestamp is outside the range a Timestamp can hold.
         """
         return cls(
             code=message.code,
@@ -138,6 +142,9 @@ class ExecutionError:
 
         Returns:
             The value (``error_uri`` empty, as the engine leaves it).
+
+        Raises:
+            CorruptDataError: Its timestamp is outside the range a Timestamp can hold.
         """
         return cls(
             code=message.code,
@@ -164,6 +171,9 @@ class ExecutionError:
         Returns:
             The value; a document without an error gives code ``ErrorFileBadFormat``, kind SYSTEM,
             recoverable.
+
+        Raises:
+            CorruptDataError: The error's timestamp is outside the range a Timestamp can hold.
         """
         if not document.HasField("error"):
             return cls(
@@ -178,4 +188,8 @@ class ExecutionError:
 def _timestamp(message: core.ExecutionError | core.ContainerError) -> dt.datetime | None:
     if not message.HasField("timestamp"):
         return None
-    return message.timestamp.ToDatetime(tzinfo=_UTC)
+    try:
+        return message.timestamp.ToDatetime(tzinfo=_UTC)
+    except ValueError as exc:  # seconds or nanos outside the Timestamp range (years 1 to 9999)
+        msg = f"{message.DESCRIPTOR.name} has an invalid timestamp: {exc}"
+        raise CorruptDataError(msg) from exc

@@ -1,0 +1,175 @@
+"""A BlobStore wrapper that injects faults at configurable rates: :class:`FaultyStore`.
+
+Each call draws, from a seeded generator, at most one fault:
+
+* *error*: the call raises :class:`~kozmo_io.errors.StorageError` (caused by a
+  ``ConnectionResetError``), as a store does when its backend fails after retries. Half of the
+  failed ``put`` calls fail *after* the write landed, as when the response is lost: the caller is
+  told it failed although the object changed.
+* *timeout*: the call waits ``timeout_seconds`` and then raises ``StorageError`` caused by a
+  ``TimeoutError``, as a store whose client timeout fired (again half of the ``put`` calls after
+  the write).
+* *truncation* (``get`` only): the call returns a strict prefix of the object's bytes, as a broken
+  backend would (a real store detects a short body and raises; this one does not, to test the
+  decoders).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable
+from typing import TypeVar, final
+
+import attrs
+
+from kozmo_io.errors import StorageError
+from kozmo_io.reference import redact
+from kozmo_io.storage import DEFAULT_MAX_PAYLOAD_BYTES, BlobStore, ListPage, ObjectMeta
+
+__all__ = ("FaultCounts", "Faults", "FaultyStore")
+
+T = TypeVar("T")
+
+
+@final
+@attrs.frozen
+class Faults:
+    """Fault rates of a :class:`FaultyStore` (each a probability per call).
+
+    Args:
+        error_rate: The call raises StorageError.
+        timeout_rate: The call stalls for ``timeout_seconds``, then raises StorageError.
+        truncate_rate: A ``get`` returns a strict prefix of the bytes.
+        timeout_seconds: How long a timed-out call stalls.
+    """
+
+    error_rate: float = 0.0
+    timeout_rate: float = 0.0
+    truncate_rate: float = 0.0
+    timeout_seconds: float = 0.01
+
+
+@final
+@attrs.define
+class FaultCounts:
+    """What a :class:`FaultyStore` did.
+
+    Args:
+        operations: Calls made to the wrapper.
+        errors: Calls that raised an injected StorageError.
+        timeouts: Calls that stalled and then raised.
+        truncations: ``get`` calls that returned a truncated object.
+    """
+
+    operations: int = 0
+    errors: int = 0
+    timeouts: int = 0
+    truncations: int = 0
+
+    @property
+    def injected(self) -> int:
+        """Every fault injected."""
+        return self.errors + self.timeouts + self.truncations
+
+
+@final
+class FaultyStore:
+    """Wrap a BlobStore and inject :class:`Faults` into its calls.
+
+    Args:
+        inner: The store to wrap.
+        faults: The rates.
+        seed: Seeds the generator that draws the faults (same seed, same call order, same faults).
+    """
+
+    def __init__(self, inner: BlobStore, /, *, faults: Faults, seed: int) -> None:
+        """Wrap ``inner``."""
+        self._inner = inner
+        self.faults = faults
+        self.counts = FaultCounts()
+        self._random = random.Random(seed)  # noqa: S311 - reproducible faults, not secrets
+
+    @property
+    def max_payload_bytes(self) -> int | None:
+        """The read limit of the wrapped store."""
+        limit: int | None = getattr(self._inner, "max_payload_bytes", DEFAULT_MAX_PAYLOAD_BYTES)
+        return limit
+
+    def _draw(self, *, can_truncate: bool) -> str:
+        self.counts.operations += 1
+        draw = self._random.random()
+        rates = [("error", self.faults.error_rate), ("timeout", self.faults.timeout_rate)]
+        if can_truncate:
+            rates.append(("truncate", self.faults.truncate_rate))
+        for fault, rate in rates:
+            if draw < rate:
+                return fault
+            draw -= rate
+        return ""
+
+    async def _fail(self, fault: str, operation: str, path: str) -> None:
+        shown = redact(path)
+        if fault == "timeout":
+            self.counts.timeouts += 1
+            await asyncio.sleep(self.faults.timeout_seconds)
+            msg = f"{operation} {shown} failed: injected timeout"
+            raise StorageError(msg) from TimeoutError(msg)
+        self.counts.errors += 1
+        msg = f"{operation} {shown} failed: injected error"
+        raise StorageError(msg) from ConnectionResetError(msg)
+
+    async def _call(self, operation: str, path: str, call: Callable[[], Awaitable[T]]) -> T:
+        fault = self._draw(can_truncate=False)
+        if fault:
+            await self._fail(fault, operation, path)
+        return await call()
+
+    async def head(self, path: str, /) -> ObjectMeta:
+        """See :meth:`kozmo_io.storage.BlobStore.head`; may fail."""
+        return await self._call("head", path, lambda: self._inner.head(path))
+
+    async def get(
+        self,
+        path: str,
+        /,
+        *,
+        max_bytes: int | None = None,
+        byte_range: tuple[int, int] | None = None,
+    ) -> bytes:
+        """See :meth:`kozmo_io.storage.BlobStore.get`; may fail or return a truncated object."""
+        fault = self._draw(can_truncate=True)
+        if fault and fault != "truncate":
+            await self._fail(fault, "get", path)
+        data = await self._inner.get(path, max_bytes=max_bytes, byte_range=byte_range)
+        if fault == "truncate" and data:
+            self.counts.truncations += 1
+            return data[: self._random.randrange(len(data))]
+        return data
+
+    async def put(self, path: str, data: bytes, /) -> None:
+        """See :meth:`kozmo_io.storage.BlobStore.put`; may fail before or after the write lands."""
+        fault = self._draw(can_truncate=False)
+        if fault and self._random.random() < 0.5:
+            await self._inner.put(path, data)
+        if fault:
+            await self._fail(fault, "put", path)
+        await self._inner.put(path, data)
+
+    async def list(
+        self, prefix: str, /, *, max_items: int = 1000, cursor: str | None = None
+    ) -> ListPage:
+        """See :meth:`kozmo_io.storage.BlobStore.list`; may fail."""
+        return await self._call(
+            "list",
+            prefix,
+            lambda: self._inner.list(prefix, max_items=max_items, cursor=cursor),
+        )
+
+    async def delete(self, path: str, /) -> None:
+        """See :meth:`kozmo_io.storage.BlobStore.delete`; may fail."""
+        await self._call("delete", path, lambda: self._inner.delete(path))
+
+    def __repr__(self) -> str:
+        """Show the wrapped store, the rates and the counts."""
+        return f"FaultyStore({self._inner!r}, {self.faults!r}, {self.counts!r})"
