@@ -60,6 +60,7 @@ from kozmo_io.reference import DataReference, redact
 from kozmo_io.storage import DEFAULT_MAX_PAYLOAD_BYTES, BlobStore, open_store
 
 __all__ = (
+    "SCHEMA",
     "display",
     "error_lines",
     "local_reference",
@@ -70,6 +71,7 @@ __all__ = (
 )
 
 SCHEMA = "kozmo-io.inspect/1"
+"""The name and version of the ``--json`` document's schema."""
 
 _HELP = """\
 Show what a task left under an output prefix: whether outputs.pb, error.pb and deck.html exist,
@@ -191,7 +193,7 @@ def printable(text: str) -> str:
 def _vet(text: str) -> DataReference:
     """Turn the PREFIX argument into a reference, refusing hostile or unusable ones."""
     if _CONTROL.search(text) or "\n" in text or "\t" in text:
-        msg = f"PREFIX holds a control character: {printable(redact(text))!r}"
+        msg = f"PREFIX holds a control character: '{printable(redact(text))}'"
         raise _UsageError(msg)
     scheme_match = _SCHEME.match(text)
     scheme = scheme_match.group(1).lower() if scheme_match else ""
