@@ -20,9 +20,9 @@ first object built, then every scenario, collecting every problem: it raises
 :class:`~kozmo_io.conformance.ConformanceReport` with checks ``runtime`` and ``behaviour``) or
 returns the report. Problems found by the scenarios have rule ``behaviour`` and read
 ``<Class>.<member>() <situation>: expected <...>, found <...>``. A call that takes longer than
-``timeout`` seconds counts as a problem. Nothing here imports pytest: the checks work in any test
-runner, a script or a REPL. ``check_*`` run their own event loop; inside a running loop await the
-``acheck_*`` variants instead.
+``call_timeout`` seconds counts as a problem. Nothing here imports pytest: the checks work in any
+test runner, a script or a REPL. ``check_*`` run their own event loop; inside a running loop
+await the ``acheck_*`` variants instead.
 
 Fakes for a plugin's own tests: :func:`memory_store`, :class:`ScriptedInputReader`,
 :class:`ScriptedOutputReader` (records calls) and :class:`RecordingOutputWriter` (records
