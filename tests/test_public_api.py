@@ -69,3 +69,23 @@ def test_import_does_not_pull_in_testing_kit_or_mypy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize(
+    ("module", "forbidden"),
+    [
+        ("kozmo_io.protocols", ("kozmo_io.storage", "kozmo_io.ioutils", "kozmo_io.conformance")),
+        ("kozmo_io.storage", ("kozmo_io.ioutils", "kozmo_io.conformance", "kozmo_io.testing")),
+        ("kozmo_io.conformance", ("kozmo_io.ioutils", "kozmo_io.storage", "kozmo_io.testing")),
+        ("kozmo_io.ioutils", ("kozmo_io.conformance", "kozmo_io.testing", "kozmo_io.cli")),
+    ],
+)
+def test_layers_import_only_the_layers_below(module: str, forbidden: tuple[str, ...]) -> None:
+    code = (
+        f"import sys, {module}; "
+        f"print(','.join(sorted(m for m in sys.modules if m.startswith({forbidden!r}))))"
+    )
+    out = subprocess.run(  # noqa: S603 - runs this interpreter on a fixed snippet
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == ""
