@@ -37,6 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kozmo-io",
         description="Tools for Kozmo task-plugin IO.",
+        epilog=(
+            "exit codes: 0 success; 1 a negative answer (does not conform, nothing at the prefix, "
+            "a demo step misbehaved); 2 a usage, import, reference or storage error. "
+            "Run 'kozmo-io COMMAND --help' for a command's options."
+        ),
         parents=[common],
     )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
