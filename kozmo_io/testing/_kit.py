@@ -19,8 +19,8 @@ from kozmo_io.storage import CountingStore, MemoryBlobStore
 
 __all__ = (
     "DEFAULT_TIMEOUT",
-    "RULE",
     "Kit",
+    "RULE",
     "Raised",
     "Returned",
     "describe",
