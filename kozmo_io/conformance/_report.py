@@ -19,7 +19,8 @@ class Problem:
         target: The class (``module:QualName``) the problem is about.
         member: The protocol member concerned; empty when the problem concerns the whole class.
         rule: The rule that failed: ``missing``, ``none``, ``not-callable``, ``async``,
-            ``signature``, ``return``, ``static``, or ``unresolved`` for a note.
+            ``signature``, ``return``, ``static``, ``behaviour`` (the :mod:`kozmo_io.testing`
+            kit), or ``unresolved`` for a note.
         expected: What the protocol asks for.
         found: What the target has.
         message: A one-line human explanation.
@@ -54,7 +55,7 @@ class ConformanceReport:
         protocol: The protocol (``module:QualName``).
         problems: Every problem found, in protocol member order.
         notes: Things that were not checked and why (they do not affect :attr:`ok`).
-        checks: The layers that ran: ``runtime``, ``static`` or both.
+        checks: The layers that ran: ``runtime``, ``static``, ``behaviour``, in the order run.
     """
 
     target: str
