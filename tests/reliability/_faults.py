@@ -1,6 +1,8 @@
 """A BlobStore wrapper that injects faults at configurable rates: :class:`FaultyStore`.
 
-Each call draws, from a seeded generator, at most one fault:
+Each call draws at most one fault from a generator seeded with the seed, the operation, the path and
+how many times that operation was called on that path, so a path meets the same faults however the
+calls of concurrent tasks interleave:
 
 * *error*: the call raises :class:`~kozmo_io.errors.StorageError` (caused by a
   ``ConnectionResetError``), as a store does when its backend fails after retries. Half of the
@@ -17,6 +19,7 @@ Each call draws, from a seeded generator, at most one fault:
 from __future__ import annotations
 
 import asyncio
+import collections
 import random
 from collections.abc import Awaitable, Callable
 from typing import TypeVar, final
@@ -80,7 +83,7 @@ class FaultyStore:
     Args:
         inner: The store to wrap.
         faults: The rates.
-        seed: Seeds the generator that draws the faults (same seed, same call order, same faults).
+        seed: Seeds the faults (same seed and same calls per path, same faults).
     """
 
     def __init__(self, inner: BlobStore, /, *, faults: Faults, seed: int) -> None:
@@ -88,7 +91,8 @@ class FaultyStore:
         self._inner = inner
         self.faults = faults
         self.counts = FaultCounts()
-        self._random = random.Random(seed)  # noqa: S311 - reproducible faults, not secrets
+        self._seed = seed
+        self._calls: collections.Counter[tuple[str, str]] = collections.Counter()
 
     @property
     def max_payload_bytes(self) -> int | None:
@@ -96,9 +100,14 @@ class FaultyStore:
         limit: int | None = getattr(self._inner, "max_payload_bytes", DEFAULT_MAX_PAYLOAD_BYTES)
         return limit
 
-    def _draw(self, *, can_truncate: bool) -> str:
+    def _generator(self, operation: str, path: str) -> random.Random:
+        call = self._calls[operation, path]
+        self._calls[operation, path] += 1
+        return random.Random(f"{self._seed}|{operation}|{path}|{call}")  # noqa: S311 - not secret
+
+    def _draw(self, generator: random.Random, *, can_truncate: bool) -> str:
         self.counts.operations += 1
-        draw = self._random.random()
+        draw = generator.random()
         rates = [("error", self.faults.error_rate), ("timeout", self.faults.timeout_rate)]
         if can_truncate:
             rates.append(("truncate", self.faults.truncate_rate))
@@ -120,7 +129,7 @@ class FaultyStore:
         raise StorageError(msg) from ConnectionResetError(msg)
 
     async def _call(self, operation: str, path: str, call: Callable[[], Awaitable[T]]) -> T:
-        fault = self._draw(can_truncate=False)
+        fault = self._draw(self._generator(operation, path), can_truncate=False)
         if fault:
             await self._fail(fault, operation, path)
         return await call()
@@ -138,19 +147,21 @@ class FaultyStore:
         byte_range: tuple[int, int] | None = None,
     ) -> bytes:
         """See :meth:`kozmo_io.storage.BlobStore.get`; may fail or return a truncated object."""
-        fault = self._draw(can_truncate=True)
+        generator = self._generator("get", path)
+        fault = self._draw(generator, can_truncate=True)
         if fault and fault != "truncate":
             await self._fail(fault, "get", path)
         data = await self._inner.get(path, max_bytes=max_bytes, byte_range=byte_range)
         if fault == "truncate" and data:
             self.counts.truncations += 1
-            return data[: self._random.randrange(len(data))]
+            return data[: generator.randrange(len(data))]
         return data
 
     async def put(self, path: str, data: bytes, /) -> None:
         """See :meth:`kozmo_io.storage.BlobStore.put`; may fail before or after the write lands."""
-        fault = self._draw(can_truncate=False)
-        if fault and self._random.random() < 0.5:
+        generator = self._generator("put", path)
+        fault = self._draw(generator, can_truncate=False)
+        if fault and generator.random() < 0.5:
             await self._inner.put(path, data)
         if fault:
             await self._fail(fault, "put", path)
