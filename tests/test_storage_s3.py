@@ -8,7 +8,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
 import pytest
@@ -16,6 +16,7 @@ from conftest import S3Server
 
 from kozmo_io.errors import InvalidReferenceError, NotFoundError, PayloadTooLargeError, StorageError
 from kozmo_io.storage import ListPage, S3BlobStore, open_store
+from kozmo_io.storage._obstore import PROBE_BYTES
 
 pytestmark = pytest.mark.s3
 
@@ -34,10 +35,14 @@ class ByteCountingProxy:
 
     Args:
         upstream_port: Port of the server on 127.0.0.1.
+        before_request: Called with the request's number (1, 2, ...) before it is relayed.
     """
 
-    def __init__(self, upstream_port: int) -> None:
+    def __init__(
+        self, upstream_port: int, before_request: Callable[[int], None] | None = None
+    ) -> None:
         self._upstream_port = upstream_port
+        self._before_request = before_request
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._listener.getsockname()[1]
         self._lock = threading.Lock()
@@ -82,6 +87,9 @@ class ByteCountingProxy:
     def _pump(self, source: socket.socket, sink: socket.socket, downstream: bool) -> None:  # noqa: FBT001 - thread target
         try:
             while data := source.recv(64 * 1024):
+                if not downstream and self._before_request is not None:
+                    for _ in _REQUEST_LINE.findall(data):
+                        self._before_request(self.requests + 1)
                 sink.sendall(data)
                 with self._lock:
                     if downstream:
@@ -141,7 +149,7 @@ def test_oversized_get_transfers_far_less_than_the_object(
     assert (caught.value.size, caught.value.limit) == (size, MiB)
     transferred = _settle(proxy)
     assert proxy.requests == 1
-    assert transferred < MiB, f"{transferred} bytes transferred for a refused {size}-byte object"
+    assert transferred < 64 * 1024, f"{transferred} bytes transferred for a refused object"
 
 
 def test_get_within_the_limit_transfers_the_object_through_the_proxy(
@@ -151,9 +159,44 @@ def test_get_within_the_limit_transfers_the_object_through_the_proxy(
     direct = S3BlobStore(s3_bucket, **s3_server.options())
     run(direct.put(f"s3://{s3_bucket}/big", b"\1" * size))
     relayed = S3BlobStore(s3_bucket, **s3_server.options(endpoint=f"http://127.0.0.1:{proxy.port}"))
-    assert len(run(relayed.get(f"s3://{s3_bucket}/big", max_bytes=size))) == size
+    assert run(relayed.get(f"s3://{s3_bucket}/big", max_bytes=size)) == b"\1" * size
     assert _settle(proxy) >= size
+    assert proxy.requests == 2  # the first bytes and the size, then the rest
+
+
+@pytest.mark.parametrize("size", [0, 1, PROBE_BYTES])
+def test_get_of_a_small_object_is_one_request(
+    s3_server: S3Server, s3_bucket: str, proxy: ByteCountingProxy, size: int
+) -> None:
+    direct = S3BlobStore(s3_bucket, **s3_server.options())
+    run(direct.put(f"s3://{s3_bucket}/small", b"\2" * size))
+    relayed = S3BlobStore(s3_bucket, **s3_server.options(endpoint=f"http://127.0.0.1:{proxy.port}"))
+    assert run(relayed.get(f"s3://{s3_bucket}/small")) == b"\2" * size
     assert proxy.requests == 1
+
+
+def test_get_never_mixes_an_object_replaced_between_its_two_reads(
+    s3_server: S3Server, s3_bucket: str
+) -> None:
+    path = f"s3://{s3_bucket}/moving"
+    old, new = b"o" * (3 * PROBE_BYTES), b"n" * (2 * PROBE_BYTES)
+    direct = S3BlobStore(s3_bucket, **s3_server.options())
+    run(direct.put(path, old))
+
+    def replace_before_the_second_read(number: int) -> None:
+        if number == 2:
+            asyncio.run(direct.put(path, new))
+
+    upstream_port = int(s3_server.endpoint.rsplit(":", 1)[1])
+    relay = ByteCountingProxy(upstream_port, before_request=replace_before_the_second_read)
+    try:
+        relayed = S3BlobStore(
+            s3_bucket, **s3_server.options(endpoint=f"http://127.0.0.1:{relay.port}")
+        )
+        assert run(relayed.get(path)) == new
+        assert relay.requests == 3  # old head, refused rest, the new object whole
+    finally:
+        relay.close()
 
 
 def test_s3_store_refuses_another_bucket(s3_server: S3Server, s3_bucket: str) -> None:

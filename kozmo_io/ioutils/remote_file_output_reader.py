@@ -5,7 +5,9 @@ The engine asks, in order, :meth:`~RemoteFileOutputReader.is_error`, then
 is answered with one bounded GET whose bytes the reader keeps for the next step, so a successful
 task costs 2 requests (``error.pb`` missing, ``outputs.pb`` fetched and then decoded without a
 request) and a failed one costs 1 (``error.pb`` fetched, then decoded). The engine's Go reader
-made 3 (HEAD, HEAD, GET). Kept bytes are handed over once: a second ``read()`` fetches again.
+made 3 (HEAD, HEAD, GET). On a network store a file over 60 KiB costs one more request (see
+:meth:`kozmo_io.storage.BlobStore.get`). Kept bytes are handed over once: a second ``read()``
+fetches again.
 
 Differences from the engine, on purpose: an oversized ``error.pb`` raises
 :class:`~kozmo_io.errors.PayloadTooLargeError` (never "no error"); a missing ``outputs.pb`` raises

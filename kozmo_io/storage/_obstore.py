@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from obstore.exceptions import PreconditionError
+
 from kozmo_io.errors import (
     InvalidArgumentError,
     InvalidReferenceError,
@@ -22,7 +24,20 @@ if TYPE_CHECKING:
     from obstore import ObjectMeta as BackendMeta
     from obstore.store import ObjectStore
 
-__all__ = ("ObstoreBlobStore", "check_limit", "check_range", "positive")
+__all__ = ("PROBE_BYTES", "ObstoreBlobStore", "check_limit", "check_range", "positive")
+
+PROBE_BYTES = 60 * 1024
+"""How much a network store's limited read asks for first (see ``ObstoreBlobStore.get``)."""
+
+# A range starting at byte 0 is unsatisfiable only when the object is empty (RFC 9110, 14.1.1).
+_UNSATISFIABLE = "416 Range Not Satisfiable"
+
+
+async def _body(result: GetResult, location: Location) -> bytes:
+    try:
+        return bytes(await result.bytes_async())
+    except BACKEND_ERRORS as exc:
+        raise translate(exc, "get", location.reference) from exc
 
 
 def check_limit(value: object, name: str) -> int | None:
@@ -150,6 +165,10 @@ class ObstoreBlobStore:
     # A backend that lists in key order lets a listing stop early; otherwise it is collected and
     # sorted.
     _lists_in_order = True
+    # A network store opens a limited read with a bounded range of this many bytes: its response
+    # names the object's size, so an oversized object costs one small request, not whatever the
+    # connection had buffered before it was dropped. ``None`` reads in one unranged request.
+    _probe_bytes: int | None = None
 
     def __init__(self, store: ObjectStore, *, max_payload_bytes: int | None) -> None:
         """Wrap ``store``."""
@@ -205,6 +224,8 @@ class ObstoreBlobStore:
             if start == end:
                 return await self._empty_read(location, key, start, None)
             options["range"] = (start, end)
+        elif limit is not None and self._probe_bytes:
+            return await self._probed_get(location, key, limit, self._probe_bytes)
         try:
             result: GetResult = await self._store.get_async(key, options=options)
         except BACKEND_ERRORS as exc:
@@ -218,10 +239,52 @@ class ObstoreBlobStore:
             # its body unread, so the object is never downloaded.
             del result
             raise PayloadTooLargeError(location.reference.redacted(), stop - first, limit)
+        return await _body(result, location)
+
+    async def _probed_get(self, location: Location, key: str, limit: int, probe: int) -> bytes:
+        """Read a whole object within ``limit``: one request up to ``probe`` bytes, else two.
+
+        The second request asks for the rest on condition that the object is still the one the
+        first saw (its etag); if it was replaced, one unranged read takes the new object whole, so
+        the bytes never mix two versions.
+        """
         try:
-            return bytes(await result.bytes_async())
+            first = await self._store.get_async(key, options={"range": (0, min(probe, limit + 1))})
+        except BACKEND_ERRORS as exc:
+            if isinstance(exc, FileNotFoundError):
+                raise translate(exc, "get", location.reference) from exc
+            if _UNSATISFIABLE in str(exc):
+                return b""
+            return await self._empty_read(location, key, 0, exc)
+        size = first.meta["size"]
+        if size > limit:
+            del first  # closes the response with the rest of the body unread
+            raise PayloadTooLargeError(location.reference.redacted(), size, limit)
+        head = await _body(first, location)
+        if len(head) >= size:
+            return head
+        options: GetOptions = {"range": (len(head), size)}
+        if first.meta["e_tag"]:
+            options["if_match"] = first.meta["e_tag"]
+        try:
+            rest = await self._store.get_async(key, options=options)
+        except PreconditionError:
+            return await self._whole_get(location, key, limit)
         except BACKEND_ERRORS as exc:
             raise translate(exc, "get", location.reference) from exc
+        return head + await _body(rest, location)
+
+    async def _whole_get(self, location: Location, key: str, limit: int | None) -> bytes:
+        """One unranged read, refused from its response metadata when over ``limit``."""
+        try:
+            result: GetResult = await self._store.get_async(key)
+        except BACKEND_ERRORS as exc:
+            raise translate(exc, "get", location.reference) from exc
+        size = result.meta["size"]
+        if limit is not None and size > limit:
+            del result  # closes the response with its body unread
+            raise PayloadTooLargeError(location.reference.redacted(), size, limit)
+        return await _body(result, location)
 
     async def _empty_read(
         self, location: Location, key: str, start: int, refused: Exception | None

@@ -101,10 +101,15 @@ class BlobStore(Protocol):
         max_bytes: int | None = None,
         byte_range: tuple[int, int] | None = None,
     ) -> bytes:
-        """Read an object (or a byte range of it) in one request.
+        """Read an object, or a byte range of it.
 
         The size is checked from the response metadata before the body is read, so an oversized
-        object is never downloaded.
+        object is never downloaded. One request, except on network stores (S3, GCS, Azure), whose
+        limited whole-object read asks for the first 60 KiB with a ranged GET: an object up to
+        that size or over the limit costs one request that transfers at most 60 KiB; a larger one
+        within the limit costs a second request for the rest, on condition that the object is
+        unchanged (otherwise one unranged read takes the new object), so the bytes never mix two
+        versions.
 
         Args:
             path: Full reference of the object.

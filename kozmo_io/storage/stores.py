@@ -30,7 +30,7 @@ from obstore.store import AzureStore, GCSStore, LocalStore, MemoryStore, S3Store
 
 from kozmo_io.errors import InvalidReferenceError
 from kozmo_io.reference import DataReference
-from kozmo_io.storage._obstore import ObstoreBlobStore
+from kozmo_io.storage._obstore import PROBE_BYTES, ObstoreBlobStore
 from kozmo_io.storage._paths import (
     AZURE_SCHEMES,
     GCS_SCHEMES,
@@ -198,6 +198,7 @@ class _CloudBlobStore(ObstoreBlobStore):
 
     _schemes: frozenset[str] = frozenset()
     _label = ""
+    _probe_bytes = PROBE_BYTES
 
     def __init__(
         self,
