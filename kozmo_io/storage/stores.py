@@ -79,6 +79,8 @@ class MemoryBlobStore(ObstoreBlobStore):
             unlimited.
     """
 
+    _in_process = True
+
     def __init__(self, *, max_payload_bytes: int | None = DEFAULT_MAX_PAYLOAD_BYTES) -> None:
         """Create an empty store."""
         super().__init__(MemoryStore(), max_payload_bytes=max_payload_bytes)
