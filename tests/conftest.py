@@ -26,6 +26,7 @@ Run ``pytest -m "not s3"`` to skip everything that needs the S3 server.
 from __future__ import annotations
 
 import itertools
+import os
 import subprocess
 import sys
 import urllib.request
@@ -37,6 +38,12 @@ import attrs
 import pytest
 
 from kozmo_io.storage import BlobStore, LocalBlobStore, MemoryBlobStore, S3BlobStore
+
+# A store opened without credentials must never fall back to a cloud metadata service
+# (169.254.169.254): these placeholders are found first, and the lookup is switched off.
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "kozmo-test-placeholder")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "kozmo-test-placeholder")
+os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 
 
 @final
