@@ -26,7 +26,9 @@ await the ``acheck_*`` variants instead.
 
 Fakes for a plugin's own tests: :func:`memory_store`, :class:`ScriptedInputReader`,
 :class:`ScriptedOutputReader` (records calls) and :class:`RecordingOutputWriter` (records
-:class:`RecordedPut` values). Each satisfies its protocol.
+:class:`RecordedPut` values), each satisfying its protocol; and :class:`FaultyStore`, a store
+wrapper that injects errors, timeouts and truncated reads at seeded rates (:class:`Faults`), to
+prove a plugin survives a failing store.
 
 ``import kozmo_io`` never imports this package.
 """
@@ -53,8 +55,14 @@ from kozmo_io.testing._fakes import RecordingOutputWriter as RecordingOutputWrit
 from kozmo_io.testing._fakes import ScriptedInputReader as ScriptedInputReader
 from kozmo_io.testing._fakes import ScriptedOutputReader as ScriptedOutputReader
 from kozmo_io.testing._fakes import memory_store as memory_store
+from kozmo_io.testing.faults import FaultCounts as FaultCounts
+from kozmo_io.testing.faults import Faults as Faults
+from kozmo_io.testing.faults import FaultyStore as FaultyStore
 
 __all__ = (
+    "FaultCounts",
+    "Faults",
+    "FaultyStore",
     "InputFilePathsFactory",
     "InputReaderFactory",
     "OutputFilePathsFactory",

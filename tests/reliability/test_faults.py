@@ -21,7 +21,7 @@ from conftest import S3Server
 
 from kozmo_io.errors import CorruptDataError, NotFoundError, StorageError
 from kozmo_io.storage import BlobStore, CountingStore, S3BlobStore
-from reliability._faults import Faults, FaultyStore
+from kozmo_io.testing import Faults, FaultyStore
 from reliability._proxy import FaultProxy, ProxyFaults
 from reliability._tally import TALLY
 from reliability._workload import Observation, Task, make_tasks, observe, write_task

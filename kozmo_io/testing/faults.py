@@ -26,7 +26,7 @@ from typing import TypeVar, final
 
 import attrs
 
-from kozmo_io.errors import StorageError
+from kozmo_io.errors import InvalidArgumentError, StorageError
 from kozmo_io.reference import redact
 from kozmo_io.storage import DEFAULT_MAX_PAYLOAD_BYTES, BlobStore, ListPage, ObjectMeta
 
@@ -34,11 +34,23 @@ __all__ = ("FaultCounts", "Faults", "FaultyStore")
 
 T = TypeVar("T")
 
+# The share of failed puts that fail after the write landed (the response was lost).
+_LANDED_SHARE = 0.5
+
+
+def _rate(_instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not 0.0 <= value <= 1.0:
+        msg = f"{attribute.name} must be a probability between 0 and 1, got {value!r}"
+        raise InvalidArgumentError(msg)
+
 
 @final
 @attrs.frozen
 class Faults:
     """Fault rates of a :class:`FaultyStore` (each a probability per call).
+
+    Raises:
+        InvalidArgumentError: A rate outside [0, 1], or rates adding up to more than 1.
 
     Args:
         error_rate: The call raises StorageError.
@@ -47,10 +59,16 @@ class Faults:
         timeout_seconds: How long a timed-out call stalls.
     """
 
-    error_rate: float = 0.0
-    timeout_rate: float = 0.0
-    truncate_rate: float = 0.0
+    error_rate: float = attrs.field(default=0.0, validator=_rate)
+    timeout_rate: float = attrs.field(default=0.0, validator=_rate)
+    truncate_rate: float = attrs.field(default=0.0, validator=_rate)
     timeout_seconds: float = 0.01
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse rates that add up to more than one call in one."""
+        if self.error_rate + self.timeout_rate + self.truncate_rate > 1.0:
+            msg = f"the fault rates add up to more than 1: {self!r}"
+            raise InvalidArgumentError(msg)
 
 
 @final
@@ -161,7 +179,7 @@ class FaultyStore:
         """See :meth:`kozmo_io.storage.BlobStore.put`; may fail before or after the write lands."""
         generator = self._generator("put", path)
         fault = self._draw(generator, can_truncate=False)
-        if fault and generator.random() < 0.5:
+        if fault and generator.random() < _LANDED_SHARE:
             await self._inner.put(path, data)
         if fault:
             await self._fail(fault, "put", path)
