@@ -167,10 +167,10 @@ async def main() -> None:
         await measure_reader(record, proxy, paths, size, trials)
         await measure_baselines(record, proxy, paths, size)
     record.note(
-        "the reader refuses the object from the response headers of one unbounded GET and drops "
-        "the response; by then the server has streamed the start of the body into the client's "
-        "socket buffers, which is what the relay counts (it varies with timing, hence median and "
-        "max). A bounded ranged GET, whose Content-Range also gives the size, is the reference row"
+        "a network store opens a limited read with a ranged GET of the first 60 KiB; its response "
+        "names the object's size, so the 50 MiB object is refused after that one request (the "
+        "relay counts the request, the headers and those 60 KiB). An object within the limit but "
+        "over 60 KiB costs a second, conditional request for the rest"
     )
     record.write(options.json)
 
