@@ -13,6 +13,8 @@ keys that would escape or replace the base and keeps ``?`` and ``#`` inside the 
   (Go decodes it into a real ``/``: ``%2F x`` replaces the base path); control characters; invalid
   percent-escapes (Go fails too) and escapes that do not decode as UTF-8 (no store takes these);
 * ``?`` and ``#`` become ``%3F`` and ``%23``, so they stay part of the object key;
+* a base with a query or fragment (``s3://b/out?v=1``) is rejected: Go treats its last segment as
+  a file and drops it (``s3://b/out?v=1`` + ``x`` is ``s3://b/x``), and no object key carries one;
 * a literal ``.`` segment is resolved as Go does (``a/./b`` is ``a/b``; a key ``.`` names the base).
 
 Every message and ``repr`` shows references with their userinfo replaced by ``***``.
@@ -168,13 +170,17 @@ def construct_reference(base: str, *keys: str) -> DataReference:
         The joined reference.
 
     Raises:
-        InvalidReferenceError: ``base`` does not parse, or a key would escape or replace the base
-            (see the module docstring); the message names the key.
+        InvalidReferenceError: ``base`` does not parse or has a query or fragment, or a key would
+            escape or replace the base (see the module docstring); the message names the key.
         TypeError: ``base`` or a key is not a ``str``.
     """
     _require_str(base, "base")
     base_url = _parse(base if base.endswith("/") else f"{base}/", shown=base)
     ref = _uri.path_reference(_joined_keys(base, keys)) if keys else _uri.URL()
+    if base_url.raw_query or base_url.force_query or base_url.fragment:
+        problem = "it has a query or fragment, which the join would drop with its last segment"
+        msg = f"cannot join under {redact(base)!r}: {problem}"
+        raise InvalidReferenceError(msg)
     if _uri.escaped_path(ref).startswith("/"):
         # A key that needs escaping is decoded first, so a leading "%2F" turns into a real "/"
         # and the key replaces the base path ("%2F x" -> "/%20x").
