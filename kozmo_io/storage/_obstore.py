@@ -222,21 +222,20 @@ class ObstoreBlobStore:
         location = locate(path, need_key=True)
         key = self._key(location)
         limit = self._max_payload_bytes if max_bytes is None else positive(max_bytes, "max_bytes")
-        options: GetOptions = {}
-        if byte_range is not None:
-            start, end = check_range(byte_range, location)
-            if start == end:
-                return await self._empty_read(location, key, start, None)
-            options["range"] = (start, end)
-        elif limit is not None and self._probe_bytes:
-            return await self._probed_get(location, key, limit, self._probe_bytes)
+        if byte_range is None:
+            if limit is not None and self._probe_bytes:
+                return await self._probed_get(location, key, limit, self._probe_bytes)
+            return await self._whole_get(location, key, limit)
+        start, end = check_range(byte_range, location)
+        if start == end:
+            return await self._empty_read(location, key, start, None)
         try:
-            result = await self._get_result(key, options)
+            result = await self._get_result(key, {"range": (start, end)})
         except BACKEND_ERRORS as exc:
-            if byte_range is None or isinstance(exc, FileNotFoundError):
+            if isinstance(exc, FileNotFoundError):
                 raise translate(exc, "get", location.reference) from exc
             # The range may start at or past the end of the object, which backends refuse.
-            return await self._empty_read(location, key, byte_range[0], exc)
+            return await self._empty_read(location, key, start, exc)
         first, stop = result.range
         if limit is not None and stop - first > limit:
             # Decided on the response metadata alone: dropping the result closes the response with
