@@ -127,6 +127,47 @@ class _SmallPages:
 
 
 @final
+class _BreakableStore:
+    """A real store whose reads and listings fail as an outage would while ``broken`` is set."""
+
+    def __init__(self, inner: BlobStore) -> None:
+        self.inner = inner
+        self.broken = False
+
+    def _check(self, operation: str, path: str) -> None:
+        if self.broken:
+            msg = f"{operation} {path} failed: connection reset by peer"
+            raise StorageError(msg)
+
+    async def head(self, path: str, /) -> ObjectMeta:
+        self._check("head", path)
+        return await self.inner.head(path)
+
+    async def get(
+        self,
+        path: str,
+        /,
+        *,
+        max_bytes: int | None = None,
+        byte_range: tuple[int, int] | None = None,
+    ) -> bytes:
+        self._check("get", path)
+        return await self.inner.get(path, max_bytes=max_bytes, byte_range=byte_range)
+
+    async def put(self, path: str, data: bytes, /) -> None:
+        await self.inner.put(path, data)
+
+    async def list(
+        self, prefix: str, /, *, max_items: int = 1000, cursor: str | None = None
+    ) -> ListPage:
+        self._check("list", prefix)
+        return await self.inner.list(prefix, max_items=max_items, cursor=cursor)
+
+    async def delete(self, path: str, /) -> None:
+        await self.inner.delete(path)
+
+
+@final
 @attrs.frozen
 class _ErrorFilePaths:
     """OutputFilePaths whose error file has a chosen name."""
@@ -236,6 +277,70 @@ def test_read_after_exists_sees_the_bytes_exists_fetched(store: BlobStore, store
     _put(store, paths.get_output_path(), _outputs(2))
     assert run(reader.read()) == (_outputs(1), None)
     assert run(reader.read()) == (_outputs(2), None)
+
+
+def test_outputs_deleted_after_exists_are_not_read_from_kept_bytes(
+    store: BlobStore, store_root: str
+) -> None:
+    paths = _paths(store_root)
+    _put(store, paths.get_output_path(), _outputs())
+    reader = RemoteFileOutputReader(store, paths)
+    assert run(reader.exists()) is True
+    run(store.delete(paths.get_output_path()))
+    assert run(reader.exists()) is False
+    with pytest.raises(NotFoundError):
+        run(reader.read())
+
+
+def test_a_later_exists_replaces_the_kept_bytes(store: BlobStore, store_root: str) -> None:
+    paths = _paths(store_root)
+    _put(store, paths.get_output_path(), _outputs(1))
+    reader = RemoteFileOutputReader(store, paths)
+    assert run(reader.exists()) is True
+    _put(store, paths.get_output_path(), _outputs(2))
+    assert run(reader.exists()) is True
+    assert run(reader.read()) == (_outputs(2), None)
+
+
+@pytest.mark.parametrize("strategy", list(ErrorAggregationStrategy))
+def test_error_deleted_after_is_error_is_not_read_from_kept_bytes(
+    store: BlobStore, store_root: str, strategy: ErrorAggregationStrategy
+) -> None:
+    paths = _paths(store_root)
+    _put(store, paths.get_error_path(), _error_document())
+    reader = RemoteFileOutputReader(store, paths, error_aggregation=strategy)
+    assert run(reader.is_error()) is True
+    run(store.delete(paths.get_error_path()))
+    assert run(reader.is_error()) is False
+    error = run(reader.read_error())
+    if strategy is ErrorAggregationStrategy.DEFAULT:
+        assert (error.code, error.kind) == ("ErrorFileNotFound", ErrorKind.SYSTEM)
+    else:
+        assert error == ExecutionError()
+
+
+@pytest.mark.parametrize("strategy", list(ErrorAggregationStrategy))
+def test_a_failed_probe_drops_the_kept_bytes(
+    store: BlobStore, store_root: str, strategy: ErrorAggregationStrategy
+) -> None:
+    paths = _paths(store_root)
+    _put(store, paths.get_output_path(), _outputs())
+    _put(store, paths.get_error_path(), _error_document())
+    breakable = _BreakableStore(store)
+    reader = RemoteFileOutputReader(breakable, paths, error_aggregation=strategy)
+    assert run(reader.exists()) is True
+    assert run(reader.is_error()) is True
+    run(store.delete(paths.get_output_path()))
+    run(store.delete(paths.get_error_path()))
+    breakable.broken = True
+    with pytest.raises(StorageError):
+        run(reader.exists())
+    with pytest.raises(StorageError):
+        run(reader.is_error())
+    breakable.broken = False
+    with pytest.raises(NotFoundError):
+        run(reader.read())
+    assert run(reader.read_error()).code != "red"
 
 
 @pytest.mark.parametrize("content", [b"", core.LiteralMap().SerializeToString()])

@@ -6,8 +6,9 @@ is answered with one bounded GET whose bytes the reader keeps for the next step,
 task costs 2 requests (``error.pb`` missing, ``outputs.pb`` fetched and then decoded without a
 request) and a failed one costs 1 (``error.pb`` fetched, then decoded). The engine's Go reader
 made 3 (HEAD, HEAD, GET). On a network store a file over 60 KiB costs one more request (see
-:meth:`kozmo_io.storage.BlobStore.get`). Kept bytes are handed over once: a second ``read()``
-fetches again.
+:meth:`kozmo_io.storage.BlobStore.get`). Kept bytes serve only the read that follows the probe that
+fetched them, once: a second ``read()`` fetches again, and a later probe that finds the file gone
+(or fails) drops them, so no answer ever comes from a deleted file.
 
 Differences from the engine, on purpose: an oversized ``error.pb`` raises
 :class:`~kozmo_io.errors.PayloadTooLargeError` (never "no error"); a missing ``outputs.pb`` raises
@@ -111,6 +112,7 @@ class _SingleFileErrorReader:
         self._kept: bytes | None = None
 
     async def is_error(self) -> bool:
+        self._kept = None  # a probe that fails or finds nothing leaves no bytes behind
         try:
             self._kept = await _fetch(self._store, self._path, "error file", self._max_bytes)
         except NotFoundError:
@@ -186,6 +188,7 @@ class _EarliestErrorReader:
         ]
 
     async def is_error(self) -> bool:
+        self._kept = None  # a probe that fails or finds nothing leaves no documents behind
         self._kept = await self._documents() or None
         return self._kept is not None
 
@@ -326,6 +329,7 @@ class RemoteFileOutputReader:
                 "OutputSizeExceeded").
             StorageError: The store failed.
         """
+        self._kept = None  # a probe that fails or finds nothing leaves no bytes behind
         try:
             self._kept = await _fetch(self._store, self._output_path, "outputs", self._max_bytes)
         except NotFoundError:
