@@ -36,6 +36,7 @@ from typing import Any, final
 
 import attrs
 import pytest
+from hypothesis import settings
 
 from kozmo_io.storage import BlobStore, LocalBlobStore, MemoryBlobStore, S3BlobStore
 
@@ -44,6 +45,11 @@ from kozmo_io.storage import BlobStore, LocalBlobStore, MemoryBlobStore, S3BlobS
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "kozmo-test-placeholder")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "kozmo-test-placeholder")
 os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+
+# Property tests judge behaviour, never time: on a shared, loaded machine an example can take far
+# longer than Hypothesis's default 200 ms deadline, which would fail a correct test.
+settings.register_profile("kozmo", deadline=None)
+settings.load_profile("kozmo")
 
 
 @final
