@@ -1,7 +1,8 @@
 """kozmo_io: typed contracts for a Kozmo task plugin's inputs, outputs and errors.
 
 The protocols (:mod:`kozmo_io.protocols`) say what a reader or writer must look like; the values
-(:class:`DataReference`, :class:`ExecutionError`) are what flows through them; the exception tree
+(:class:`DataReference`, :class:`ExecutionError`) are what flows through them, and
+:mod:`kozmo_io.literals` turns Python values into literals and back; the exception tree
 (:mod:`kozmo_io.errors`) is what they raise. Storage lives in :mod:`kozmo_io.storage`, the
 reference implementations in :mod:`kozmo_io.ioutils`, the conformance checks in
 :mod:`kozmo_io.conformance` and the behavioural kit for plugin tests in :mod:`kozmo_io.testing`
@@ -15,12 +16,19 @@ from kozmo_io.errors import CorruptDataError as CorruptDataError
 from kozmo_io.errors import InvalidArgumentError as InvalidArgumentError
 from kozmo_io.errors import InvalidReferenceError as InvalidReferenceError
 from kozmo_io.errors import KozmoIOError as KozmoIOError
+from kozmo_io.errors import LiteralConversionError as LiteralConversionError
 from kozmo_io.errors import NotFoundError as NotFoundError
 from kozmo_io.errors import NothingToWriteError as NothingToWriteError
 from kozmo_io.errors import PayloadTooLargeError as PayloadTooLargeError
 from kozmo_io.errors import StorageError as StorageError
 from kozmo_io.execution_error import ErrorKind as ErrorKind
 from kozmo_io.execution_error import ExecutionError as ExecutionError
+from kozmo_io.literals import BlobRef as BlobRef
+from kozmo_io.literals import StructuredDatasetRef as StructuredDatasetRef
+from kozmo_io.literals import from_literal as from_literal
+from kozmo_io.literals import from_literal_map as from_literal_map
+from kozmo_io.literals import to_literal as to_literal
+from kozmo_io.literals import to_literal_map as to_literal_map
 from kozmo_io.protocols import CheckpointPaths as CheckpointPaths
 from kozmo_io.protocols import ErrorReader as ErrorReader
 from kozmo_io.protocols import InputFilePaths as InputFilePaths
@@ -33,6 +41,7 @@ from kozmo_io.reference import DataReference as DataReference
 from kozmo_io.reference import construct_reference as construct_reference
 
 __all__ = (
+    "BlobRef",
     "CheckpointPaths",
     "ConformanceError",
     "CorruptDataError",
@@ -45,6 +54,7 @@ __all__ = (
     "InvalidArgumentError",
     "InvalidReferenceError",
     "KozmoIOError",
+    "LiteralConversionError",
     "NotFoundError",
     "NothingToWriteError",
     "OutputFilePaths",
@@ -53,7 +63,12 @@ __all__ = (
     "PayloadTooLargeError",
     "RawOutputPaths",
     "StorageError",
+    "StructuredDatasetRef",
     "construct_reference",
+    "from_literal",
+    "from_literal_map",
+    "to_literal",
+    "to_literal_map",
 )
 
 __version__ = "0.1.0"

@@ -12,6 +12,9 @@ inherits the builtin it behaves like, so callers that already catch ``FileNotFou
     ├── InvalidReferenceError  (+ ValueError)         a malformed or hostile reference or key
     ├── InvalidArgumentError   (+ ValueError)         a setting outside its domain (a limit of 0)
     ├── NothingToWriteError    (+ ValueError)         a writer got neither outputs nor an error
+    ├── LiteralConversionError (+ TypeError)          a value that does not encode as its type,
+    │                                                 or a literal that does not decode as it;
+    │                                                 carries key, hint, reason
     ├── StorageError           (+ OSError)            backend failure after retries; the backend
     │                                                 exception is the ``__cause__``
     └── ConformanceError       (+ AssertionError)     a class does not honour a protocol;
@@ -34,6 +37,7 @@ __all__ = (
     "InvalidArgumentError",
     "InvalidReferenceError",
     "KozmoIOError",
+    "LiteralConversionError",
     "NotFoundError",
     "NothingToWriteError",
     "PayloadTooLargeError",
@@ -110,6 +114,29 @@ class InvalidReferenceError(KozmoIOError, ValueError):
 @final
 class NothingToWriteError(KozmoIOError, ValueError):
     """An output writer was handed a reader that holds neither outputs nor an error."""
+
+
+@final
+class LiteralConversionError(KozmoIOError, TypeError):
+    """A Python value does not encode as its type hint, or a literal does not decode as it.
+
+    Args:
+        key: Where: the input or output name and the path inside the value (``"xs[3].when"``);
+            ``""`` for a value converted on its own.
+        hint: The type hint, as text.
+        reason: What does not fit.
+    """
+
+    def __init__(self, key: str, hint: str, reason: str, /) -> None:
+        """Build the error for ``key`` of type ``hint``."""
+        super().__init__(f"{key or 'value'} ({hint}): {reason}")
+        self.key = key
+        self.hint = hint
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type[LiteralConversionError], tuple[str, str, str]]:
+        """Pickle by fields."""
+        return (type(self), (self.key, self.hint, self.reason))
 
 
 @final
