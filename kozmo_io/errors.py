@@ -129,7 +129,8 @@ class LiteralConversionError(KozmoIOError, TypeError):
 
     def __init__(self, key: str, hint: str, reason: str, /) -> None:
         """Build the error for ``key`` of type ``hint``."""
-        super().__init__(f"{key or 'value'} ({hint}): {reason}")
+        where = key if key and not key.startswith(("[", ".")) else f"value{key}"
+        super().__init__(f"{where} ({hint}): {reason}")
         self.key = key
         self.hint = hint
         self.reason = reason

@@ -144,7 +144,8 @@ def _hint_name(hint: object) -> str:
 
 def _what(value: object) -> str:
     """Name a value's type for an error, without its content (it may be large or secret)."""
-    return type(value).__qualname__
+    name = type(value).__qualname__
+    return f"an {name}" if name[:1].lower() in "aeiou" else f"a {name}"
 
 
 def _kind(literal: core.Literal) -> str:
@@ -219,7 +220,7 @@ def _int_codec() -> _Codec:
 
     def encode(value: object, target: core.Literal) -> None:
         if type(value) is not int and (not isinstance(value, int) or isinstance(value, bool)):
-            raise _Problem(name, f"cannot encode a {_what(value)} as an int")
+            raise _Problem(name, f"cannot encode {_what(value)} as an int")
         if not _INT64_MIN <= value <= _INT64_MAX:
             raise _Problem(name, "the int does not fit in 64 bits")
         target.scalar.primitive.integer = value
@@ -248,7 +249,7 @@ def _float_codec() -> _Codec:
         if type(value) is not float and (
             not isinstance(value, int | float) or isinstance(value, bool)
         ):
-            raise _Problem(name, f"cannot encode a {_what(value)} as a float")
+            raise _Problem(name, f"cannot encode {_what(value)} as a float")
         target.scalar.primitive.float_value = value
 
     def decode(literal: core.Literal) -> object:
@@ -273,7 +274,7 @@ def _str_codec() -> _Codec:
 
     def encode(value: object, target: core.Literal) -> None:
         if not isinstance(value, str):
-            raise _Problem(name, f"cannot encode a {_what(value)} as a str")
+            raise _Problem(name, f"cannot encode {_what(value)} as a str")
         target.scalar.primitive.string_value = value
 
     def decode(literal: core.Literal) -> object:
@@ -298,7 +299,7 @@ def _bool_codec() -> _Codec:
 
     def encode(value: object, target: core.Literal) -> None:
         if not isinstance(value, bool):
-            raise _Problem(name, f"cannot encode a {_what(value)} as a bool")
+            raise _Problem(name, f"cannot encode {_what(value)} as a bool")
         target.scalar.primitive.boolean = value
 
     def decode(literal: core.Literal) -> object:
@@ -333,7 +334,7 @@ def _datetime_codec() -> _Codec:
 
     def encode(value: object, target: core.Literal) -> None:
         if not isinstance(value, dt.datetime):
-            raise _Problem(name, f"cannot encode a {_what(value)} as a datetime")
+            raise _Problem(name, f"cannot encode {_what(value)} as a datetime")
         seconds, nanos = _datetime_seconds(value, name)
         stamp = target.scalar.primitive.datetime
         stamp.seconds = seconds
@@ -365,7 +366,7 @@ def _date_codec() -> _Codec:
 
     def encode(value: object, target: core.Literal) -> None:
         if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-            raise _Problem(name, f"cannot encode a {_what(value)} as a date")
+            raise _Problem(name, f"cannot encode {_what(value)} as a date")
         target.scalar.primitive.datetime.seconds = (value.toordinal() - _EPOCH_ORDINAL) * _DAY
 
     def decode(literal: core.Literal) -> object:
@@ -396,7 +397,7 @@ def _timedelta_codec() -> _Codec:
 
     def encode(value: object, target: core.Literal) -> None:
         if not isinstance(value, dt.timedelta):
-            raise _Problem(name, f"cannot encode a {_what(value)} as a timedelta")
+            raise _Problem(name, f"cannot encode {_what(value)} as a timedelta")
         micros = (value.days * _DAY + value.seconds) * _MICROS + value.microseconds
         seconds, rest = divmod(abs(micros), _MICROS)
         if seconds > _MAX_DURATION_SECONDS:
@@ -435,7 +436,7 @@ def _none_codec() -> _Codec:
 
     def encode(value: object, target: core.Literal) -> None:
         if value is not None:
-            raise _Problem(name, f"cannot encode a {_what(value)} as None")
+            raise _Problem(name, f"cannot encode {_what(value)} as None")
         target.scalar.none_type.SetInParent()
 
     def decode(literal: core.Literal) -> object:
@@ -489,7 +490,7 @@ def _blob_codec(sdk: SDK) -> _Codec:
 
     def encode(value: object, target: core.Literal) -> None:
         if not isinstance(value, BlobRef):
-            raise _Problem(name, f"cannot encode a {_what(value)} as a BlobRef")
+            raise _Problem(name, f"cannot encode {_what(value)} as a BlobRef")
         blob = target.scalar.blob
         blob.uri = value.uri
         blob_type = blob.metadata.type
@@ -538,7 +539,7 @@ def _dataset_codec(sdk: SDK) -> _Codec:
 
     def encode(value: object, target: core.Literal) -> None:
         if not isinstance(value, StructuredDatasetRef):
-            raise _Problem(name, f"cannot encode a {_what(value)} as a StructuredDatasetRef")
+            raise _Problem(name, f"cannot encode {_what(value)} as a StructuredDatasetRef")
         dataset = target.scalar.structured_dataset
         dataset.uri = value.uri
         dataset.metadata.structured_dataset_type.format = value.format
@@ -588,7 +589,7 @@ def _enum_codec(cls: type[enum.Enum], sdk: SDK) -> _Codec:
 
     def encode(value: object, target: core.Literal) -> None:
         if not isinstance(value, cls):
-            raise _Problem(name, f"cannot encode a {_what(value)} as a {name}")
+            raise _Problem(name, f"cannot encode {_what(value)} as a {name}")
         target.scalar.primitive.string_value = value.name if by_name else value.value
 
     def decode(literal: core.Literal) -> object:
@@ -624,7 +625,7 @@ def _list_codec(item: _Codec, name: str) -> _Codec:  # noqa: C901 - its three cl
 
     def encode(value: object, target: core.Literal) -> None:
         if not isinstance(value, list | tuple):
-            raise _Problem(name, f"cannot encode a {_what(value)} as a list")
+            raise _Problem(name, f"cannot encode {_what(value)} as a list")
         literals = target.collection.literals
         target.collection.SetInParent()  # an empty list is an empty collection, not nothing
         index = 0
@@ -674,7 +675,7 @@ def _dict_codec(item: _Codec, name: str) -> _Codec:  # noqa: C901 - its three cl
 
     def encode(value: object, target: core.Literal) -> None:
         if not isinstance(value, Mapping):
-            raise _Problem(name, f"cannot encode a {_what(value)} as a dict")
+            raise _Problem(name, f"cannot encode {_what(value)} as a dict")
         literals = target.map.literals
         target.map.SetInParent()  # an empty dict is an empty map, not nothing
         for key, element in value.items():
@@ -743,7 +744,7 @@ def _union_codec(variants: tuple[_Codec, ...], name: str) -> _Codec:  # noqa: C9
                 continue
             union.type.CopyFrom(_tagged_type(variant, value))
             return
-        raise _Problem(name, f"no variant takes a {_what(value)} ({'; '.join(reasons)})")
+        raise _Problem(name, f"no variant takes {_what(value)} ({'; '.join(reasons)})")
 
     def decode(literal: core.Literal) -> object:
         if (
@@ -819,7 +820,7 @@ def _checked(
 ) -> Callable[[object], object]:
     def run(value: object) -> object:
         if not check(value):
-            raise _Problem(name, f"expected {kind}, found a {_what(value)}")
+            raise _Problem(name, f"expected {kind}, found {_what(value)}")
         return value if convert is None else convert(value)
 
     return run
@@ -835,7 +836,7 @@ def _is_number(value: object) -> bool:
 
 def _int_to_plain(value: object) -> object:
     if not isinstance(value, int) or isinstance(value, bool):
-        raise _Problem(_INT_NAME, f"cannot encode a {_what(value)} as an int")
+        raise _Problem(_INT_NAME, f"cannot encode {_what(value)} as an int")
     if not _INT64_MIN <= value <= _INT64_MAX:
         raise _Problem(_INT_NAME, "the int does not fit in 64 bits")
     return value
@@ -843,7 +844,7 @@ def _int_to_plain(value: object) -> object:
 
 def _datetime_to_plain(value: object) -> object:
     if not isinstance(value, dt.datetime):
-        raise _Problem(_DATETIME_NAME, f"cannot encode a {_what(value)} as a datetime")
+        raise _Problem(_DATETIME_NAME, f"cannot encode {_what(value)} as a datetime")
     if value.utcoffset() is None:
         raise _Problem(
             _DATETIME_NAME, "a naive datetime has no place on the time line; give it a tzinfo"
@@ -853,7 +854,7 @@ def _datetime_to_plain(value: object) -> object:
 
 def _datetime_from_plain(value: object) -> object:
     if not isinstance(value, str):
-        raise _Problem(_DATETIME_NAME, f"expected ISO 8601 text, found a {_what(value)}")
+        raise _Problem(_DATETIME_NAME, f"expected ISO 8601 text, found {_what(value)}")
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
@@ -869,13 +870,13 @@ def _datetime_from_plain(value: object) -> object:
 
 def _date_to_plain(value: object) -> object:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise _Problem(_DATE_NAME, f"cannot encode a {_what(value)} as a date")
+        raise _Problem(_DATE_NAME, f"cannot encode {_what(value)} as a date")
     return value.isoformat()
 
 
 def _date_from_plain(value: object) -> object:
     if not isinstance(value, str):
-        raise _Problem(_DATE_NAME, f"expected ISO 8601 text, found a {_what(value)}")
+        raise _Problem(_DATE_NAME, f"expected ISO 8601 text, found {_what(value)}")
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -884,13 +885,13 @@ def _date_from_plain(value: object) -> object:
 
 def _timedelta_to_plain(value: object) -> object:
     if not isinstance(value, dt.timedelta):
-        raise _Problem(_TIMEDELTA_NAME, f"cannot encode a {_what(value)} as a timedelta")
+        raise _Problem(_TIMEDELTA_NAME, f"cannot encode {_what(value)} as a timedelta")
     return value.total_seconds()  # what the SDKs (mashumaro) write: float seconds
 
 
 def _timedelta_from_plain(value: object) -> object:
     if not isinstance(value, int | float) or isinstance(value, bool):
-        raise _Problem(_TIMEDELTA_NAME, f"expected seconds, found a {_what(value)}")
+        raise _Problem(_TIMEDELTA_NAME, f"expected seconds, found {_what(value)}")
     try:
         return dt.timedelta(seconds=value)
     except OverflowError:
@@ -939,7 +940,7 @@ def _enum_plain(cls: type[enum.Enum]) -> _Plain:
 
     def to_plain(value: object) -> object:
         if not isinstance(value, cls):
-            raise _Problem(name, f"cannot encode a {_what(value)} as a {name}")
+            raise _Problem(name, f"cannot encode {_what(value)} as a {name}")
         return value.value  # both SDKs write an enum field by value
 
     def from_plain(value: object) -> object:
@@ -954,7 +955,7 @@ def _enum_plain(cls: type[enum.Enum]) -> _Plain:
 def _list_plain(item: _Plain, name: str) -> _Plain:
     def to_plain(value: object) -> object:
         if not isinstance(value, list | tuple):
-            raise _Problem(name, f"cannot encode a {_what(value)} as a list")
+            raise _Problem(name, f"cannot encode {_what(value)} as a list")
         result = []
         for index, element in enumerate(value):
             try:
@@ -966,7 +967,7 @@ def _list_plain(item: _Plain, name: str) -> _Plain:
 
     def from_plain(value: object) -> object:
         if not isinstance(value, list | tuple):
-            raise _Problem(name, f"expected an array, found a {_what(value)}")
+            raise _Problem(name, f"expected an array, found {_what(value)}")
         result = []
         for index, element in enumerate(value):
             try:
@@ -982,7 +983,7 @@ def _list_plain(item: _Plain, name: str) -> _Plain:
 def _dict_plain(item: _Plain, name: str) -> _Plain:
     def convert(value: object, step: _ToPlain, kind: str) -> object:
         if not isinstance(value, Mapping):
-            raise _Problem(name, f"expected {kind}, found a {_what(value)}")
+            raise _Problem(name, f"expected {kind}, found {_what(value)}")
         result = {}
         for key, element in value.items():
             if not isinstance(key, str):
@@ -1010,7 +1011,7 @@ def _union_plain(variants: tuple[_Plain, ...], name: str) -> _Plain:
                 return step(value)
             except _Problem as problem:
                 reasons.append(problem.reason)
-        raise _Problem(name, f"no variant takes a {_what(value)} ({'; '.join(reasons)})")
+        raise _Problem(name, f"no variant takes {_what(value)} ({'; '.join(reasons)})")
 
     def to_plain(value: object) -> object:
         ordered = [v for v in variants if v.exact(value)]
@@ -1063,7 +1064,7 @@ def _record_plain(cls: type) -> _Plain:  # noqa: C901 - its two closures
 
     def to_plain(value: object) -> object:
         if not isinstance(value, cls):
-            raise _Problem(name, f"cannot encode a {_what(value)} as a {name}")
+            raise _Problem(name, f"cannot encode {_what(value)} as a {name}")
         result = {}
         for field, _, plain, _ in _record_fields(cls):
             try:
@@ -1075,7 +1076,7 @@ def _record_plain(cls: type) -> _Plain:  # noqa: C901 - its two closures
 
     def from_plain(value: object) -> object:
         if not isinstance(value, Mapping):
-            raise _Problem(name, f"expected a map of fields, found a {_what(value)}")
+            raise _Problem(name, f"expected a map of fields, found {_what(value)}")
         arguments = {}
         for field, argument, plain, has_default in _record_fields(cls):
             if field not in value:
@@ -1178,7 +1179,7 @@ def _hint_of(value: object, where: str) -> object:
     for base in (dt.datetime, dt.date, dt.timedelta, bool, int, float, str):
         if isinstance(value, base):
             return base
-    raise _Problem(_ANY_NAME, f"a {_what(value)} has no literal form ({where})")
+    raise _Problem(_ANY_NAME, f"{_what(value)} has no literal form ({where})")
 
 
 def _any_codec(sdk: SDK) -> _Codec:  # noqa: C901 - its four closures

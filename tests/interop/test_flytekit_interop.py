@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TypeVar, final
 
 import attrs
-import msgpack  # type: ignore[import-untyped]  # ships no type information
+import msgpack
 import pytest
 from flyteidl.core import errors_pb2, literals_pb2
 

@@ -1,0 +1,417 @@
+"""kozmo_io.literals and the real SDKs read each other's values, in both directions.
+
+For each SDK (flytekit 1.16.31 through ``pyflyte-execute``; the Flyte 2 SDK 2.12.1 through its
+container entrypoint ``a0``) two tasks run once per session (``sdk_values.py``,
+``flytekit_literal_tasks.py``, ``flyte2_literal_tasks.py``):
+
+- ``echo``: kozmo_io encodes one input of every supported kind; the SDK's task decodes them,
+  checks each against the value it expects (files and directories by content) and returns them,
+  so the SDK encodes them again; kozmo_io decodes those outputs to the values it sent.
+- ``make``: the SDK's task returns the same values, built by the SDK itself; kozmo_io decodes
+  them to the expected Python values.
+
+The Flyte 2 SDK reads an ``Inputs`` message and writes an ``Outputs`` message: both are a
+repeated ``NamedLiteral`` (name 1, value 2) in field 1, which is exactly the wire form of a
+``LiteralMap``'s map entries (key 1, value 2), so kozmo_io's LiteralMap writes and reads them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import enum
+import os
+import shutil
+import subprocess
+from collections.abc import Awaitable, Mapping
+from pathlib import Path
+from typing import Final, TypeVar, final
+from urllib.parse import urlsplit
+
+import attrs
+import pytest
+
+from kozmo_io import core
+from kozmo_io.literals import (
+    SDK,
+    BlobRef,
+    StructuredDatasetRef,
+    from_literal,
+    from_literal_map,
+    to_literal,
+    to_literal_map,
+)
+from kozmo_io.storage import open_store, read_message, write_message
+
+pytestmark = [pytest.mark.interop, pytest.mark.slow]
+
+_REPO: Final = Path(__file__).resolve().parents[2]
+_HERE: Final = Path(__file__).parent
+_VENV_TIMEOUT: Final = 900
+_RUN_TIMEOUT: Final = 300
+
+_T = TypeVar("_T")
+
+
+# The values of sdk_values.py, in kozmo_io's terms.
+class Color(enum.Enum):
+    RED = "red"
+    GREEN = "green"
+
+
+@dataclasses.dataclass
+class Inner:
+    label: str
+    weight: float
+
+
+@dataclasses.dataclass
+class Record:
+    count: int
+    ratio: float
+    name: str
+    flag: bool
+    when: dt.datetime
+    day: dt.date
+    span: dt.timedelta
+    color: Color
+    maybe: int | None
+    missing: str | None
+    items: list[float]
+    table: dict[str, int]
+    inner: Inner
+
+
+@attrs.frozen
+class InnerAttrs:
+    label: str
+    weight: float
+
+
+@attrs.frozen
+class RecordAttrs:
+    count: int
+    ratio: float
+    name: str
+    flag: bool
+    when: dt.datetime
+    day: dt.date
+    span: dt.timedelta
+    color: Color
+    maybe: int | None
+    missing: str | None
+    items: list[float]
+    table: dict[str, int]
+    inner: InnerAttrs
+
+
+_WHEN: Final = dt.datetime(2023, 1, 2, 3, 4, 5, 600000, tzinfo=dt.UTC)
+_FIELDS: Final[dict[str, object]] = {
+    "count": 3, "ratio": 0.25, "name": "r", "flag": False, "when": _WHEN,
+    "day": dt.date(1999, 12, 31), "span": dt.timedelta(seconds=90.5), "color": Color.RED,
+    "maybe": 5, "missing": None, "items": [0.5, 1.5], "table": {"x": 1, "y": 2},
+}  # fmt: skip
+_RECORD: Final = Record(**_FIELDS, inner=Inner("in", 2.0))  # type: ignore[arg-type]
+_RECORD_ATTRS: Final = RecordAttrs(**_FIELDS, inner=InnerAttrs("in", 2.0))  # type: ignore[arg-type]
+_FILE_TEXT: Final = "a file written for the interop test\n"
+_DIR_FILES: Final = {"a.txt": "first\n", "b.txt": "second\n"}
+_DATASET: Final = StructuredDatasetRef("s3://interop-bucket/datasets/frame", "parquet")
+
+# Input name -> (type hint, value); the tasks return them in this order as o0, o1, ...
+# Files and directories are filled in per run (they live in its directory).
+_CASES: Final[dict[str, tuple[object, object]]] = {
+    "a_int": (int, -(2**62) + 7),
+    "a_float": (float, 2.5e-3),
+    "a_str": (str, "héllo, wörld ✓"),
+    "a_bool": (bool, True),
+    "a_datetime": (dt.datetime, dt.datetime(2024, 5, 1, 12, 30, 45, 123456, tzinfo=dt.UTC)),
+    "a_date": (dt.date, dt.date(2024, 2, 29)),
+    "a_timedelta": (dt.timedelta, dt.timedelta(days=2, seconds=5, microseconds=7)),
+    "a_none": (None, None),
+    "a_list": (list[int], [3, 1, 2]),
+    "a_dict": (dict[str, float], {"a": 1.5, "b": -2.0}),
+    "a_optional_some": (int | None, 7),
+    "a_optional_none": (str | None, None),
+    "a_union": (int | str, "seven"),
+    "a_nested": (list[list[int | None]], [[1, None], [], [None]]),
+    "a_enum": (Color, Color.GREEN),
+    "a_dataclass": (Record, _RECORD),
+    "a_attrs": (RecordAttrs, _RECORD_ATTRS),
+    "a_file": (BlobRef, None),
+    "a_file_txt": (BlobRef, None),
+    "a_dir": (BlobRef, None),
+    "a_dataset": (StructuredDatasetRef, _DATASET),
+    "a_optional_file": (BlobRef | None, None),
+}
+# Every input but a_none comes back: the SDKs write no output of type None (a None they return
+# travels as a union, as in a_optional_none).
+_OUTPUTS: Final = [name for name in _CASES if name != "a_none"]
+_REFS: Final = ("a_file", "a_file_txt", "a_dir", "a_optional_file")
+_TASKS: Final = ("echo", "make")
+_SDKS: Final[tuple[SDK, ...]] = ("flytekit", "flyte")
+
+
+@final
+@attrs.frozen
+class _Run:
+    """One finished task execution: what it was given, where it wrote and what it said."""
+
+    inputs: Mapping[str, object]
+    output_prefix: Path
+    returncode: int
+    log: str
+
+
+def _run(awaitable: Awaitable[_T]) -> _T:
+    async def main() -> _T:
+        return await awaitable
+
+    return asyncio.run(main())
+
+
+def _venv(script: str) -> Path:
+    done = subprocess.run(  # noqa: S603 - the repository's own script, no shell
+        [_REPO / "scripts" / script],
+        capture_output=True,
+        text=True,
+        timeout=_VENV_TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return Path(done.stdout.strip())
+
+
+def _inputs(case: Path) -> dict[str, object]:
+    """Every input value, with the files and directory written under ``case``."""
+    data = case / "data"
+    (data / "dir").mkdir(parents=True)
+    (data / "file.txt").write_text(_FILE_TEXT, encoding="utf-8")
+    for name, text in _DIR_FILES.items():
+        (data / "dir" / name).write_text(text, encoding="utf-8")
+    values = {name: value for name, (_, value) in _CASES.items()}
+    values["a_file"] = BlobRef(str(data / "file.txt"))
+    values["a_file_txt"] = BlobRef(str(data / "file.txt"), "txt")
+    values["a_dir"] = BlobRef(str(data / "dir"), multipart=True)
+    values["a_optional_file"] = BlobRef(str(data / "file.txt"))
+    return values
+
+
+def _command(sdk: SDK, venv: Path, task: str, case: Path) -> list[str]:
+    inputs, outputs, raw = str(case / "inputs.pb"), str(case / "outputs"), str(case / "raw")
+    if sdk == "flytekit":
+        return [
+            *(str(venv / "bin" / "pyflyte-execute"), "--inputs", inputs),
+            *("--output-prefix", outputs, "--raw-output-data-prefix", raw),
+            *("--resolver", "flytekit.core.python_auto_container.default_task_resolver"),
+            *("--", "task-module", "flytekit_literal_tasks", "task-name", task),
+        ]
+    return [
+        *(str(venv / "bin" / "a0"), "--inputs", inputs, "--outputs-path", outputs),
+        *("--version", "interop", "--run-base-dir", str(case / "base"), "--raw-data-path", raw),
+        *("--name", "a0", "--run-name", "interop", "--project", "p", "--domain", "d"),
+        *("--org", "o", "--resolver", "flyte._internal.resolvers.default.DefaultTaskResolver"),
+        *("mod", "flyte2_literal_tasks", "instance", task),
+    ]
+
+
+@pytest.fixture(scope="session")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Mapping[tuple[SDK, str], _Run]:
+    """Run both tasks under both SDKs once, concurrently, and wait for all of them."""
+    venvs: dict[SDK, Path] = {
+        "flytekit": _venv("interop-venv"),
+        "flyte": _venv("interop-venv-flyte2"),
+    }
+    root = tmp_path_factory.mktemp("literals-interop")
+    tasks = root / "tasks"
+    tasks.mkdir()
+    for module in ("sdk_values.py", "flytekit_literal_tasks.py", "flyte2_literal_tasks.py"):
+        shutil.copy(_HERE / module, tasks)
+    started = {}
+    for sdk in _SDKS:
+        for task in _TASKS:
+            case = root / f"{sdk}-{task}"
+            (case / "outputs").mkdir(parents=True)
+            for private in ("home", "tmp"):
+                (case / private).mkdir()
+            inputs = _inputs(case) if task == "echo" else {}
+            hints = {name: hint for name, (hint, _) in _CASES.items() if name in inputs}
+            literal_map = to_literal_map(inputs, hints, sdk=sdk)
+            inputs_pb = str(case / "inputs.pb")
+            _run(write_message(open_store(inputs_pb), inputs_pb, literal_map))
+            # A clean environment: no user config, no backend, temporary files under the case.
+            env = {
+                "PATH": f"{venvs[sdk] / 'bin'}{os.pathsep}{os.environ.get('PATH', os.defpath)}",
+                "HOME": str(case / "home"),
+                "TMPDIR": str(case / "tmp"),
+                "PYTHONPATH": str(tasks),
+                "PYTHONNOUSERSITE": "1",
+                "PYTHONDONTWRITEBYTECODE": "1",
+                # `a0` starts a controller (for sub-tasks, which these tasks never launch) that
+                # needs a Flyte backend; a clustered worker runs without one.
+                "FLYTE_CLUSTERED_WORKER": "1",
+            }
+            log = case / "task.log"
+            with log.open("wb") as sink:
+                process = subprocess.Popen(  # noqa: S603 - fixed command line, no shell
+                    _command(sdk, venvs[sdk], task, case),
+                    cwd=tasks,
+                    env=env,
+                    stdout=sink,
+                    stderr=subprocess.STDOUT,
+                )
+            started[sdk, task] = (process, case, log, inputs)
+    finished = {}
+    try:
+        for key, (process, case, log, inputs) in started.items():
+            returncode = process.wait(timeout=_RUN_TIMEOUT)
+            finished[key] = _Run(
+                inputs=inputs,
+                output_prefix=case / "outputs",
+                returncode=returncode,
+                log=log.read_text(encoding="utf-8", errors="replace"),
+            )
+    finally:
+        for process, _, _, _ in started.values():
+            if process.poll() is None:  # only after a timeout: leave no execution behind
+                process.kill()
+                process.wait()
+    return finished
+
+
+def _outputs(run: _Run) -> core.LiteralMap:
+    assert run.returncode == 0, run.log
+    assert not (run.output_prefix / "error.pb").exists(), run.log
+    path = str(run.output_prefix / "outputs.pb")
+    return _run(read_message(open_store(path), path, core.LiteralMap))
+
+
+def _output(runs: Mapping[tuple[SDK, str], _Run], sdk: SDK, task: str, name: str) -> core.Literal:
+    literals = _outputs(runs[sdk, task]).literals
+    assert len(literals) == len(_OUTPUTS)
+    return literals[f"o{_OUTPUTS.index(name)}"]
+
+
+def _local(uri: str) -> Path:
+    parts = urlsplit(uri)
+    assert parts.scheme in ("", "file"), uri
+    return Path(parts.path)
+
+
+def _content(ref: BlobRef) -> object:
+    """A file's text, or a directory's files and their text."""
+    path = _local(ref.uri)
+    if ref.multipart:
+        return {child.name: child.read_text(encoding="utf-8") for child in path.iterdir()}
+    return path.read_text(encoding="utf-8")
+
+
+def _expected_ref(name: str) -> tuple[str, bool, object]:
+    """(format, multipart, content) of the reference an input or output holds."""
+    if name == "a_dir":
+        return "", True, _DIR_FILES
+    return ("txt" if name == "a_file_txt" else ""), False, _FILE_TEXT
+
+
+def _check(name: str, value: object, expected: object) -> None:
+    hint, _ = _CASES[name]
+    if name in _REFS:
+        assert isinstance(value, BlobRef), value
+        assert (value.format, value.multipart, _content(value)) == _expected_ref(name)
+        return
+    assert value == expected
+    assert type(value) is type(expected)
+    if hint is dt.datetime:
+        assert isinstance(value, dt.datetime)
+        assert value.tzinfo is dt.UTC
+
+
+@pytest.mark.parametrize("name", _OUTPUTS)
+@pytest.mark.parametrize("sdk", _SDKS)
+def test_sdk_task_reads_what_kozmo_writes_and_kozmo_reads_it_back(
+    runs: Mapping[tuple[SDK, str], _Run], sdk: SDK, name: str
+) -> None:
+    hint, _ = _CASES[name]
+    run = runs[sdk, "echo"]
+
+    value = from_literal(_output(runs, sdk, "echo", name), hint, sdk=sdk)
+
+    _check(name, value, run.inputs[name])
+
+
+@pytest.mark.parametrize("name", _OUTPUTS)
+@pytest.mark.parametrize("sdk", _SDKS)
+def test_values_the_sdk_writes_read_as_the_expected_python_values(
+    runs: Mapping[tuple[SDK, str], _Run], sdk: SDK, name: str
+) -> None:
+    hint, expected = _CASES[name]
+
+    value = from_literal(_output(runs, sdk, "make", name), hint, sdk=sdk)
+
+    _check(name, value, expected)
+
+
+@pytest.mark.parametrize("sdk", _SDKS)
+def test_each_sdks_outputs_read_under_the_other_sdks_conventions(
+    runs: Mapping[tuple[SDK, str], _Run], sdk: SDK
+) -> None:
+    other: SDK = "flyte" if sdk == "flytekit" else "flytekit"
+    hints = {f"o{index}": _CASES[name][0] for index, name in enumerate(_OUTPUTS)}
+
+    values = from_literal_map(_outputs(runs[sdk, "make"]), hints, sdk=other)
+
+    for index, name in enumerate(_OUTPUTS):
+        _check(name, values[f"o{index}"], _CASES[name][1])
+
+
+def test_the_sdks_write_an_enum_by_value_and_by_name(
+    runs: Mapping[tuple[SDK, str], _Run],
+) -> None:
+    written = {
+        sdk: _output(runs, sdk, "make", "a_enum").scalar.primitive.string_value for sdk in _SDKS
+    }
+
+    assert written == {"flytekit": "green", "flyte": "GREEN"}
+
+
+@pytest.mark.parametrize("sdk", _SDKS)
+def test_the_sdk_writes_optional_values_as_unions_tagged_as_kozmo_tags_them(
+    runs: Mapping[tuple[SDK, str], _Run], sdk: SDK
+) -> None:
+    ours = to_literal_map(
+        {name: runs[sdk, "echo"].inputs[name] for name in ("a_optional_some", "a_optional_file")},
+        {name: _CASES[name][0] for name in ("a_optional_some", "a_optional_file")},
+        sdk=sdk,
+    )
+    for name in ("a_optional_some", "a_optional_none", "a_union", "a_optional_file"):
+        theirs = _output(runs, sdk, "make", name).scalar.union
+        assert theirs.type.structure.tag != ""
+        if name in ours.literals:
+            assert theirs.type == ours.literals[name].scalar.union.type
+
+
+@pytest.mark.parametrize("name", [name for name in _OUTPUTS if name not in _REFS])
+@pytest.mark.parametrize("sdk", _SDKS)
+def test_kozmo_writes_the_very_literal_the_sdk_writes(
+    runs: Mapping[tuple[SDK, str], _Run], sdk: SDK, name: str
+) -> None:
+    hint, value = _CASES[name]
+
+    ours = to_literal(value, hint, sdk=sdk)
+
+    assert ours == _output(runs, sdk, "make", name)
+
+
+@pytest.mark.parametrize("name", _OUTPUTS)
+@pytest.mark.parametrize("sdk", _SDKS)
+def test_what_the_sdk_writes_reencodes_unchanged(
+    runs: Mapping[tuple[SDK, str], _Run], sdk: SDK, name: str
+) -> None:
+    hint, _ = _CASES[name]
+    theirs = _output(runs, sdk, "make", name)
+
+    again = to_literal(from_literal(theirs, hint, sdk=sdk), hint, sdk=sdk)
+
+    assert again.SerializeToString(deterministic=True) == theirs.SerializeToString(
+        deterministic=True
+    )
