@@ -50,8 +50,8 @@ from kozmo_io.errors import InvalidReferenceError, LiteralConversionError
 from kozmo_io.reference import DataReference, redact
 
 __all__ = (
-    "SDK",
     "BlobRef",
+    "SDK",
     "StructuredDatasetRef",
     "from_literal",
     "from_literal_map",
@@ -412,13 +412,12 @@ def _timedelta_codec() -> _Codec:
         if primitive.WhichOneof("value") != "duration":
             return _unwrapped(literal, decode, name, "a primitive duration")
         duration = primitive.duration
+        if abs(duration.seconds) > _MAX_DURATION_SECONDS or abs(duration.nanos) >= _NANOS:
+            raise _Problem(name, "the duration is out of range")
         micros = abs(duration.nanos) // 1000  # nanoseconds below a microsecond are dropped
-        try:
-            return dt.timedelta(
-                seconds=duration.seconds, microseconds=-micros if duration.nanos < 0 else micros
-            )
-        except OverflowError:
-            raise _Problem(name, "the duration is longer than a timedelta holds") from None
+        return dt.timedelta(
+            seconds=duration.seconds, microseconds=-micros if duration.nanos < 0 else micros
+        )
 
     return _Codec(
         name,

@@ -75,6 +75,10 @@ def test_import_does_not_pull_in_testing_kit_or_mypy() -> None:
     ("module", "forbidden"),
     [
         ("kozmo_io.protocols", ("kozmo_io.storage", "kozmo_io.ioutils", "kozmo_io.conformance")),
+        (
+            "kozmo_io.literals",
+            ("kozmo_io.storage", "kozmo_io.ioutils", "kozmo_io.conformance", "kozmo_io.testing"),
+        ),
         ("kozmo_io.storage", ("kozmo_io.ioutils", "kozmo_io.conformance", "kozmo_io.testing")),
         ("kozmo_io.conformance", ("kozmo_io.ioutils", "kozmo_io.storage", "kozmo_io.testing")),
         ("kozmo_io.ioutils", ("kozmo_io.conformance", "kozmo_io.testing", "kozmo_io.cli")),
