@@ -1436,15 +1436,20 @@ def from_literal_map(
     """
     chosen = _checked_sdk(sdk)
     hints = hints or {}
-    literals = literal_map.literals
-    result: dict[str, Any] = {}
-    names = [*hints, *sorted(key for key in literals if key not in hints)]
-    for key in names:
+    any_codec = _ANY[chosen]
+    found: dict[str, object] = {}
+    for key, literal in literal_map.literals.items():  # one pass: each lookup costs a wrapper
         hint = hints.get(key, Any)
-        if key not in literals:
-            raise LiteralConversionError(key, _hint_name(hint), "the map has no such literal")
         try:
-            result[key] = _compile(hint, chosen).decode(literals[key])
+            codec = any_codec if hint is Any else _compile(hint, chosen)
+            found[key] = codec.decode(literal)
         except _Problem as problem:
             raise problem.error(key) from None
+    result: dict[str, Any] = {}
+    for key, hint in hints.items():
+        if key not in found:
+            raise LiteralConversionError(key, _hint_name(hint), "the map has no such literal")
+        result[key] = found.pop(key)
+    for key in sorted(found):
+        result[key] = found[key]
     return result
