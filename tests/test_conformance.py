@@ -14,6 +14,7 @@ from kozmo_io.conformance import (
     PROTOCOLS,
     ConformanceReport,
     Problem,
+    Verdict,
     assert_conforms,
     check,
     check_auto,
@@ -424,8 +425,11 @@ def test_instance_attribute_callable_conforms_but_string_does_not() -> None:
     assert rules(report) == [("size", "not-callable")]
 
 
-def test_class_whose_method_is_only_set_per_instance_is_missing_it() -> None:
-    assert rules(check(StoreAttributeSetInInit, Store)) == [("size", "missing")]
+def test_class_whose_method_is_only_set_in_init_cannot_be_told() -> None:
+    report = check(StoreAttributeSetInInit, Store)
+    assert report.verdict is Verdict.CANNOT_TELL
+    assert [(r.member, r.rule) for r in report.cannot_tell] == [("size", "dynamic-member")]
+    assert "set on instances by StoreAttributeSetInInit.__init__" in report.cannot_tell[0].message
 
 
 def test_instance_member_from_getattr_is_judged() -> None:
@@ -591,11 +595,13 @@ def test_any_return_is_accepted() -> None:
     assert check(StoreAnyReturn, Store).ok
 
 
-def test_unresolvable_return_annotation_is_a_note_not_a_problem() -> None:
+def test_unresolvable_return_annotation_cannot_be_told() -> None:
     report = check(StoreUnresolvableReturn, Store)
-    assert report.ok
-    assert [(n.member, n.rule) for n in report.notes] == [("size", "unresolved")]
-    assert "NoSuchName" in report.notes[0].message
+    assert report.verdict is Verdict.CANNOT_TELL
+    assert not report.ok
+    assert [(n.member, n.rule) for n in report.cannot_tell] == [("size", "unresolved-annotation")]
+    assert "NoSuchName" in report.cannot_tell[0].message
+    assert check(StoreUnresolvableReturn, Store, strict=True).verdict is Verdict.DOES_NOT_CONFORM
 
 
 def test_generic_protocol_is_checked_by_its_origin() -> None:

@@ -1,11 +1,14 @@
 """Prove that a class honours a kozmo_io protocol (or any ``typing.Protocol``), or say how it fails.
 
-Every layer returns the same :class:`ConformanceReport`, listing every problem at once:
+Every layer returns the same :class:`ConformanceReport`, listing every problem at once, with one
+of three verdicts (:class:`Verdict`): conforms, does not conform, or cannot tell (with the reasons);
+``strict=True`` counts "cannot tell" as failing:
 
 - :func:`check` and :func:`assert_conforms`: the runtime layer (presence, ``None``, callability,
-  ``async def``, signatures, return annotations);
+  coroutine or not, signatures, parameter and return types);
 - :func:`conforms`: the cached fast path, cheap enough for plugin load time;
-- :func:`check_static`: the static layer, a generated probe run through mypy (``[static]`` extra);
+- :func:`check_static`: the static layer, a generated probe run through mypy or basedpyright
+  (``[static]`` extra);
 - :func:`check_auto` and :func:`satisfied_protocols`: a target against every protocol in
   :data:`PROTOCOLS`.
 """
@@ -17,6 +20,7 @@ from kozmo_io.conformance._auto import check_auto as check_auto
 from kozmo_io.conformance._auto import satisfied_protocols as satisfied_protocols
 from kozmo_io.conformance._report import ConformanceReport as ConformanceReport
 from kozmo_io.conformance._report import Problem as Problem
+from kozmo_io.conformance._report import Verdict as Verdict
 from kozmo_io.conformance._runtime import CacheInfo as CacheInfo
 from kozmo_io.conformance._runtime import assert_conforms as assert_conforms
 from kozmo_io.conformance._runtime import check as check
@@ -31,6 +35,7 @@ __all__ = (
     "ConformanceReport",
     "PROTOCOLS",
     "Problem",
+    "Verdict",
     "assert_conforms",
     "check",
     "check_auto",

@@ -6,7 +6,7 @@ import inspect
 
 from kozmo_io.conformance._types import type_repr
 
-__all__ = ("drop_self", "format_signature", "signature_mismatches")
+__all__ = ("bind_parameters", "drop_self", "format_signature", "signature_mismatches")
 
 _P = inspect.Parameter
 _POSITIONAL = (_P.POSITIONAL_ONLY, _P.POSITIONAL_OR_KEYWORD)
@@ -46,20 +46,27 @@ class _Impl:
         self.params = list(sig.parameters.values())
         self.positional = [p for p in self.params if p.kind in _POSITIONAL]
         self.by_name = {p.name: p for p in self.params if p.kind in _KEYWORD}
-        self.var_positional = any(p.kind is _P.VAR_POSITIONAL for p in self.params)
-        self.var_keyword = any(p.kind is _P.VAR_KEYWORD for p in self.params)
+        self.var_positional = next((p for p in self.params if p.kind is _P.VAR_POSITIONAL), None)
+        self.var_keyword = next((p for p in self.params if p.kind is _P.VAR_KEYWORD), None)
         self.used: set[str] = set()
+        self.pairs: dict[str, tuple[inspect.Parameter, inspect.Parameter]] = {}
+
+    def pair(self, want: inspect.Parameter, got: inspect.Parameter) -> None:
+        """Remember that the protocol's ``want`` is received by ``got``."""
+        self.pairs.setdefault(want.name, (want, got))
 
     def by_position(self, want: inspect.Parameter, index: int) -> str | None:
         """Check that the protocol's positional parameter ``want`` binds by position."""
         if index < len(self.positional):
             self.used.add(self.positional[index].name)
+            self.pair(want, self.positional[index])
             return _needs_default(want, self.positional[index])
         got = self.by_name.get(want.name)
         if got is not None and got.kind is _P.KEYWORD_ONLY:
             self.used.add(got.name)
             return f"parameter {got.name!r} is keyword-only, but the protocol passes it by position"
-        if self.var_positional:
+        if self.var_positional is not None:
+            self.pair(want, self.var_positional)
             return None
         return f"no parameter takes positional argument {index + 1} ({want.name!r})"
 
@@ -67,8 +74,12 @@ class _Impl:
         """Check that ``want`` binds by keyword (``index``: its position, if also positional)."""
         got = self.by_name.get(want.name)
         if got is None:
-            return None if self.var_keyword else self._no_keyword(want, index)
+            if self.var_keyword is None:
+                return self._no_keyword(want, index)
+            self.pair(want, self.var_keyword)
+            return None
         self.used.add(got.name)
+        self.pair(want, got)
         if index is None:
             return _needs_default(want, got)
         if got.kind is _P.POSITIONAL_OR_KEYWORD and got not in self.positional[index : index + 1]:
@@ -106,6 +117,23 @@ def signature_mismatches(protocol: inspect.Signature, impl: inspect.Signature) -
     Returns:
         One short reason per mismatch; empty when every call the protocol allows binds to ``impl``.
     """
+    return bind_parameters(protocol, impl)[0]
+
+
+def bind_parameters(
+    protocol: inspect.Signature, impl: inspect.Signature
+) -> tuple[list[str], list[tuple[inspect.Parameter, inspect.Parameter]]]:
+    """Bind the protocol's parameters to the implementation's, as every allowed call would.
+
+    Args:
+        protocol: The protocol member's bound signature.
+        impl: The implementation's bound signature.
+
+    Returns:
+        The reasons some call does not bind (as :func:`signature_mismatches`), and each protocol
+        parameter paired with the implementation parameter that receives it (``*args`` or
+        ``**kwargs`` when those absorb it), whose annotations the caller compares.
+    """
     params = _Impl(impl)
     reasons: list[str | None] = []
     index = 0
@@ -117,11 +145,18 @@ def signature_mismatches(protocol: inspect.Signature, impl: inspect.Signature) -
             index += 1
         elif want.kind is _P.KEYWORD_ONLY:
             reasons.append(params.by_keyword(want, None))
-        elif want.kind is _P.VAR_POSITIONAL and not params.var_positional:
-            reasons.append(f"does not accept *{want.name} (any number of positional arguments)")
-        elif want.kind is _P.VAR_KEYWORD and not params.var_keyword:
-            reasons.append(f"does not accept **{want.name} (arbitrary keyword arguments)")
-    return [r for r in reasons if r is not None] + params.unused_required()
+        elif want.kind is _P.VAR_POSITIONAL:
+            if params.var_positional is None:
+                reasons.append(f"does not accept *{want.name} (any number of positional arguments)")
+            else:
+                params.pair(want, params.var_positional)
+        elif want.kind is _P.VAR_KEYWORD:
+            if params.var_keyword is None:
+                reasons.append(f"does not accept **{want.name} (arbitrary keyword arguments)")
+            else:
+                params.pair(want, params.var_keyword)
+    mismatches = [r for r in reasons if r is not None] + params.unused_required()
+    return mismatches, list(params.pairs.values())
 
 
 class _Shown:

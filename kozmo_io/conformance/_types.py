@@ -1,11 +1,12 @@
-"""A small, lenient assignability check for resolved return annotations, and their display.
+"""Assignability of resolved annotations, with three answers, and their display.
 
-It covers the forms protocol return types use: classes (with ``issubclass``, so a ``str`` subclass
-such as ``DataReference`` is assignable to itself but ``str`` is not assignable to it), ``None``,
-``Any``, unions (``X | None``, ``Union``), ``Literal``, ``tuple[...]`` and other generic aliases (by
-origin, then arguments covariantly). A form it does not understand (type variables, ``Self``,
-callables' parameters, protocols that ``issubclass`` refuses) counts as assignable: the runtime
-layer must not fail a class mypy would accept; the static layer is the precise one.
+It covers the forms protocol members use: classes (with ``issubclass``, so a ``str`` subclass such
+as ``DataReference`` is assignable to itself but ``str`` is not assignable to it), ``None``, ``Any``,
+unions (``X | None``, ``Union``), ``Literal``, ``tuple[...]``, ``Callable[[...], R]`` and other
+generic aliases (by origin, then arguments: covariantly, invariantly for mutable containers). A
+form it cannot judge (an unbound type variable, ``Self``, a protocol ``issubclass`` refuses, a
+forward reference) gives ``None``, "cannot tell": the runtime layer neither passes nor fails what
+it cannot see.
 """
 
 from __future__ import annotations
@@ -17,14 +18,23 @@ from typing import Any
 
 import typing_extensions
 
-__all__ = ("is_assignable", "type_repr")
+__all__ = ("assignable", "is_assignable", "type_repr")
 
 _NONE_TYPE = type(None)
 _TOP: tuple[object, ...] = (Any, object)
 _BOTTOM: tuple[object, ...] = (typing.NoReturn, typing_extensions.Never)
-# PEP 484's numeric tower: an int is acceptable where a float or complex is expected.
 _CALLABLE: object = collections.abc.Callable
+# PEP 484's numeric tower: an int is acceptable where a float or complex is expected.
 _PROMOTIONS: dict[type, tuple[type, ...]] = {int: (float, complex), float: (complex,)}
+# Containers a callee may write to: their arguments must match both ways (mypy: invariant).
+_INVARIANT: tuple[type, ...] = (
+    list,
+    dict,
+    set,
+    collections.abc.MutableSequence,
+    collections.abc.MutableMapping,
+    collections.abc.MutableSet,
+)
 
 
 def _normalise(tp: object) -> object:
@@ -49,35 +59,79 @@ def _union_members(tp: object) -> tuple[object, ...] | None:
     return None
 
 
-def _is_opaque(tp: object) -> bool:
-    """Tell whether ``tp`` is a form this module does not judge (treated as assignable)."""
-    return isinstance(
-        tp, typing.TypeVar | typing.ParamSpec | typing_extensions.TypeVarTuple
-    ) or tp in (typing_extensions.Self, typing.Self)
+def _all(answers: typing.Iterable[bool | None]) -> bool | None:
+    """Three-valued AND: False if any is False, else None if any is None, else True."""
+    result: bool | None = True
+    for answer in answers:
+        if answer is False:
+            return False
+        if answer is None:
+            result = None
+    return result
 
 
-def _tuple_assignable(found_args: tuple[object, ...], expected_args: tuple[object, ...]) -> bool:
-    if not found_args:  # a bare tuple: its items are unknown
+def _any(answers: typing.Iterable[bool | None]) -> bool | None:
+    """Three-valued OR: True if any is True, else None if any is None, else False."""
+    result: bool | None = False
+    for answer in answers:
+        if answer is True:
+            return True
+        if answer is None:
+            result = None
+    return result
+
+
+def _type_var(found: object, expected: object) -> bool | None:
+    """Judge a type variable returned by the implementation by its bound or constraints."""
+    constraints = getattr(found, "__constraints__", ())
+    if constraints:
+        return _all(assignable(c, expected) for c in constraints)
+    bound = getattr(found, "__bound__", None)
+    if bound is not None and assignable(bound, expected) is True:
         return True
+    return None  # whatever the caller binds it to: unknown here
+
+
+def _tuple_assignable(
+    found_args: tuple[object, ...], expected_args: tuple[object, ...]
+) -> bool | None:
+    if not found_args:  # a bare tuple: its items are unknown
+        return None
     if len(expected_args) == 2 and expected_args[1] is Ellipsis:  # noqa: PLR2004 - tuple[X, ...]
         items = found_args[:1] if found_args[-1] is Ellipsis else found_args
-        return all(is_assignable(item, expected_args[0]) for item in items)
+        return _all(assignable(item, expected_args[0]) for item in items)
     if found_args[-1] is Ellipsis or len(found_args) != len(expected_args):
         return False
-    return all(is_assignable(f, e) for f, e in zip(found_args, expected_args, strict=True))
+    return _all(assignable(f, e) for f, e in zip(found_args, expected_args, strict=True))
+
+
+def _callable_assignable(
+    found_args: tuple[object, ...], expected_args: tuple[object, ...]
+) -> bool | None:
+    """``Callable[[A...], R]`` to ``Callable[[B...], S]``: parameters contravariant, return not."""
+    if not found_args or not expected_args:
+        return True
+    found_params, found_return = found_args[0], found_args[-1]
+    expected_params, expected_return = expected_args[0], expected_args[-1]
+    returns = assignable(found_return, expected_return)
+    if found_params is Ellipsis or expected_params is Ellipsis:
+        return returns
+    if not isinstance(found_params, list | tuple) or not isinstance(expected_params, list | tuple):
+        return _all((returns, None))  # a ParamSpec or Concatenate: not judged here
+    if len(found_params) != len(expected_params):
+        return False
+    params = (assignable(e, f) for f, e in zip(found_params, expected_params, strict=True))
+    return _all((returns, *params))
 
 
 def _literal_assignable(found: object, expected: object) -> bool | None:
-    """Judge ``Literal`` forms; ``None`` when neither side is a ``Literal``."""
-    found_literal = typing_extensions.get_origin(found) is typing_extensions.Literal
-    expected_literal = typing_extensions.get_origin(expected) is typing_extensions.Literal
-    if expected_literal:
+    """Judge ``Literal`` forms."""
+    if typing_extensions.get_origin(expected) is typing_extensions.Literal:
+        found_literal = typing_extensions.get_origin(found) is typing_extensions.Literal
         return found_literal and set(typing_extensions.get_args(found)) <= set(
             typing_extensions.get_args(expected)
         )
-    if found_literal:
-        return all(is_assignable(type(v), expected) for v in typing_extensions.get_args(found))
-    return None
+    return _all(assignable(type(v), expected) for v in typing_extensions.get_args(found))
 
 
 def _class_assignable(found: type, expected: type) -> bool | None:
@@ -90,57 +144,78 @@ def _class_assignable(found: type, expected: type) -> bool | None:
         return None
 
 
-def _trivially_assignable(found: object, expected: object) -> bool:
-    return (
-        expected in _TOP
-        or found is Any
-        or found in _BOTTOM
-        or _is_opaque(found)
-        or _is_opaque(expected)
-    )
-
-
-def _generic_assignable(found: object, expected: object) -> bool:
-    """Judge classes and generic aliases: origin by ``issubclass``, then arguments covariantly."""
+def _generic_assignable(found: object, expected: object) -> bool | None:
+    """Judge classes and generic aliases: origin by ``issubclass``, then the arguments."""
     found_origin = typing_extensions.get_origin(found) or found
     expected_origin = typing_extensions.get_origin(expected) or expected
     if not isinstance(found_origin, type) or not isinstance(expected_origin, type):
-        return True
+        return None
     verdict = _class_assignable(found_origin, expected_origin)
     if not verdict:
-        return verdict is None
+        return verdict
     found_args = typing_extensions.get_args(found)
     expected_args = typing_extensions.get_args(expected)
-    if not expected_args or expected_origin is _CALLABLE:
+    if not expected_args:
         return True
+    if expected_origin is _CALLABLE:
+        return _callable_assignable(found_args, expected_args) if found_args else None
     if issubclass(expected_origin, tuple):
         return _tuple_assignable(found_args, expected_args)
-    return len(found_args) != len(expected_args) or all(
-        is_assignable(f, e) for f, e in zip(found_args, expected_args, strict=True)
-    )
+    if len(found_args) != len(expected_args):
+        return None  # a subclass re-parameterised: the mapping of arguments is not known here
+    pairs = zip(found_args, expected_args, strict=True)
+    if issubclass(expected_origin, _INVARIANT):
+        return _all(_all((assignable(f, e), assignable(e, f))) for f, e in pairs)
+    return _all(assignable(f, e) for f, e in pairs)
+
+
+def assignable(found: object, expected: object) -> bool | None:  # noqa: PLR0911 - one answer per form
+    """Tell whether a value of type ``found`` may be used where ``expected`` is declared.
+
+    Args:
+        found: A resolved annotation (the implementation's return, or the protocol's parameter).
+        expected: The resolved annotation it must fit.
+
+    Returns:
+        True when it certainly fits, False when it certainly does not, None when this module
+        cannot tell (a type variable without a fitting bound, ``Self``, a forward reference).
+    """
+    found, expected = _normalise(found), _normalise(expected)
+    if expected in _TOP or found is Any or found in _BOTTOM or found is expected:
+        return True
+    if isinstance(expected, typing.TypeVar | typing.ParamSpecArgs | typing.ParamSpecKwargs):
+        return True  # a free parameter of a generic protocol (or *args: P.args): any type binds it
+    if isinstance(found, typing.TypeVar):
+        return _type_var(found, expected)
+    if found in (typing_extensions.Self, typing.Self) or expected in (
+        typing_extensions.Self,
+        typing.Self,
+    ):
+        return None
+    members = _union_members(found)
+    if members is not None:
+        return _all(assignable(m, expected) for m in members)
+    members = _union_members(expected)
+    if members is not None:
+        return _any(assignable(found, m) for m in members)
+    if typing_extensions.get_origin(found) is typing_extensions.Literal or (
+        typing_extensions.get_origin(expected) is typing_extensions.Literal
+    ):
+        return _literal_assignable(found, expected)
+    return _generic_assignable(found, expected)
 
 
 def is_assignable(found: object, expected: object) -> bool:
-    """Tell whether a value of type ``found`` may be returned where ``expected`` is declared.
+    """Tell whether ``found`` certainly fits ``expected`` (:func:`assignable` is True).
 
     Args:
-        found: The implementation's resolved return annotation.
-        expected: The protocol's resolved return annotation.
+        found: A resolved annotation.
+        expected: The resolved annotation it must fit.
 
     Returns:
-        False only when the annotations certainly disagree.
+        True only when it certainly fits.
     """
-    found, expected = _normalise(found), _normalise(expected)
-    if _trivially_assignable(found, expected):
-        return True
-    members = _union_members(found)
-    if members is not None:
-        return all(is_assignable(m, expected) for m in members)
-    members = _union_members(expected)
-    if members is not None:
-        return any(is_assignable(found, m) for m in members)
-    literal = _literal_assignable(found, expected)
-    return _generic_assignable(found, expected) if literal is None else literal
+    return assignable(found, expected) is True
 
 
 def _plain_repr(tp: object) -> str:
