@@ -250,14 +250,18 @@ class StoreAttributeSetInInit:
         return name
 
 
+def zero() -> int:
+    return 0
+
+
 class StoreDynamicSize(StoreAttributeSetInInit):
     def __init__(self) -> None:
-        super().__init__(lambda: 0)
+        super().__init__(zero)
         del self.size
 
     def __getattr__(self, name: str) -> Any:
         if name == "size":
-            return lambda: 0
+            return zero
         raise AttributeError(name)
 
 
@@ -419,7 +423,10 @@ def test_callable_object_is_async_by_its_own_call_method() -> None:
 
 
 def test_instance_attribute_callable_conforms_but_string_does_not() -> None:
-    assert check(StoreAttributeSetInInit(lambda: 0), Store).ok
+    assert check(StoreAttributeSetInInit(zero), Store).ok
+    unannotated = check(StoreAttributeSetInInit(lambda: 0), Store)
+    assert unannotated.verdict is Verdict.CANNOT_TELL
+    assert [r.rule for r in unannotated.cannot_tell] == ["undecidable-type"]
     report = check(StoreAttributeSetInInit("big"), Store)
     assert report.target == f"{__name__}:StoreAttributeSetInInit instance"
     assert rules(report) == [("size", "not-callable")]

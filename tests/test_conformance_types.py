@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Sequence
-from typing import Annotated, Any, Literal, NewType, NoReturn, Optional, TypeVar, Union
+from typing import Annotated, Any, Literal, NewType, NoReturn, Optional, Self, TypeVar, Union
 
 import pytest
 
 from kozmo_io.conformance._signature import drop_self, format_signature, signature_mismatches
-from kozmo_io.conformance._types import is_assignable, type_repr
+from kozmo_io.conformance._types import assignable, is_assignable, type_repr
 from kozmo_io.core import LiteralMap
 from kozmo_io.execution_error import ExecutionError
 from kozmo_io.reference import DataReference
@@ -41,7 +41,6 @@ class Derived(Base):
         (int, Any),
         (int, object),
         (NoReturn, int),
-        (T, int),
         (UserId, int),
         (Annotated[int, "meta"], int),
         (Literal["a", "b"], str),
@@ -49,11 +48,11 @@ class Derived(Base):
         (tuple[LiteralMap, None], tuple[LiteralMap | None, ExecutionError | None]),
         (tuple[int, int], tuple[int, ...]),
         (tuple[int, ...], tuple[int, ...]),
-        (tuple, tuple[int, str]),
         (list[Derived], Sequence[Base]),
         (list[int], Iterable[int]),
         (dict[str, int], dict[str, int]),
-        (Callable[[int], str], Callable[[str], str]),  # parameters are left to the static check
+        (Callable[[object], bool], Callable[[str], int]),
+        (Callable[..., str], Callable[[str], str]),
     ],
 )
 def test_assignable_pairs(found: object, expected: object) -> None:
@@ -80,10 +79,45 @@ def test_assignable_pairs(found: object, expected: object) -> None:
         (tuple[str, ...], tuple[int, ...]),
         (list[str], Sequence[int]),
         (list[int], dict[str, int]),
+        (list[bool], list[int]),
+        (Callable[[int], str], Callable[[str], str]),
+        (Callable[[str], str], Callable[[str], int]),
+        (Callable[[str], str], Callable[[str, str], str]),
     ],
 )
 def test_unassignable_pairs(found: object, expected: object) -> None:
     assert not is_assignable(found, expected)
+
+
+B = TypeVar("B", bound=Base)
+C = TypeVar("C", Derived, Base)
+
+
+@pytest.mark.parametrize(
+    ("found", "expected"),
+    [
+        (T, int),
+        (B, Derived),
+        (tuple, tuple[int, str]),
+        (Self, Base),
+        (Callable[[int], T], Callable[[int], int]),
+    ],
+)
+def test_pairs_the_runtime_cannot_judge(found: object, expected: object) -> None:
+    assert assignable(found, expected) is None
+    assert not is_assignable(found, expected)
+
+
+@pytest.mark.parametrize(
+    ("found", "expected"), [(B, Base), (C, Base), (T, object), (int, T), (bool, int)]
+)
+def test_type_variables_by_bound_or_constraints(found: object, expected: object) -> None:
+    assert assignable(found, expected) is True
+
+
+def test_constrained_type_variable_with_a_misfit_fails() -> None:
+    assert assignable(C, Derived) is False
+    assert assignable(TypeVar("S", str, bytes), int) is False
 
 
 @pytest.mark.parametrize(

@@ -163,10 +163,12 @@ class ConformanceReport:
             lines = [f"{self.target} conforms to {self.protocol} ({checks} check)"]
         elif verdict is Verdict.CANNOT_TELL:
             count = len(self.cannot_tell)
-            lines = [
+            plural = "s" if count != 1 else ""
+            summary = (
                 f"cannot tell whether {self.target} conforms to {self.protocol} "
-                f"({count} open question{'s' if count != 1 else ''}; {checks} check)"
-            ]
+                f"({count} open question{plural}; {checks} check)"
+            )
+            lines = [summary]
         else:
             count = len(self.problems)
             plural = "s" if count != 1 else ""

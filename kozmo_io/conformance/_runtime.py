@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 import attrs
 import typing_extensions
 
-from kozmo_io.conformance._report import ConformanceReport, Problem, Verdict
+from kozmo_io.conformance._report import ConformanceReport, Problem
 from kozmo_io.conformance._signature import bind_parameters, drop_self, format_signature
 from kozmo_io.conformance._types import assignable, type_repr
 from kozmo_io.errors import ConformanceError
@@ -180,7 +180,7 @@ class _Shape:
         sig = self.written or self.signature
         if sig is None:
             return repr(self.func)
-        return format_signature(name, sig, is_async=self.kind == _ASYNC)
+        return format_signature(name, sig, is_async=self.kind in (_ASYNC, _ASYNC_GEN))
 
 
 def _bound(
@@ -197,29 +197,52 @@ def _forwards(sig: inspect.Signature) -> bool:
     return all(p.kind in (_P.VAR_POSITIONAL, _P.VAR_KEYWORD) for p in sig.parameters.values())
 
 
-def _function_shape(func: types.FunctionType, *, binds_self: bool) -> _Shape:
+def _returns_the_call(code: types.CodeType) -> bool:
+    """Tell whether ``code`` returns the result of a ``f(*args, **kwargs)`` call, unchanged."""
+    previous = None
+    returns = False
+    for ins in dis.get_instructions(code):
+        if ins.opname == "RETURN_VALUE":
+            if previous != "CALL_FUNCTION_EX":
+                return False
+            returns = True
+        if ins.opname not in ("CACHE", "EXTENDED_ARG"):
+            previous = ins.opname
+    return returns
+
+
+def _function_shape(
+    func: types.FunctionType, *, binds_self: bool, overloaded: bool = True
+) -> _Shape:
     globalns = func.__globals__
-    returns = _resolve(func.__annotations__.get("return", _UNSET), globalns)
+    wrapped = func.__dict__.get("__wrapped__")
+    annotations = func.__annotations__
+    if wrapped is not None and annotations is getattr(wrapped, "__annotations__", None):
+        annotations = {}  # functools.wraps copied them: they describe the wrapped function
+    returns = _resolve(annotations.get("return", _UNSET), globalns)
     if inspect.isasyncgenfunction(func):
         kind = _ASYNC_GEN
     elif inspect.iscoroutinefunction(func):
         kind = _ASYNC
     else:
         kind, returns = _kind_of_return(returns)
-    wrapped = func.__dict__.get("__wrapped__")
     sig = _signature(func, follow_wrapped=False)
     if wrapped is not None and sig is not None and _forwards(sig):
-        # A decorator's forwarding wrapper: the call reaches the wrapped function unchanged.
+        # A decorator's wrapper that passes every call on to the wrapped function.
         inner = _shape(wrapped, binds_self=binds_self)
         concrete = returns.error is None and returns.value is not _UNSET
         if concrete and not _has_type_vars(returns.value):
             return attrs.evolve(inner, func=func, kind=kind, returns=returns, globalns=globalns)
-        if kind == _ASYNC and inner.kind != _ASYNC:  # an async wrapper around a plain function
-            return attrs.evolve(inner, kind=_ASYNC)
-        return inner
+        if kind == _ASYNC:  # an async wrapper gives a coroutine of what it awaits
+            return attrs.evolve(inner, func=func, kind=_ASYNC)
+        if kind == _UNANNOTATED and _returns_the_call(func.__code__):
+            return attrs.evolve(inner, func=func)  # it returns what the wrapped function returns
+        return attrs.evolve(inner, func=func, kind=kind, returns=returns)
     bound, no_self = _bound(sig, binds_self=binds_self)
     overloads = tuple(
-        _shape(overload, binds_self=binds_self) for overload in typing.get_overloads(func)
+        _function_shape(overload, binds_self=binds_self, overloaded=False)
+        for overload in (typing.get_overloads(func) if overloaded else ())
+        if isinstance(overload, types.FunctionType)
     )
     return _Shape(
         func, bound, kind, returns, globalns, no_self=no_self, overloads=overloads, written=sig
@@ -233,7 +256,7 @@ def _partialmethod_shape(raw: functools.partialmethod[object]) -> _Shape:
     return attrs.evolve(inner, func=raw, signature=sig, no_self=no_self, overloads=())
 
 
-def _shape(obj: object, *, binds_self: bool) -> _Shape:
+def _shape(obj: object, *, binds_self: bool) -> _Shape:  # noqa: PLR0911 - one answer per kind of callable
     """Describe calling ``obj`` (stored on a class when ``binds_self``, else called as it is)."""
     if isinstance(obj, types.MethodType):
         return _shape(obj.__func__, binds_self=True)
@@ -489,14 +512,14 @@ def _judge_parameters(
     for want, got in pairs:
         wanted = _resolve(want.annotation, member.globalns)
         taken = _resolve(got.annotation, shape.globalns)
-        if wanted.value is _UNSET or taken.value is _UNSET:
-            continue  # unannotated on either side: any value
         if taken.error is not None or wanted.error is not None:
             error = taken.error or wanted.error
             found.unknown(
                 UNRESOLVED, f"the annotation of parameter {got.name!r} did not resolve ({error})"
             )
             continue
+        if wanted.value is _UNSET or taken.value is _UNSET:
+            continue  # unannotated on either side: any value
         answer = assignable(wanted.value, taken.value)
         if answer is None:
             found.unknown(
@@ -523,7 +546,18 @@ def _judge_return(member: _Member, shape: _Shape, found: _Findings) -> None:
             found.unknown(UNRESOLVED, f"its return annotation did not resolve ({returns.error})")
         return
     if returns.value is _UNSET:
-        return  # not annotated: Any, as a type checker reads it
+        if (
+            shape.kind != _ASYNC_GEN
+            and member.returns.value not in (None, type(None), object, typing.Any)
+            and (
+                shape.kind != _UNANNOTATED or not member.is_async  # else already said
+            )
+        ):
+            expected = type_repr(member.returns.value)
+            found.unknown(
+                UNDECIDABLE, f"it has no return annotation: whether it gives {expected} is unknown"
+            )
+        return
     answer = assignable(returns.value, member.returns.value)
     expected, got = type_repr(member.returns.value), type_repr(returns.value)
     if answer is None:

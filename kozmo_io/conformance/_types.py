@@ -1,9 +1,10 @@
 """Assignability of resolved annotations, with three answers, and their display.
 
-It covers the forms protocol members use: classes (with ``issubclass``, so a ``str`` subclass such
-as ``DataReference`` is assignable to itself but ``str`` is not assignable to it), ``None``, ``Any``,
-unions (``X | None``, ``Union``), ``Literal``, ``tuple[...]``, ``Callable[[...], R]`` and other
-generic aliases (by origin, then arguments: covariantly, invariantly for mutable containers). A
+It covers the forms protocol members use: classes (with ``issubclass``, so a ``str`` subclass
+such as ``DataReference`` is assignable to itself but ``str`` is not assignable to it), ``None``,
+``Any``, unions (``X | None``, ``Union``), ``Literal``, ``tuple[...]``, ``Callable[[...], R]``
+and other generic aliases (by origin, then arguments: covariantly, invariantly for mutable
+containers). A
 form it cannot judge (an unbound type variable, ``Self``, a protocol ``issubclass`` refuses, a
 forward reference) gives ``None``, "cannot tell": the runtime layer neither passes nor fails what
 it cannot see.
@@ -144,7 +145,7 @@ def _class_assignable(found: type, expected: type) -> bool | None:
         return None
 
 
-def _generic_assignable(found: object, expected: object) -> bool | None:
+def _generic_assignable(found: object, expected: object) -> bool | None:  # noqa: PLR0911 - one answer per form
     """Judge classes and generic aliases: origin by ``issubclass``, then the arguments."""
     found_origin = typing_extensions.get_origin(found) or found
     expected_origin = typing_extensions.get_origin(expected) or expected
@@ -169,7 +170,7 @@ def _generic_assignable(found: object, expected: object) -> bool | None:
     return _all(assignable(f, e) for f, e in pairs)
 
 
-def assignable(found: object, expected: object) -> bool | None:  # noqa: PLR0911 - one answer per form
+def assignable(found: object, expected: object) -> bool | None:  # noqa: PLR0911 - one answer per form of type
     """Tell whether a value of type ``found`` may be used where ``expected`` is declared.
 
     Args:
