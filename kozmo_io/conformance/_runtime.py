@@ -220,9 +220,10 @@ def _function_shape(
     if wrapped is not None and annotations is getattr(wrapped, "__annotations__", None):
         annotations = {}  # functools.wraps copied them: they describe the wrapped function
     returns = _resolve(annotations.get("return", _UNSET), globalns)
-    if inspect.isasyncgenfunction(func):
+    flags = func.__code__.co_flags
+    if flags & inspect.CO_ASYNC_GENERATOR:
         kind = _ASYNC_GEN
-    elif inspect.iscoroutinefunction(func):
+    elif flags & inspect.CO_COROUTINE or inspect.iscoroutinefunction(func):
         kind = _ASYNC
     else:
         kind, returns = _kind_of_return(returns)
@@ -428,9 +429,22 @@ def _protocol_member(protocol: type, name: str) -> _Member:
     )
 
 
-@functools.cache
+# id(protocol) -> (protocol, its members). Keyed by id: hashing a protocol class runs its
+# metaclass's __hash__ in Python.
+_MEMBERS: dict[int, tuple[type, tuple[_Member, ...]]] = {}
+
+
 def _protocol_members(protocol: type) -> tuple[_Member, ...]:
     """Every member of ``protocol`` (inherited ones included), base protocols' members first."""
+    known = _MEMBERS.get(id(protocol))
+    if known is not None and known[0] is protocol:
+        return known[1]
+    members = _build_members(protocol)
+    _MEMBERS[id(protocol)] = (protocol, members)
+    return members
+
+
+def _build_members(protocol: type) -> tuple[_Member, ...]:
     names = typing_extensions.get_protocol_members(protocol)
     order: list[str] = []
     for base in reversed(protocol.__mro__):
@@ -450,6 +464,9 @@ def protocol_member_names(protocol: type) -> tuple[str, ...]:
 
 def as_protocol(protocol: object) -> type:
     """Return the Protocol class ``protocol`` names (the origin of a parameterised one)."""
+    known = _MEMBERS.get(id(protocol))
+    if known is not None and known[0] is protocol:
+        return known[0]
     origin = typing_extensions.get_origin(protocol) or protocol
     if not isinstance(origin, type) or not typing_extensions.is_protocol(origin):
         msg = f"expected a Protocol class, got {protocol!r}"
@@ -476,7 +493,6 @@ class _Findings:
 
 def _judge_kind(member: _Member, shape: _Shape, found: _Findings) -> None:
     """Whether calling the member gives what the protocol's caller expects (a coroutine or not)."""
-    shown = shape.shown(member.name)
     kind = shape.kind
     if kind == _ASYNC_GEN:
         message = f"is an async generator, but {member.qualname} is not"
@@ -502,7 +518,7 @@ def _judge_kind(member: _Member, shape: _Shape, found: _Findings) -> None:
         message = f"returns an awaitable, but {member.qualname} is a plain def"
     else:
         return
-    found.problem("async", shown, message)
+    found.problem("async", shape.shown(member.name), message)
 
 
 def _judge_parameters(
@@ -559,6 +575,8 @@ def _judge_return(member: _Member, shape: _Shape, found: _Findings) -> None:
             )
         return
     answer = assignable(returns.value, member.returns.value)
+    if answer is True:
+        return
     expected, got = type_repr(member.returns.value), type_repr(returns.value)
     if answer is None:
         found.unknown(UNDECIDABLE, f"whether its return type {got} fits {expected} is unknown")

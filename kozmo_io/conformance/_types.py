@@ -170,7 +170,7 @@ def _generic_assignable(found: object, expected: object) -> bool | None:  # noqa
     return _all(assignable(f, e) for f, e in pairs)
 
 
-def assignable(found: object, expected: object) -> bool | None:  # noqa: PLR0911 - one answer per form of type
+def assignable(found: object, expected: object) -> bool | None:  # noqa: C901, PLR0911 - one answer per form of type
     """Tell whether a value of type ``found`` may be used where ``expected`` is declared.
 
     Args:
@@ -181,6 +181,12 @@ def assignable(found: object, expected: object) -> bool | None:  # noqa: PLR0911
         True when it certainly fits, False when it certainly does not, None when this module
         cannot tell (a type variable without a fitting bound, ``Self``, a forward reference).
     """
+    if found is expected or expected is object:
+        return True
+    if type(found) is type and type(expected) is type:  # two plain classes: the common case
+        verdict = _class_assignable(found, expected)
+        if verdict is not None:
+            return verdict
     found, expected = _normalise(found), _normalise(expected)
     if expected in _TOP or found is Any or found in _BOTTOM or found is expected:
         return True
