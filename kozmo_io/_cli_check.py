@@ -1,7 +1,11 @@
-"""``kozmo-io check MODULE:CLASS [--protocol NAME|auto] [--static] [--json]``.
+"""``kozmo-io check``: a class (or module-level instance) against a protocol.
+
+``kozmo-io check MODULE:CLASS [--protocol NAME|auto] [--static[=mypy|pyright]] [--strict]
+[--json]``.
 
 Exit 0 when the target conforms (``auto``: satisfies at least one protocol), 1 when it does not, 2
-on a usage or import error.
+on a usage or import error, 3 when the check cannot tell (``auto``: no protocol is satisfied and at
+least one cannot be told); ``--strict`` counts "cannot tell" as "does not conform".
 """
 
 from __future__ import annotations
@@ -13,17 +17,31 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kozmo_io.conformance import PROTOCOLS, ConformanceReport, check, check_auto
+from kozmo_io.conformance import PROTOCOLS, ConformanceReport, Verdict, check, check_auto
 from kozmo_io.conformance._runtime import as_protocol, protocol_member_names
-from kozmo_io.conformance._static import static_reports
+from kozmo_io.conformance._static import CHECKERS, static_reports
 
-__all__ = ("register", "run")
+__all__ = ("EXIT_CANNOT_TELL", "register", "run")
+
+EXIT_CANNOT_TELL = 3
+"""The exit status when the check cannot tell whether the target conforms."""
+
+_EXIT = {Verdict.CONFORMS: 0, Verdict.DOES_NOT_CONFORM: 1, Verdict.CANNOT_TELL: EXIT_CANNOT_TELL}
 
 _HELP = """\
 Check that a class (or a module-level instance) honours a kozmo_io protocol: every member present,
-callable, async where the protocol's is, with a compatible signature and return type. With
---protocol auto (the default) it lists the protocols the target satisfies. --static also type-checks
-it with mypy (pip install 'kozmo-io[static]').
+callable, a coroutine where the protocol's is async, with a compatible signature, parameter and
+return types. The verdict is "conforms", "does not conform" or "cannot tell" (with the reason: an
+annotation that does not resolve at run time, a type variable, a member set in __init__ or served
+by __getattr__, a class the static check cannot import by name). With --protocol auto (the
+default) it lists the protocols the target satisfies. --static also type-checks it with mypy, or
+--static=pyright with basedpyright (pip install 'kozmo-io[static]').
+"""
+
+_EPILOG = """\
+exit codes: 0 conforms (auto: satisfies at least one protocol); 1 does not conform; 2 a usage or
+import error; 3 cannot tell (auto: nothing satisfied, something cannot be told). With --strict,
+"cannot tell" counts as "does not conform" (exit 1).
 """
 
 
@@ -42,6 +60,7 @@ def register(
         parents=[common],
         help="check a class against a protocol",
         description=_HELP,
+        epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("target", metavar="MODULE:CLASS", help="e.g. my_plugin.io:MyReader")
@@ -51,7 +70,20 @@ def register(
         metavar="NAME|auto",
         help=f"one of {', '.join(PROTOCOLS)}, any protocol as MODULE:NAME, or auto (the default)",
     )
-    parser.add_argument("--static", action="store_true", help="also type-check with mypy")
+    parser.add_argument(
+        "--static",
+        nargs="?",
+        const="mypy",
+        default=None,
+        choices=CHECKERS,
+        metavar="CHECKER",
+        help=f"also type-check: {' or '.join(CHECKERS)} (mypy when no CHECKER is given)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help='count "cannot tell" as "does not conform" (exit 1, not 3)',
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(handler=run)
 
@@ -95,41 +127,52 @@ def _protocol(name: str) -> type:
         raise _UsageError(str(exc)) from exc
 
 
-def _one(target: object, protocol: type, *, static: bool, as_json: bool) -> int:
+def _one(target: object, protocol: type, args: argparse.Namespace) -> int:
     report = check(target, protocol)
-    if static:
+    if args.static:
         cls = target if isinstance(target, type) else type(target)
-        report = report.merge(static_reports(cls, [protocol])[0])
-    sys.stdout.write((report.to_json() if as_json else str(report)) + "\n")
-    return 0 if report.ok else 1
+        report = report.merge(static_reports(cls, [protocol], checker=args.static)[0])
+    if args.strict:
+        report = report.strict()
+    sys.stdout.write((report.to_json() if args.json else str(report)) + "\n")
+    return _EXIT[report.verdict]
 
 
 def _missing(report: ConformanceReport) -> list[str] | None:
     """Return the members ``report`` finds missing, or None when it finds anything else wrong."""
     missing = [p.member for p in report.problems if p.rule == "missing"]
-    if any(p.member not in missing for p in report.problems):
+    if report.cannot_tell or any(p.member not in missing for p in report.problems):
         return None
     return list(dict.fromkeys(missing))
 
 
-def _auto(target: object, *, static: bool, as_json: bool) -> int:
+def _auto(target: object, args: argparse.Namespace) -> int:
     reports = check_auto(target)
-    if static:
+    if args.static:
         cls = target if isinstance(target, type) else type(target)
-        statics = static_reports(cls, list(PROTOCOLS.values()))
+        statics = static_reports(cls, list(PROTOCOLS.values()), checker=args.static)
         reports = {name: r.merge(s) for (name, r), s in zip(reports.items(), statics, strict=True)}
+    if args.strict:
+        reports = {name: report.strict() for name, report in reports.items()}
     satisfied = [name for name, report in reports.items() if report.ok]
+    undecided = [n for n, r in reports.items() if r.verdict is Verdict.CANNOT_TELL]
+    if satisfied:
+        verdict = Verdict.CONFORMS
+    else:
+        verdict = Verdict.CANNOT_TELL if undecided else Verdict.DOES_NOT_CONFORM
     name = next(iter(reports.values())).target
-    if as_json:
+    if args.json:
         document: dict[str, Any] = {
             "target": name,
             "protocol": "auto",
+            "verdict": verdict.value,
             "ok": bool(satisfied),
             "satisfied": satisfied,
+            "cannot_tell": undecided,
             "reports": {n: r.to_dict() for n, r in reports.items()},
         }
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
-        return 0 if satisfied else 1
+        return _EXIT[verdict]
     lines = [f"{name} satisfies: {', '.join(satisfied) or 'none of the kozmo_io protocols'}"]
     absent: list[str] = []
     for protocol_name, report in reports.items():
@@ -145,17 +188,17 @@ def _auto(target: object, *, static: bool, as_json: bool) -> int:
     if absent:
         lines.append(f"not implemented: {', '.join(absent)}")
     sys.stdout.write("\n".join(lines) + "\n")
-    return 0 if satisfied else 1
+    return _EXIT[verdict]
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``kozmo-io check``.
 
     Args:
-        args: The parsed arguments (``target``, ``protocol``, ``static``, ``json``).
+        args: The parsed arguments (``target``, ``protocol``, ``static``, ``strict``, ``json``).
 
     Returns:
-        0 conforms, 1 does not, 2 usage or import error.
+        0 conforms, 1 does not, 2 usage or import error, 3 cannot tell.
     """
     try:
         target = _import(args.target, "the target")
@@ -166,5 +209,5 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"kozmo-io check: error: {exc}\n")
         return 2
     if protocol is None:
-        return _auto(target, static=args.static, as_json=args.json)
-    return _one(target, protocol, static=args.static, as_json=args.json)
+        return _auto(target, args)
+    return _one(target, protocol, args)

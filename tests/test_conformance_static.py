@@ -7,6 +7,7 @@ module name). One session-wide mypy cache keeps every run after the first warm.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 import textwrap
 import types
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from kozmo_io.conformance import ConformanceReport, check, check_static
+from kozmo_io.conformance import ConformanceReport, Verdict, check, check_static
 from kozmo_io.conformance._static import static_reports
 from kozmo_io.errors import KozmoIOError
 from kozmo_io.protocols import InputReader
@@ -333,23 +334,45 @@ def test_static_reports_several_protocols_in_one_run(
     assert [p.member for p in store.problems] == ["fetch"]
 
 
-def test_static_class_defined_in_a_function_is_a_problem(mypy_cache: Path) -> None:
+@pytest.mark.parametrize("checker", ["mypy", "pyright"])
+def test_static_class_defined_in_a_function_cannot_be_told(mypy_cache: Path, checker: str) -> None:
     class Local:
         def get_input_prefix_path(self) -> str:
             return ""
 
-    report = check_static(Local, InputReader, cache_dir=mypy_cache)
-    [problem] = report.problems
-    assert "cannot be checked statically: it is defined inside a function" in problem.message
+    report = check_static(Local, InputReader, cache_dir=mypy_cache, checker=checker)
+    assert report.verdict is Verdict.CANNOT_TELL
+    assert not report.problems
+    [reason] = report.cannot_tell
+    assert reason.rule == "not-importable"
+    assert "cannot be checked statically: it is defined inside a function" in reason.message
+    strict = check_static(Local, InputReader, cache_dir=mypy_cache, checker=checker, strict=True)
+    assert strict.verdict is Verdict.DOES_NOT_CONFORM
+    assert [p.rule for p in strict.problems] == ["not-importable"]
 
 
-def test_static_class_from_main_is_a_problem(mypy_cache: Path) -> None:
+@pytest.mark.parametrize("checker", ["mypy", "pyright"])
+def test_static_class_from_main_cannot_be_told(mypy_cache: Path, checker: str) -> None:
     script_class = type("ScriptClass", (), {"__module__": "__main__"})
-    report = check_static(script_class, InputReader, cache_dir=mypy_cache)
-    assert "defined in __main__" in report.problems[0].message
+    report = check_static(script_class, InputReader, cache_dir=mypy_cache, checker=checker)
+    assert report.verdict is Verdict.CANNOT_TELL
+    assert "defined in __main__" in report.cannot_tell[0].message
 
 
-def test_static_module_mypy_cannot_find_is_a_problem(mypy_cache: Path) -> None:
+def test_static_class_loaded_under_another_name_cannot_be_told(
+    cases: types.ModuleType, mypy_cache: Path
+) -> None:
+    spec = importlib.util.spec_from_file_location("kozmo_renamed_cases", cases.__file__ or "")
+    assert spec is not None
+    assert spec.loader is not None
+    renamed = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(renamed)  # never registered in sys.modules under that name
+    report = check_static(renamed.StoreSyncFetch, cases.Store, cache_dir=mypy_cache)
+    assert report.verdict is Verdict.CANNOT_TELL
+    assert "kozmo_renamed_cases.StoreSyncFetch does not name it" in report.cannot_tell[0].message
+
+
+def test_static_module_mypy_cannot_find_cannot_be_told(mypy_cache: Path) -> None:
     module = types.ModuleType("kozmo_in_memory_module")
     thing = type("Thing", (), {"__module__": module.__name__})
     vars(module)["Thing"] = thing
@@ -358,9 +381,10 @@ def test_static_module_mypy_cannot_find_is_a_problem(mypy_cache: Path) -> None:
         report = check_static(thing, InputReader, cache_dir=mypy_cache)
     finally:
         del sys.modules[module.__name__]
-    [problem] = report.problems
-    assert "mypy cannot import its module" in problem.message
-    assert "[import-not-found]" in problem.message
+    assert report.verdict is Verdict.CANNOT_TELL
+    [reason] = report.cannot_tell
+    assert "mypy cannot import its module" in reason.message
+    assert "[import-not-found]" in reason.message
 
 
 def test_static_rejects_bad_arguments(cases: types.ModuleType, mypy_cache: Path) -> None:
@@ -387,3 +411,50 @@ def test_static_default_cache_dir_follows_xdg(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert check_static(cases.GoodStore, cases.Store).ok
     assert any((tmp_path / "kozmo_io" / "mypy").iterdir())
+
+
+def test_static_pyright_finds_what_mypy_finds_on_a_broken_store(
+    cases: types.ModuleType, mypy_cache: Path
+) -> None:
+    targets = [cases.StoreMissingSize, cases.StoreSyncFetch, cases.GoodStore]
+    pyright = check_static(targets, cases.Store, checker="pyright")
+    mypy = check_static(targets, cases.Store, cache_dir=mypy_cache)
+    assert pyright.checks == ("static",)
+    assert pyright.target == mypy.target
+    assert pyright.protocol == mypy.protocol
+
+    def members(report: ConformanceReport) -> set[tuple[str, str]]:
+        return {(p.target.rpartition(":")[2], p.member) for p in report.problems}
+
+    expected = {("StoreMissingSize", "size"), ("StoreSyncFetch", "fetch")}
+    assert members(pyright) == expected
+    assert members(mypy) == expected
+    missing = next(p for p in pyright.problems if p.member == "size")
+    assert missing.message == "StoreMissingSize.size is missing (pyright) [reportAssignmentType]"
+    assert missing.found == "nothing"
+    wrong = next(p for p in pyright.problems if p.member == "fetch")
+    assert wrong.message.startswith("StoreSyncFetch.fetch is an incompatible type (pyright: ")
+    assert "Coroutine" in wrong.found
+
+
+def test_static_pyright_conforming_class_is_ok(cases: types.ModuleType) -> None:
+    report = check_static(cases.GoodStore, cases.Store, checker="pyright")
+    assert report.verdict is Verdict.CONFORMS
+    assert str(report) == (
+        "kozmo_static_cases:GoodStore conforms to kozmo_static_cases:Store (static check)"
+    )
+
+
+def test_static_unknown_checker_is_refused(cases: types.ModuleType) -> None:
+    with pytest.raises(ValueError, match="checker must be one of mypy, pyright, got 'pyre'"):
+        check_static(cases.GoodStore, cases.Store, checker="pyre")
+
+
+def test_static_without_basedpyright_says_how_to_install_it(
+    cases: types.ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "basedpyright", None)  # an environment without it
+    with pytest.raises(
+        KozmoIOError, match=r"needs basedpyright: .*pip install 'kozmo-io\[static\]'"
+    ):
+        check_static(cases.GoodStore, cases.Store, checker="pyright")

@@ -1,17 +1,25 @@
-"""Static conformance: a generated probe module, checked by mypy, its messages mapped onto a report.
+"""Static conformance: a generated probe, checked by mypy or basedpyright, mapped onto a report.
 
-The probe imports each target and protocol by module name and asks mypy three things per pair: the
-class form (``_: type[P] = Cls``), the instance form (``_: P = obj``) and, member by member,
-whether ``obj.member`` may be assigned where ``P.member`` is expected. The per-member lines give one
-message per member (mypy's own protocol notes stop after two); the class and instance forms catch
-what no single member shows (an abstract class, settable or class-variable flags).
+The probe imports each target and protocol by module name and asks the checker three things per
+pair: the class form (``_: type[P] = Cls``), the instance form (``_: P = obj``) and, member by
+member, whether ``obj.member`` may be assigned where ``P.member`` is expected. With mypy the
+per-member lines give one message per member (mypy's own protocol notes stop after two); the class
+and instance forms catch what no single member shows (an abstract class, settable or class-variable
+flags). basedpyright infers a variable's type from all its assignments, so there the per-member
+lines only show missing members, and the instance form's message, which lists every incompatible
+member, is split member by member. A class the checker cannot import by name (defined in a function
+or in ``__main__``, loaded under another module name, in a module it cannot find) gives "cannot
+tell", never "does not conform".
 """
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
 import re
 import site
+import subprocess
 import sys
 import sysconfig
 import tempfile
@@ -25,7 +33,12 @@ from kozmo_io.conformance._report import ConformanceReport, Problem
 from kozmo_io.conformance._runtime import as_protocol, display_name, protocol_member_names
 from kozmo_io.errors import KozmoIOError
 
-__all__ = ("check_static", "default_cache_dir", "static_reports")
+__all__ = ("CHECKERS", "check_static", "default_cache_dir", "static_reports")
+
+CHECKERS = ("mypy", "pyright")
+"""The static checkers: ``mypy`` (the default) and ``pyright`` (run as basedpyright)."""
+
+NOT_IMPORTABLE = "not-importable"
 
 _PROBE = "_kozmo_io_probe"
 _LINE = re.compile(
@@ -74,6 +87,21 @@ class _Message:
     message: str
     code: str
     notes: list[str] = attrs.field(factory=list)
+
+
+def _load_pyright() -> list[str]:
+    """Return the command that runs basedpyright (its package brings its own Node.js)."""
+    try:
+        found = importlib.util.find_spec("basedpyright")
+    except (ImportError, ValueError):  # a broken or stubbed-out installation
+        found = None
+    if found is None:
+        msg = (
+            "check_static(checker='pyright') needs basedpyright: install the extra with  "
+            "pip install 'kozmo-io[static]'"
+        )
+        raise KozmoIOError(msg)
+    return [sys.executable, "-m", "basedpyright"]
 
 
 def _load_mypy() -> ModuleType:
@@ -149,12 +177,14 @@ class _Probe:
                 self.aliases[module] = f"_m{len(self.aliases)}"
                 self.add(f"import {module} as {self.aliases[module]}", users[module])
 
-    def pair(self, t: int, target: type, p: int, protocol: type) -> None:
-        """Add the class, instance and per-member checks of one target against one protocol."""
+    def pair(self, t: int, target: type, p: int, protocol: type, *, members: bool = True) -> None:
+        """Add the class, instance and (with ``members``) per-member checks of one pair."""
         cls, proto, both = self.name(target), self.name(protocol), ((t,), (p,))
         self.add(f"_c{t}_{p}: type[{proto}] = {cls}", _Site(*both, form="class"))
         self.add(f"def _i{t}_{p}(obj: {cls}, /) -> None:")
         self.add(f"    _: {proto} = obj", _Site(*both, form="instance"))
+        if not members:
+            return
         self.add(f"def _p{t}_{p}(obj: {cls}, proto: {proto}, /) -> None:")
         for index, member in enumerate(protocol_member_names(protocol)):
             self.add(f"    m{index} = proto.{member}")
@@ -177,13 +207,15 @@ def _parse(output: str) -> list[_Message]:
     return messages
 
 
-def _problem(target: type, site: _Site, msg: _Message, protocol: type) -> Problem:
-    """Translate one mypy error on a probe line into a report problem."""
+def _problem(
+    target: type, site: _Site, msg: _Message, protocol: type, checker: str = "mypy"
+) -> Problem:
+    """Translate one checker error on a probe line into a report problem."""
     name, short, proto = display_name(target), target.__qualname__, protocol.__qualname__
     code = f" [{msg.code}]" if msg.code else ""
     if site.form == "import":
-        text = f"{short}: mypy cannot import its module: {msg.message}{code}"
-        return Problem(name, "", "static", "an importable, typed module", msg.message, text)
+        text = f"{short}: {checker} cannot import its module: {msg.message}{code}"
+        return Problem(name, "", NOT_IMPORTABLE, "an importable, typed module", msg.message, text)
     assignment = _ASSIGNMENT.match(msg.message)
     if site.form != "member":  # the class or instance form as a whole
         expected = f"type[{proto}]" if site.form == "class" else proto
@@ -195,8 +227,8 @@ def _problem(target: type, site: _Site, msg: _Message, protocol: type) -> Proble
         text = f"{short} ({site.form} form): {msg.message}{code}"
         return Problem(name, member, "static", expected, found, text)
     member = site.member
-    if msg.code == "attr-defined":
-        text = f"{short}.{member} is missing (mypy: {msg.message}){code}"
+    if msg.code in ("attr-defined", "reportAttributeAccessIssue"):
+        text = f"{short}.{member} is missing ({checker}: {msg.message}){code}"
         return Problem(name, member, "static", f"{proto}.{member}", "nothing", text)
     if assignment is not None:
         expected, found = assignment["expected"], assignment["found"]
@@ -213,10 +245,13 @@ class _Run:
     classes: tuple[type, ...]
     protos: tuple[type, ...]
     problems: dict[int, list[Problem]] = attrs.field(init=False)
+    unknowns: dict[int, list[Problem]] = attrs.field(init=False)
     pairs: list[tuple[int, int]] = attrs.field(factory=list)
+    checker: str = "mypy"
 
     def __attrs_post_init__(self) -> None:
         self.problems = {p: [] for p in range(len(self.protos))}
+        self.unknowns = {p: [] for p in range(len(self.protos))}
 
     def select(self) -> None:
         """Keep the (target, protocol) pairs mypy can import; record a problem for the others."""
@@ -230,8 +265,8 @@ class _Run:
                 what, why = (target, reason) if reason is not None else (proto, proto_reason)
                 text = f"{what.__qualname__} cannot be checked statically: {why}"
                 name = display_name(target)
-                self.problems[p].append(
-                    Problem(name, "", "static", "importable by name", str(why), text)
+                self.unknowns[p].append(
+                    Problem(name, "", NOT_IMPORTABLE, "importable by name", str(why), text)
                 )
 
     def probe(self) -> _Probe:
@@ -248,7 +283,9 @@ class _Run:
         probe = _Probe()
         probe.imports(used, users)
         for t, p in self.pairs:
-            probe.pair(t, self.classes[t], p, self.protos[p])
+            # basedpyright's instance form names every member (the member lines would repeat it).
+            members = self.checker == "mypy"
+            probe.pair(t, self.classes[t], p, self.protos[p], members=members)
         return probe
 
     def run(self, api: ModuleType, cache: Path) -> None:
@@ -271,6 +308,43 @@ class _Run:
                 raise KozmoIOError(msg)
             self.record(messages, probe.sites)
 
+    def run_pyright(self, command: list[str]) -> None:
+        """Run basedpyright on the probe and record its findings."""
+        probe = self.probe()
+        with tempfile.TemporaryDirectory(prefix="kozmo_io_probe_") as tmp:
+            probe_path = Path(tmp) / f"{_PROBE}.py"
+            probe_path.write_text("\n".join(probe.lines) + "\n", encoding="utf-8")
+            config = Path(tmp) / "pyrightconfig.json"
+            settings = {
+                "typeCheckingMode": "standard",  # what pyright asks by default, as editors run it
+                "extraPaths": _source_roots(probe.aliases),
+                "pythonVersion": f"{sys.version_info.major}.{sys.version_info.minor}",
+            }
+            config.write_text(json.dumps(settings), encoding="utf-8")
+            args = ["--outputjson", "--pythonpath", sys.executable, "--project", str(config)]
+            done = subprocess.run(  # noqa: S603 - our own interpreter running basedpyright
+                [*command, *args, str(probe_path)],
+                capture_output=True,
+                text=True,
+                check=False,
+                cwd=tmp,
+            )
+        try:
+            diagnostics = json.loads(done.stdout)["generalDiagnostics"]
+        except (ValueError, KeyError, TypeError) as exc:
+            msg = f"basedpyright could not run: {(done.stderr or done.stdout).strip()}"
+            raise KozmoIOError(msg) from exc
+        messages = []
+        for found in diagnostics:
+            if found.get("severity") != "error":
+                continue
+            first, *rest = str(found.get("message", "")).splitlines() or [""]
+            line = int(found["range"]["start"]["line"]) + 1
+            messages.append(
+                _Message(str(found.get("file", "")), line, first, found.get("rule", ""), rest)
+            )
+        self.record(messages, probe.sites)
+
     def record(self, messages: list[_Message], sites: dict[int, _Site]) -> None:
         """Map errors to problems: per member, whole-class forms only where no member failed."""
         whole: list[tuple[int, Problem]] = []
@@ -279,24 +353,70 @@ class _Run:
             # when first checked (an identical probe, so the same lines).
             site = sites.get(msg.line) if Path(msg.path).name == f"{_PROBE}.py" else None
             if site is None:  # an error elsewhere (a syntax error in an imported module, say)
-                text = f"mypy: {msg.path}:{msg.line}: {msg.message}"
+                text = f"{self.checker}: {msg.path}:{msg.line}: {msg.message}"
                 for t, p in self.pairs:
                     name = display_name(self.classes[t])
-                    self.problems[p].append(Problem(name, "", "static", "", msg.message, text))
+                    self.unknowns[p].append(
+                        Problem(name, "", NOT_IMPORTABLE, "", msg.message, text)
+                    )
                 continue
             for t, p in self.pairs:
-                if site.form == "import" and (t in site.targets or p in site.protocols):
-                    self.problems[p].append(_problem(self.classes[t], site, msg, self.protos[p]))
-                elif site.form != "import" and (t, p) == (site.targets[0], site.protocols[0]):
-                    problem = _problem(self.classes[t], site, msg, self.protos[p])
-                    if site.form == "member":
-                        self.problems[p].append(problem)
-                    else:
-                        whole.append((p, problem))
+                self._record_pair(t, p, site, msg, whole)
         failed = {(p, x.target) for p, found in self.problems.items() for x in found if x.member}
         for p, problem in whole:
             if (p, problem.target) not in failed:
                 self.problems[p].append(problem)
+
+    def _record_pair(
+        self, t: int, p: int, site: _Site, msg: _Message, whole: list[tuple[int, Problem]]
+    ) -> None:
+        """Record what one message on a probe line says about target ``t`` and protocol ``p``."""
+        cls, proto = self.classes[t], self.protos[p]
+        if site.form == "import":
+            if t in site.targets or p in site.protocols:
+                self.unknowns[p].append(_problem(cls, site, msg, proto, self.checker))
+        elif (t, p) != (site.targets[0], site.protocols[0]):
+            return
+        elif site.form == "member":
+            self.problems[p].append(_problem(cls, site, msg, proto, self.checker))
+        elif self.checker == "pyright" and _pyright_members(msg, proto):
+            self.problems[p].extend(_pyright_problems(cls, msg, proto))
+        else:
+            whole.append((p, _problem(cls, site, msg, proto, self.checker)))
+
+
+_PYRIGHT_MEMBER = re.compile(r'^(?P<indent>\s*)"(?P<member>\w+)" (?P<what>.+)$')
+
+
+def _pyright_members(msg: _Message, protocol: type) -> list[tuple[str, str, str]]:
+    """Split basedpyright's protocol mismatch message into (member, what, detail) per member."""
+    names = set(protocol_member_names(protocol))
+    found: list[tuple[str, str, str]] = []
+    for index, line in enumerate(msg.notes):
+        match = _PYRIGHT_MEMBER.match(line)
+        if match is None or match["member"] not in names:
+            continue
+        indent = len(match["indent"])
+        detail = []
+        for note in msg.notes[index + 1 :]:
+            if len(note) - len(note.lstrip()) <= indent:
+                break
+            detail.append(note.strip())
+        found.append((match["member"], match["what"], detail[-1] if detail else ""))
+    return found
+
+
+def _pyright_problems(target: type, msg: _Message, protocol: type) -> list[Problem]:
+    name, short, proto = display_name(target), target.__qualname__, protocol.__qualname__
+    code = f" [{msg.code}]" if msg.code else ""
+    problems = []
+    for member, what, detail in _pyright_members(msg, protocol):
+        missing = what == "is not present"
+        found = "nothing" if missing else (detail or what)
+        shown = f"is missing (pyright){code}" if missing else f"{what} (pyright: {found}){code}"
+        text = f"{short}.{member} {shown}"
+        problems.append(Problem(name, member, "static", f"{proto}.{member}", found, text))
+    return problems
 
 
 def _as_classes(targets: object) -> tuple[type, ...]:
@@ -317,34 +437,51 @@ def static_reports(
     protocols: Sequence[type],
     *,
     cache_dir: str | os.PathLike[str] | None = None,
+    checker: str = "mypy",
+    strict: bool = False,
 ) -> list[ConformanceReport]:
-    """Check classes against several protocols in one mypy run.
+    """Check classes against several protocols in one run of the static checker.
 
     Args:
         targets: A class or classes, importable by module name.
         protocols: Protocol classes, importable by module name.
         cache_dir: mypy's cache directory; defaults to :func:`default_cache_dir`.
+        checker: ``"mypy"`` or ``"pyright"`` (basedpyright).
+        strict: Count every reason for "cannot tell" as a problem.
 
     Returns:
         One report per protocol (in order), each covering every target.
 
     Raises:
-        KozmoIOError: mypy is not installed, or could not run at all.
+        KozmoIOError: The checker is not installed, or could not run at all.
         TypeError: A target is not a class, or a protocol not a Protocol class.
+        ValueError: ``checker`` is not one of :data:`CHECKERS`.
     """
-    api = _load_mypy()
+    if checker not in CHECKERS:
+        msg = f"checker must be one of {', '.join(CHECKERS)}, got {checker!r}"
+        raise ValueError(msg)
+    api = _load_mypy() if checker == "mypy" else None
+    command = _load_pyright() if checker == "pyright" else []
     classes = _as_classes(targets)
-    run = _Run(classes, tuple(as_protocol(p) for p in protocols))
+    run = _Run(classes, tuple(as_protocol(p) for p in protocols), checker=checker)
     run.select()
-    if run.pairs:
+    if run.pairs and api is not None:
         run.run(api, Path(cache_dir) if cache_dir is not None else default_cache_dir())
+    elif run.pairs:
+        run.run_pyright(command)
     name = ", ".join(display_name(t) for t in classes)
-    return [
+    reports = [
         ConformanceReport(
-            name, display_name(proto), tuple(dict.fromkeys(run.problems[p])), (), ("static",)
+            name,
+            display_name(proto),
+            tuple(dict.fromkeys(run.problems[p])),
+            (),
+            ("static",),
+            cannot_tell=tuple(dict.fromkeys(run.unknowns[p])),
         )
         for p, proto in enumerate(run.protos)
     ]
+    return [report.strict() for report in reports] if strict else reports
 
 
 def check_static(
@@ -352,22 +489,33 @@ def check_static(
     protocol: type,
     *,
     cache_dir: str | os.PathLike[str] | None = None,
+    checker: str = "mypy",
+    strict: bool = False,
 ) -> ConformanceReport:
-    """Check classes against a protocol with mypy (``--strict``), through a generated probe module.
+    """Check classes against a protocol with mypy or basedpyright, through a generated probe module.
 
-    Each target must be importable by module name (not defined in a function or in ``__main__``);
-    otherwise the report says so. mypy's cache (``cache_dir``) makes repeat checks fast.
+    mypy runs with ``--strict``; basedpyright in its ``standard`` mode, as editors run pyright.
+    Each target must be importable by module name (not defined in a function or in ``__main__``,
+    not loaded under another module name); otherwise the verdict is "cannot tell" (rule
+    ``not-importable``), never "does not conform". mypy's cache (``cache_dir``) makes repeat checks
+    fast.
 
     Args:
         targets: A class or classes.
         protocol: A Protocol class, importable by module name.
         cache_dir: mypy's cache directory; defaults to :func:`default_cache_dir`.
+        checker: ``"mypy"`` (the default) or ``"pyright"`` (basedpyright).
+        strict: Count every reason for "cannot tell" as a problem.
 
     Returns:
-        The report, with mypy's messages as problems (rule ``static``).
+        The report, with the checker's messages as problems (rule ``static``).
 
     Raises:
-        KozmoIOError: mypy is not installed (``pip install 'kozmo-io[static]'``) or could not run.
+        KozmoIOError: The checker is not installed (``pip install 'kozmo-io[static]'``) or could
+            not run.
         TypeError: A target is not a class, or ``protocol`` not a Protocol class.
+        ValueError: ``checker`` is not one of :data:`CHECKERS`.
     """
-    return static_reports(targets, (protocol,), cache_dir=cache_dir)[0]
+    return static_reports(
+        targets, (protocol,), cache_dir=cache_dir, checker=checker, strict=strict
+    )[0]
