@@ -64,7 +64,11 @@ OutputWriterFactory: TypeAlias = Callable[
 
 
 async def acheck_input_file_paths(
-    factory: InputFilePathsFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT
+    factory: InputFilePathsFactory,
+    /,
+    *,
+    call_timeout: float = DEFAULT_TIMEOUT,
+    strict: bool = False,
 ) -> ConformanceReport:
     """Check the InputFilePaths getters of the objects ``factory`` builds (async variant).
 
@@ -79,22 +83,24 @@ async def acheck_input_file_paths(
             the kit's :class:`~kozmo_io.ioutils.SimpleInputFilePaths`; may return an awaitable.
         call_timeout: Seconds one call of the object under test (or the factory) may take
             before it counts as hanging.
+        strict: Raise when the runtime check cannot tell, too.
 
     Returns:
-        The report (checks ``runtime`` and ``behaviour``), when there is no problem.
+        The report (checks ``runtime`` and ``behaviour``), when there is no problem: its verdict
+        is "conforms", or "cannot tell" with the runtime check's reasons.
 
     Raises:
-        ConformanceError: At least one problem; ``.problems`` lists every one, ``.report`` holds
-            the report.
+        ConformanceError: At least one problem (with ``strict``, also a reason the runtime check
+            cannot tell); ``.problems`` lists every one, ``.report`` holds the report.
         ValueError: ``call_timeout`` is not a positive number.
     """
-    kit = Kit(factory, InputFilePaths, call_timeout)
+    kit = Kit(factory, InputFilePaths, call_timeout, strict=strict)
     await check_input_paths_of(kit)
     return kit.report()
 
 
 async def acheck_input_reader(
-    factory: InputReaderFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT
+    factory: InputReaderFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT, strict: bool = False
 ) -> ConformanceReport:
     """Check the InputReader behaviour of the readers ``factory`` builds (async variant).
 
@@ -109,21 +115,28 @@ async def acheck_input_reader(
             :class:`~kozmo_io.ioutils.SimpleInputFilePaths`; may return an awaitable.
         call_timeout: Seconds one call of the object under test (or the factory) may take
             before it counts as hanging.
+        strict: Raise when the runtime check cannot tell, too.
 
     Returns:
-        The report (checks ``runtime`` and ``behaviour``), when there is no problem.
+        The report (checks ``runtime`` and ``behaviour``), when there is no problem: its verdict
+        is "conforms", or "cannot tell" with the runtime check's reasons.
 
     Raises:
-        ConformanceError: At least one problem (``.problems``, ``.report``).
+        ConformanceError: At least one problem (``.problems``, ``.report``); with ``strict``,
+            also a reason the runtime check cannot tell.
         ValueError: ``call_timeout`` is not a positive number.
     """
-    kit = Kit(factory, InputReader, call_timeout)
+    kit = Kit(factory, InputReader, call_timeout, strict=strict)
     await check_input_reader_of(kit)
     return kit.report()
 
 
 async def acheck_output_file_paths(
-    factory: OutputFilePathsFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT
+    factory: OutputFilePathsFactory,
+    /,
+    *,
+    call_timeout: float = DEFAULT_TIMEOUT,
+    strict: bool = False,
 ) -> ConformanceReport:
     """Check the OutputFilePaths getters of the objects ``factory`` builds (async variant).
 
@@ -139,21 +152,24 @@ async def acheck_output_file_paths(
             awaitable.
         call_timeout: Seconds one call of the object under test (or the factory) may take
             before it counts as hanging.
+        strict: Raise when the runtime check cannot tell, too.
 
     Returns:
-        The report (checks ``runtime`` and ``behaviour``), when there is no problem.
+        The report (checks ``runtime`` and ``behaviour``), when there is no problem: its verdict
+        is "conforms", or "cannot tell" with the runtime check's reasons.
 
     Raises:
-        ConformanceError: At least one problem (``.problems``, ``.report``).
+        ConformanceError: At least one problem (``.problems``, ``.report``); with ``strict``,
+            also a reason the runtime check cannot tell.
         ValueError: ``call_timeout`` is not a positive number.
     """
-    kit = Kit(factory, OutputFilePaths, call_timeout)
+    kit = Kit(factory, OutputFilePaths, call_timeout, strict=strict)
     await check_output_paths_of(kit)
     return kit.report()
 
 
 async def acheck_output_reader(
-    factory: OutputReaderFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT
+    factory: OutputReaderFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT, strict: bool = False
 ) -> ConformanceReport:
     """Check the OutputReader behaviour of the readers ``factory`` builds (async variant).
 
@@ -181,21 +197,24 @@ async def acheck_output_reader(
             may return an awaitable. :class:`~kozmo_io.ioutils.RemoteFileOutputReader` is one.
         call_timeout: Seconds one call of the object under test (or the factory) may take
             before it counts as hanging.
+        strict: Raise when the runtime check cannot tell, too.
 
     Returns:
-        The report (checks ``runtime`` and ``behaviour``), when there is no problem.
+        The report (checks ``runtime`` and ``behaviour``), when there is no problem: its verdict
+        is "conforms", or "cannot tell" with the runtime check's reasons.
 
     Raises:
-        ConformanceError: At least one problem (``.problems``, ``.report``).
+        ConformanceError: At least one problem (``.problems``, ``.report``); with ``strict``,
+            also a reason the runtime check cannot tell.
         ValueError: ``call_timeout`` is not a positive number.
     """
-    kit = Kit(factory, OutputReader, call_timeout)
+    kit = Kit(factory, OutputReader, call_timeout, strict=strict)
     await check_output_reader_of(kit)
     return kit.report()
 
 
 async def acheck_output_writer(
-    factory: OutputWriterFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT
+    factory: OutputWriterFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT, strict: bool = False
 ) -> ConformanceReport:
     """Check the OutputWriter behaviour of the writers ``factory`` builds (async variant).
 
@@ -213,21 +232,28 @@ async def acheck_output_writer(
             awaitable. :class:`~kozmo_io.ioutils.RemoteFileOutputWriter` is one.
         call_timeout: Seconds one call of the object under test (or the factory) may take
             before it counts as hanging.
+        strict: Raise when the runtime check cannot tell, too.
 
     Returns:
-        The report (checks ``runtime`` and ``behaviour``), when there is no problem.
+        The report (checks ``runtime`` and ``behaviour``), when there is no problem: its verdict
+        is "conforms", or "cannot tell" with the runtime check's reasons.
 
     Raises:
-        ConformanceError: At least one problem (``.problems``, ``.report``).
+        ConformanceError: At least one problem (``.problems``, ``.report``); with ``strict``,
+            also a reason the runtime check cannot tell.
         ValueError: ``call_timeout`` is not a positive number.
     """
-    kit = Kit(factory, OutputWriter, call_timeout)
+    kit = Kit(factory, OutputWriter, call_timeout, strict=strict)
     await check_output_writer_of(kit)
     return kit.report()
 
 
 def check_input_file_paths(
-    factory: InputFilePathsFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT
+    factory: InputFilePathsFactory,
+    /,
+    *,
+    call_timeout: float = DEFAULT_TIMEOUT,
+    strict: bool = False,
 ) -> ConformanceReport:
     """Run :func:`acheck_input_file_paths` in a new event loop.
 
@@ -235,23 +261,31 @@ def check_input_file_paths(
         RuntimeError: Called while an event loop runs in this thread (await the async variant).
     """
     return run_sync(
-        acheck_input_file_paths(factory, call_timeout=call_timeout), "acheck_input_file_paths"
+        acheck_input_file_paths(factory, call_timeout=call_timeout, strict=strict),
+        "acheck_input_file_paths",
     )
 
 
 def check_input_reader(
-    factory: InputReaderFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT
+    factory: InputReaderFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT, strict: bool = False
 ) -> ConformanceReport:
     """Run :func:`acheck_input_reader` in a new event loop.
 
     Raises:
         RuntimeError: Called while an event loop runs in this thread (await the async variant).
     """
-    return run_sync(acheck_input_reader(factory, call_timeout=call_timeout), "acheck_input_reader")
+    return run_sync(
+        acheck_input_reader(factory, call_timeout=call_timeout, strict=strict),
+        "acheck_input_reader",
+    )
 
 
 def check_output_file_paths(
-    factory: OutputFilePathsFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT
+    factory: OutputFilePathsFactory,
+    /,
+    *,
+    call_timeout: float = DEFAULT_TIMEOUT,
+    strict: bool = False,
 ) -> ConformanceReport:
     """Run :func:`acheck_output_file_paths` in a new event loop.
 
@@ -259,12 +293,13 @@ def check_output_file_paths(
         RuntimeError: Called while an event loop runs in this thread (await the async variant).
     """
     return run_sync(
-        acheck_output_file_paths(factory, call_timeout=call_timeout), "acheck_output_file_paths"
+        acheck_output_file_paths(factory, call_timeout=call_timeout, strict=strict),
+        "acheck_output_file_paths",
     )
 
 
 def check_output_reader(
-    factory: OutputReaderFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT
+    factory: OutputReaderFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT, strict: bool = False
 ) -> ConformanceReport:
     """Run :func:`acheck_output_reader` in a new event loop.
 
@@ -272,12 +307,13 @@ def check_output_reader(
         RuntimeError: Called while an event loop runs in this thread (await the async variant).
     """
     return run_sync(
-        acheck_output_reader(factory, call_timeout=call_timeout), "acheck_output_reader"
+        acheck_output_reader(factory, call_timeout=call_timeout, strict=strict),
+        "acheck_output_reader",
     )
 
 
 def check_output_writer(
-    factory: OutputWriterFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT
+    factory: OutputWriterFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT, strict: bool = False
 ) -> ConformanceReport:
     """Run :func:`acheck_output_writer` in a new event loop.
 
@@ -285,5 +321,6 @@ def check_output_writer(
         RuntimeError: Called while an event loop runs in this thread (await the async variant).
     """
     return run_sync(
-        acheck_output_writer(factory, call_timeout=call_timeout), "acheck_output_writer"
+        acheck_output_writer(factory, call_timeout=call_timeout, strict=strict),
+        "acheck_output_writer",
     )

@@ -131,12 +131,14 @@ class Kit:
     """Collects the problems of one behavioural check of a factory's objects against a protocol.
 
     The runtime conformance check runs on the first object the factory builds; members it finds
-    uncallable are not exercised (the runtime problem already says why).
+    uncallable are not exercised (the runtime problem already says why). Members it cannot judge
+    ("cannot tell") are exercised; the reasons stay in the report, and fail it under ``strict``.
     """
 
     factory: Callable[..., object] = attrs.field(validator=attrs.validators.is_callable())
     protocol: type
     timeout: float = attrs.field(converter=_check_timeout)
+    strict: bool = attrs.field(default=False, kw_only=True)
     problems: list[Problem] = attrs.field(factory=list)
     runtime: ConformanceReport | None = None
     qualname: str = ""
@@ -250,10 +252,12 @@ class Kit:
         """Combine the runtime report with the behavioural problems.
 
         Returns:
-            The report (checks ``runtime`` and ``behaviour``).
+            The report (checks ``runtime`` and ``behaviour``): verdict "conforms", or "cannot tell"
+            with the runtime check's reasons.
 
         Raises:
-            ConformanceError: There is at least one problem (``.report`` holds the report).
+            ConformanceError: There is at least one problem, or (``strict``) a reason the runtime
+                check cannot tell (``.report`` holds the report).
         """
         if self.runtime is None:
             protocol = f"{self.protocol.__module__}:{self.protocol.__qualname__}"
@@ -265,6 +269,8 @@ class Kit:
             problems=runtime.problems + tuple(self.problems),
             checks=(*runtime.checks, RULE),
         )
-        if not report.ok:
+        if self.strict:
+            report = report.strict()
+        if report.problems:
             raise ConformanceError(str(report), problems=report.problems, report=report)
         return report
