@@ -19,7 +19,13 @@ import pytest
 from kozmo_io.conformance import ConformanceReport, Verdict, check, check_static
 from kozmo_io.conformance._static import static_reports
 from kozmo_io.errors import KozmoIOError
-from kozmo_io.protocols import InputReader
+from kozmo_io.protocols import (
+    InputFilePaths,
+    InputReader,
+    OutputFilePaths,
+    OutputReader,
+    OutputWriter,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -458,3 +464,85 @@ def test_static_without_basedpyright_says_how_to_install_it(
         KozmoIOError, match=r"needs basedpyright: .*pip install 'kozmo-io\[static\]'"
     ):
         check_static(cases.GoodStore, cases.Store, checker="pyright")
+
+
+# --- mypy and basedpyright on the project's broken implementations and the corpus ----------------
+
+# Where the two checkers disagree on the corpus (tests/conformance_corpus.py): the members each
+# reports ("" is the class as a whole). Both are run, so a change in either shows up here.
+CHECKER_DIFFERENCES: dict[str, tuple[list[str], list[str]]] = {
+    # mypy skips unannotated functions; pyright infers their return type
+    "async-generator": ([], ["get"]),
+    "decorator-forwarding-sync": ([], ["get"]),
+    "getattr-async": ([], ["get"]),
+    "getattr-class": ([], ["get"]),
+    "getattr-missing": ([], ["get"]),
+    "getattr-sync": ([], ["get"]),
+    # pyright cannot bind a declared Callable attribute as a method; mypy judges its type
+    "declared-coroutine": ([], [""]),
+    "declared-coroutine-instance": ([], [""]),
+    "declared-sync": (["get"], [""]),
+    "declared-sync-instance": (["get"], [""]),
+    # pyright does not match a property or a partialmethod to a protocol method
+    "property-callable": ([], ["get"]),
+    "partialmethod-async": ([], ["get"]),
+    "partialmethod-short": ([], ["get"]),
+    # an explicit subclass missing a member, an abstract class: only mypy refuses type[P] = Cls
+    "abstract": ([""], []),
+    "protocol-subclass-missing": ([""], []),
+    # pyright keeps the type variable of an unparameterised generic class; mypy reads it as Any
+    "type-variable": ([], ["get"]),
+    "type-variable-wrong": ([], ["get"]),
+    # pyright's async def gives CoroutineType, which a def returning Coroutine does not match
+    "def-returning-coroutine": ([], ["get"]),
+}
+
+
+def _checked_pairs() -> dict[str, tuple[type, type]]:
+    """Every broken implementation that is a class, and every corpus case, with its protocol."""
+    import conformance_corpus  # noqa: PLC0415 - a sibling test module, imported for its classes
+    import test_testing_broken  # noqa: PLC0415 - a sibling test module, imported for its classes
+
+    from kozmo_io import testing  # noqa: PLC0415 - only this test needs the kit's checks
+
+    protocol_of = {
+        testing.check_input_file_paths: InputFilePaths,
+        testing.check_input_reader: InputReader,
+        testing.check_output_file_paths: OutputFilePaths,
+        testing.check_output_reader: OutputReader,
+        testing.check_output_writer: OutputWriter,
+    }
+    pairs: dict[str, tuple[type, type]] = {}
+    for name, case in test_testing_broken.CASES.items():
+        check_function = getattr(case.check, "func", case.check)
+        if isinstance(case.factory, type):
+            pairs[f"broken:{name}"] = (case.factory, protocol_of[check_function])
+    for name, (protocol, target, _) in conformance_corpus.EXPECTED.items():
+        cls = target if isinstance(target, type) else type(target)
+        pairs[f"corpus:{name}"] = (cls, protocol)
+    return pairs
+
+
+def test_mypy_and_pyright_differ_only_where_recorded(mypy_cache: Path) -> None:
+    pairs = _checked_pairs()
+    classes = list(dict.fromkeys(cls for cls, _ in pairs.values()))
+    protocols = list(dict.fromkeys(protocol for _, protocol in pairs.values()))
+    found: dict[str, dict[str, list[str]]] = {}
+    for checker in ("mypy", "pyright"):
+        reports = static_reports(classes, protocols, checker=checker, cache_dir=mypy_cache)
+        by_protocol = dict(zip(protocols, reports, strict=True))
+        for name, (cls, protocol) in pairs.items():
+            report = by_protocol[protocol]
+            assert not report.cannot_tell
+            target = f"{cls.__module__}:{cls.__qualname__}"
+            members = {p.member for p in report.problems if p.target == target}
+            found.setdefault(name, {})[checker] = sorted(members)
+    differences = {
+        name.partition(":")[2]: (members["mypy"], members["pyright"])
+        for name, members in found.items()
+        if members["mypy"] != members["pyright"]
+    }
+    assert differences == CHECKER_DIFFERENCES
+    broken = [name for name in found if name.startswith("broken:")]
+    assert len(broken) >= 40  # the broken implementations: both checkers agree on every one
+    assert sum(bool(found[name]["mypy"]) for name in broken) >= 1
