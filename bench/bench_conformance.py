@@ -9,7 +9,8 @@ Run with ``python bench/bench_conformance.py``. It prints medians of per-call ti
 * the first ``check()`` of a class (target: at most 100 us median): each class is compiled anew
   from source, so nothing about its functions is cached; with the protocol's member table already
   built, and cold;
-* the static check of the reference ``RemoteFileInputReader``: cold (empty mypy cache) and warm.
+* the static check of the reference ``RemoteFileInputReader``: mypy cold (empty cache) and warm,
+  and basedpyright (which keeps no cache between runs).
 """
 
 from __future__ import annotations
@@ -120,10 +121,10 @@ def first_check_us(*, cold_protocol: bool) -> float:
     return statistics.median(times) * 1e6
 
 
-def static_seconds(cache_dir: str) -> float:
+def static_seconds(cache_dir: str, checker: str = "mypy") -> float:
     """Time one static check of the reference reader with mypy's cache in ``cache_dir``."""
     start = time.perf_counter()
-    report = check_static(RemoteFileInputReader, InputReader, cache_dir=cache_dir)
+    report = check_static(RemoteFileInputReader, InputReader, cache_dir=cache_dir, checker=checker)
     elapsed = time.perf_counter() - start
     assert report.ok, str(report)
     return elapsed
@@ -150,6 +151,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="kozmo-io-bench-mypy-") as cache_dir:
         static_cold = static_seconds(cache_dir)
         static_warm = statistics.median(static_seconds(cache_dir) for _ in range(3))
+        pyright = statistics.median(static_seconds(cache_dir, "pyright") for _ in range(3))
 
     print(f"Python {sys.version.split()[0]}; medians of {REPEAT} x {NUMBER:,} calls")
     print(f"conforms(obj, InputReader), cached             {cached:8.3f} us")
@@ -167,6 +169,7 @@ def main() -> None:
     print(f"  target first check() <= 100 us: {'met' if warm_table <= 100 else 'MISSED'}")
     print(f"check_static(RemoteFileInputReader, InputReader) cold  {static_cold:6.2f} s")
     print(f"check_static(RemoteFileInputReader, InputReader) warm  {static_warm:6.2f} s")
+    print(f"check_static(..., checker='pyright')                   {pyright:6.2f} s")
 
 
 if __name__ == "__main__":
