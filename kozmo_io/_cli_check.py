@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kozmo_io._terminal import one_line, printable
 from kozmo_io.conformance import PROTOCOLS, ConformanceReport, Verdict, check, check_auto
 from kozmo_io.conformance._runtime import as_protocol, protocol_member_names
 from kozmo_io.conformance._static import CHECKERS, static_reports
@@ -134,7 +135,7 @@ def _one(target: object, protocol: type, args: argparse.Namespace) -> int:
         report = report.merge(static_reports(cls, [protocol], checker=args.static)[0])
     if args.strict:
         report = report.strict()
-    sys.stdout.write((report.to_json() if args.json else str(report)) + "\n")
+    sys.stdout.write((report.to_json() if args.json else printable(str(report))) + "\n")
     return _EXIT[report.verdict]
 
 
@@ -187,7 +188,7 @@ def _auto(target: object, args: argparse.Namespace) -> int:
             lines.append(f"{protocol_name}: missing {', '.join(missing)}")
     if absent:
         lines.append(f"not implemented: {', '.join(absent)}")
-    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.write(printable("\n".join(lines)) + "\n")
     return _EXIT[verdict]
 
 
@@ -206,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
     except _UsageError as exc:
         if getattr(args, "debug", False):
             raise
-        sys.stderr.write(f"kozmo-io check: error: {exc}\n")
+        sys.stderr.write(f"kozmo-io check: error: {one_line(str(exc))}\n")
         return 2
     if protocol is None:
         return _auto(target, args)

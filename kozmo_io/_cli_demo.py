@@ -21,8 +21,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from kozmo_io import core
-from kozmo_io._cli_inspect import display, error_lines, local_reference, printable, table
+from kozmo_io._cli_inspect import display, error_lines, local_reference, table
 from kozmo_io._literal_text import literal_lines
+from kozmo_io._terminal import one_line, printable
 from kozmo_io.conformance import check
 from kozmo_io.errors import KozmoIOError
 from kozmo_io.examples import WordCount, WordCountOutcome, count_words, make_inputs, run_word_count
@@ -257,7 +258,7 @@ def run(args: argparse.Namespace) -> int:
         except KozmoIOError as exc:
             if getattr(args, "debug", False):
                 raise
-            sys.stderr.write(f"kozmo-io demo: error: {printable(str(exc))}\n")
+            sys.stderr.write(f"kozmo-io demo: error: {one_line(str(exc))}\n")
             return 2
     where = directory if keep else f"{directory} (removed at exit; keep it with --root DIR)"
     lines = [
@@ -268,7 +269,7 @@ def run(args: argparse.Namespace) -> int:
     ]
     if demo.problems:
         lines.append("FAILED: some steps did not behave as expected")
-        sys.stdout.write("\n".join(lines) + "\n")
+        sys.stdout.write("\n".join(printable(line) for line in lines) + "\n")
         sys.stderr.write("".join(f"kozmo-io demo: {printable(p)}\n" for p in demo.problems))
         return 1
     lines.append("every step behaved as expected")

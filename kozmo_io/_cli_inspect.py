@@ -1,4 +1,4 @@
-"""``kozmo-io inspect [--inputs] [--json] [--max-bytes N] [store options] PREFIX``.
+r"""``kozmo-io inspect [--inputs] [--json] [--max-bytes N] [store options] PREFIX``.
 
 Shows what a task left under an output prefix (``outputs.pb``, ``error.pb``, ``deck.html``) or,
 with ``--inputs``, the ``inputs.pb`` under an input prefix, read through the reference readers in
@@ -16,10 +16,17 @@ The ``--json`` document (schema ``kozmo-io.inspect/1``; fields are only ever add
       "files": {"outputs.pb": {"path": "...", "exists": true}, "error.pb": {...},
                 "deck.html": {...}},     # inputs: {"inputs.pb": {...}}
       "literals": {"<name>": <Literal in the proto3 JSON mapping>} | null,
-      "error": {"code": "...", "message": "...", "kind": "UNKNOWN" | "USER" | "SYSTEM",
-                "recoverable": false, "worker": "...", "timestamp": "<RFC 3339>" | null,
-                "error_uri": "..."} | null
-    }
+      "error": {"code": "...", "message": "...", "kind": "UNKNOWN" | "USER" | "SYSTEM" | <number>,
+                "recoverable": false, "worker": "...",
+                "timestamp": "<RFC 3339>" | {"seconds": "<int>", "nanos": <int>} | null,
+                "error_uri": "..."} | null,
+      "notes": ["..."]                   # values shown raw: unknown enum values (as numbers),
+    }                                    # timestamps or durations out of range (seconds, nanos)
+
+Every file that decodes is shown: an enum value this version does not know appears as its number
+and a timestamp or duration outside its type's range as its raw numbers, each with a note. Text
+from the files is printed with control and bidi characters escaped (``\x1b``, ``\u202e``), and
+long names and messages are cut, saying how long they were.
 
 Exit 0 when something was found and read, 1 when nothing is at the prefix, 2 for a bad reference
 or option, a corrupt or oversized file, or a storage failure (one line on stderr).
@@ -40,7 +47,8 @@ from urllib.parse import quote, unquote
 import attrs
 
 from kozmo_io import core
-from kozmo_io._literal_text import literal_json, literal_lines
+from kozmo_io._literal_text import literal_json, literal_lines, timestamp_text
+from kozmo_io._terminal import cut, json_safe, one_line, printable
 from kozmo_io.errors import (
     CorruptDataError,
     InvalidReferenceError,
@@ -49,7 +57,7 @@ from kozmo_io.errors import (
     PayloadTooLargeError,
     StorageError,
 )
-from kozmo_io.execution_error import ExecutionError
+from kozmo_io.execution_error import ErrorKind, ExecutionError
 from kozmo_io.ioutils import (
     ReadOnlyOutputFilePaths,
     RemoteFileInputReader,
@@ -57,7 +65,7 @@ from kozmo_io.ioutils import (
     SimpleInputFilePaths,
 )
 from kozmo_io.reference import DataReference, redact
-from kozmo_io.storage import DEFAULT_MAX_PAYLOAD_BYTES, BlobStore, open_store
+from kozmo_io.storage import DEFAULT_MAX_PAYLOAD_BYTES, BlobStore, open_store, read_message
 
 __all__ = (
     "SCHEMA",
@@ -99,6 +107,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _CLOUD_SCHEMES = frozenset({"s3", "s3a", "gs", "gcs", "abfs", "abfss", "az", "azure", "adl"})
 _USERINFO_IS_CONTAINER = frozenset({"abfs", "abfss"})
 _KEY_SAFE = "/!$&'()*+,;=:@~"  # what a key keeps verbatim in a reference (as the stores write it)
+# How much of a name, code or worker (one line) and of a message (a stack trace) is printed.
+_MAX_NAME = 200
+_MAX_MESSAGE = 4000
 
 
 def register(
@@ -182,12 +193,7 @@ def display(reference: str) -> str:
         scheme, _, key = DataReference(reference).split()
     except InvalidReferenceError:
         return printable(redact(reference))
-    return printable("/" + key if scheme in {"", "file"} else redact(reference))
-
-
-def printable(text: str) -> str:
-    """Escape control characters other than newline and tab (no terminal escapes get through)."""
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    return one_line("/" + key if scheme in {"", "file"} else redact(reference))
 
 
 def _vet(text: str) -> DataReference:
@@ -249,17 +255,30 @@ class _Findings:
     prefix: DataReference
     files: dict[str, tuple[DataReference, bool]]
     literals: core.LiteralMap | None = None
-    error: ExecutionError | None = None
+    error: core.ContainerError | None = None
 
     @property
     def found(self) -> bool:
         return self.literals is not None or self.error is not None
 
 
+async def _error(
+    store: BlobStore, path: DataReference, max_bytes: int | None
+) -> core.ContainerError | None:
+    """The error document at ``path`` as stored (fields the reader would refuse still show)."""
+    try:
+        document = await read_message(store, path, core.ErrorDocument, max_bytes=max_bytes)
+    except NotFoundError:
+        return None
+    if not document.HasField("error"):  # what the reader reports for it (ErrorFileBadFormat)
+        return ExecutionError.from_error_document(document, path=redact(path)).to_container_error()
+    return document.error
+
+
 async def _outputs(store: BlobStore, prefix: DataReference, max_bytes: int | None) -> _Findings:
     paths = ReadOnlyOutputFilePaths(prefix)
     reader = RemoteFileOutputReader(store, paths, max_payload_bytes=max_bytes)
-    error = await reader.read_error() if await reader.is_error() else None
+    error = await _error(store, paths.get_error_path(), max_bytes)  # first, as the engine asks
     literals = None
     if await reader.exists():
         outputs, _ = await reader.read()  # an empty map reads as (None, "No outputs produced")
@@ -283,20 +302,51 @@ async def _inputs(store: BlobStore, prefix: DataReference, max_bytes: int | None
     return _Findings("inputs", prefix, files, literals)
 
 
-def _error_json(error: ExecutionError) -> dict[str, Any]:
-    stamp = error.to_proto().timestamp.ToJsonString() if error.timestamp is not None else None
+def _kind(error: core.ContainerError, notes: list[str]) -> str | int:
+    try:
+        return ErrorKind(error.origin).name
+    except ValueError:
+        notes.append(f"error.kind: {error.origin} is not a known ErrorKind; shown as a number")
+        return error.origin
+
+
+def _recoverable(error: core.ContainerError, notes: list[str]) -> bool:
+    if error.kind not in core.ContainerError.Kind.values():
+        notes.append(
+            f"error.recoverable: {error.kind} is not a known recoverability; read as not "
+            "recoverable"
+        )
+    return error.kind == core.ContainerError.RECOVERABLE
+
+
+def _timestamp_json(error: core.ContainerError, notes: list[str]) -> object:
+    if not error.HasField("timestamp"):
+        return None
+    stamp = error.timestamp
+    try:
+        return stamp.ToJsonString()
+    except ValueError:  # outside years 1 to 9999, or nanos out of range
+        notes.append(
+            f"error.timestamp: seconds={stamp.seconds} nanos={stamp.nanos} is not a valid "
+            "Timestamp; shown as raw numbers"
+        )
+        return {"seconds": str(stamp.seconds), "nanos": stamp.nanos}
+
+
+def _error_json(error: core.ContainerError, notes: list[str]) -> dict[str, Any]:
     return {
         "code": error.code,
         "message": error.message,
-        "kind": error.kind.name,
-        "recoverable": error.is_recoverable,
+        "kind": _kind(error, notes),
+        "recoverable": _recoverable(error, notes),
         "worker": error.worker,
-        "timestamp": stamp,
-        "error_uri": redact(error.error_uri),
+        "timestamp": _timestamp_json(error, notes),
+        "error_uri": "",  # an error document has none; the field mirrors ExecutionError's
     }
 
 
 def _json(findings: _Findings) -> str:
+    notes: list[str] = []
     document = {
         "schema": SCHEMA,
         "mode": findings.mode,
@@ -306,14 +356,18 @@ def _json(findings: _Findings) -> str:
             name: {"path": display(path), "exists": exists}
             for name, (path, exists) in findings.files.items()
         },
-        "literals": None if findings.literals is None else literal_json(findings.literals),
-        "error": None if findings.error is None else _error_json(findings.error),
+        "literals": None if findings.literals is None else literal_json(findings.literals, notes),
+        "error": None if findings.error is None else _error_json(findings.error, notes),
+        "notes": notes,
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json_safe(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 def table(rows: list[tuple[str, str]], indent: str = "  ", separator: str = "  ") -> list[str]:
     """Align ``(label, value)`` rows; a multi-line value continues under its first line.
+
+    Labels are kept on one line and cut at 200 characters; controls in labels and values are
+    escaped.
 
     Args:
         rows: The rows.
@@ -323,28 +377,40 @@ def table(rows: list[tuple[str, str]], indent: str = "  ", separator: str = "  "
     Returns:
         The lines.
     """
-    width = max((len(label) for label, _ in rows), default=0)
+    labels = [cut(one_line(label), _MAX_NAME) for label, _ in rows]
+    width = max(map(len, labels), default=0)
     lines = []
-    for label, value in rows:
+    for label, (_, value) in zip(labels, rows, strict=True):
         first, *rest = printable(value).split("\n")
         lines.append(f"{indent}{label:<{width}}{separator}{first}".rstrip())
         lines.extend(f"{indent}{'':<{width}}{separator}{line}".rstrip() for line in rest)
     return lines
 
 
-def error_lines(error: ExecutionError) -> list[str]:
-    """Return the fields of an error as aligned lines (the empty ones left out)."""
-    stamp = error.to_proto().timestamp.ToJsonString() if error.timestamp is not None else ""
+def _error_rows(error: core.ContainerError, error_uri: str) -> list[tuple[str, str]]:
+    known = core.ExecutionError.ErrorKind.DESCRIPTOR.values_by_number.get(error.origin)
+    kind = f"{error.origin} (unknown ErrorKind)" if known is None else known.name
+    if error.kind == core.ContainerError.RECOVERABLE:
+        recoverable = "yes"
+    elif error.kind == core.ContainerError.NON_RECOVERABLE:
+        recoverable = "no"
+    else:
+        recoverable = f"no ({error.kind}: unknown recoverability)"
     rows = [
-        ("code", error.code),
-        ("kind", error.kind.name),
-        ("recoverable", "yes" if error.is_recoverable else "no"),
-        ("worker", error.worker),
-        ("timestamp", stamp),
-        ("message", error.message),
-        ("error_uri", redact(error.error_uri)),
+        ("code", cut(one_line(error.code), _MAX_NAME)),
+        ("kind", kind),
+        ("recoverable", recoverable),
+        ("worker", cut(one_line(error.worker), _MAX_NAME)),
+        ("timestamp", timestamp_text(error.timestamp) if error.HasField("timestamp") else ""),
+        ("message", cut(error.message, _MAX_MESSAGE)),
+        ("error_uri", cut(one_line(redact(error_uri)), _MAX_NAME)),
     ]
-    return table([(label, value) for label, value in rows if value])
+    return [(label, value) for label, value in rows if value]
+
+
+def error_lines(error: ExecutionError) -> list[str]:
+    """Return the fields of an error as aligned lines (the empty ones left out, text escaped)."""
+    return table(_error_rows(error.to_container_error(), error.error_uri))
 
 
 def _text(findings: _Findings) -> str:
@@ -362,7 +428,7 @@ def _text(findings: _Findings) -> str:
         lines.extend(table(literal_lines(findings.literals), separator=" = "))
     if findings.error is not None:
         lines.append("error")
-        lines.extend(error_lines(findings.error))
+        lines.extend(table(_error_rows(findings.error, "")))
     return "\n".join(lines)
 
 

@@ -7,25 +7,44 @@ uri and format, a binary's length and tag, an offloaded literal's uri and size).
 collections are cut, saying how much was left out; references are redacted. :func:`literal_json`
 is the proto3 JSON mapping (``json_format``), which :func:`google.protobuf.json_format.ParseDict`
 reads back (URIs redacted).
+
+Every message that decodes renders: an enum value this version does not know shows as its number,
+and a timestamp or duration outside the range its type allows as its raw ``seconds`` and ``nanos``,
+each with a note saying so (in the text inline; :func:`literal_json` collects them in a list).
 """
 
 from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from google.protobuf import json_format
+from google.protobuf import json_format, timestamp_pb2
+from google.protobuf.message import Message
 
 from kozmo_io import core
 from kozmo_io.reference import redact
 
-__all__ = ("duration_text", "literal_json", "literal_lines", "literal_text", "literal_type_text")
+if TYPE_CHECKING:
+    from google.protobuf.descriptor import EnumDescriptor, FieldDescriptor
+
+__all__ = (
+    "duration_text",
+    "enum_text",
+    "literal_json",
+    "literal_lines",
+    "literal_text",
+    "literal_type_text",
+    "timestamp_text",
+)
 
 _MAX_STRING = 200
 _MAX_ITEMS = 20
 _NANOS_PER_SECOND = 1_000_000_000
 _UNITS = (("h", 3600), ("m", 60))
+# google.protobuf.Duration's range (about 10,000 years).
+_MAX_DURATION_SECONDS = 315_576_000_000
+_TIME_TYPES = frozenset({"google.protobuf.Timestamp", "google.protobuf.Duration"})
 
 
 def _cut(text: str, shown: str) -> str:
@@ -67,6 +86,43 @@ def duration_text(seconds: int, nanos: int) -> str:
     return sign + "".join(parts) + text + "s"
 
 
+def timestamp_text(stamp: timestamp_pb2.Timestamp) -> str:
+    """Render a timestamp in RFC 3339, or as its raw numbers with a note when out of range.
+
+    Args:
+        stamp: The timestamp.
+
+    Returns:
+        ``2024-05-01T12:00:00Z``, or ``seconds=S nanos=N (not a valid timestamp)``.
+    """
+    try:
+        return stamp.ToJsonString()
+    except ValueError:  # seconds outside years 1 to 9999, or nanos outside [0, 1e9)
+        return f"seconds={stamp.seconds} nanos={stamp.nanos} (not a valid timestamp)"
+
+
+def _valid_duration(seconds: int, nanos: int) -> bool:
+    return (
+        abs(seconds) <= _MAX_DURATION_SECONDS
+        and abs(nanos) < _NANOS_PER_SECOND
+        and (seconds == 0 or nanos == 0 or (seconds < 0) == (nanos < 0))
+    )
+
+
+def enum_text(enum_type: EnumDescriptor, value: int) -> str:
+    """Render an enum value by its name in lower case, or an unknown one by number with a note.
+
+    Args:
+        enum_type: The enum's descriptor (e.g. ``core.SimpleType.DESCRIPTOR``).
+        value: The value as decoded (proto3 enums keep values this version does not know).
+
+    Returns:
+        ``integer``, or ``7 (unknown SimpleType)``.
+    """
+    known = enum_type.values_by_number.get(value)
+    return f"{value} (unknown {enum_type.name})" if known is None else known.name.lower()
+
+
 def _primitive(primitive: core.Primitive) -> str:  # noqa: PLR0911 - one return per kind
     kind = primitive.WhichOneof("value")
     if kind == "integer":
@@ -78,9 +134,12 @@ def _primitive(primitive: core.Primitive) -> str:  # noqa: PLR0911 - one return 
     if kind == "boolean":
         return "true" if primitive.boolean else "false"
     if kind == "datetime":
-        return primitive.datetime.ToJsonString()
+        return timestamp_text(primitive.datetime)
     if kind == "duration":
-        return duration_text(primitive.duration.seconds, primitive.duration.nanos)
+        seconds, nanos = primitive.duration.seconds, primitive.duration.nanos
+        if not _valid_duration(seconds, nanos):
+            return f"seconds={seconds} nanos={nanos} (not a valid duration)"
+        return duration_text(seconds, nanos)
     return "<empty primitive>"
 
 
@@ -97,7 +156,7 @@ def literal_type_text(literal_type: core.LiteralType) -> str:  # noqa: PLR0911 -
         return literal_type.structure.tag
     kind = literal_type.WhichOneof("type")
     if kind == "simple":
-        return core.SimpleType.Name(literal_type.simple).lower()
+        return enum_text(core.SimpleType.DESCRIPTOR, literal_type.simple)
     if kind == "collection_type":
         return f"list[{literal_type_text(literal_type.collection_type)}]"
     if kind == "map_value_type":
@@ -124,7 +183,9 @@ def _fields(name: str, **fields: str) -> str:
 
 def _blob(blob: core.Blob) -> str:
     blob_type = blob.metadata.type
-    dimensionality = core.BlobType.BlobDimensionality.Name(blob_type.dimensionality).lower()
+    dimensionality = enum_text(
+        core.BlobType.BlobDimensionality.DESCRIPTOR, blob_type.dimensionality
+    )
     return _fields(
         "blob", uri=redact(blob.uri), format=blob_type.format, dimensionality=dimensionality
     )
@@ -147,7 +208,8 @@ def _structured_dataset(dataset: core.StructuredDataset) -> str:
 def _schema(schema: core.Schema) -> str:
     column_type = core.SchemaType.SchemaColumn.SchemaColumnType
     columns = ", ".join(
-        f"{column.name}: {column_type.Name(column.type).lower()}" for column in schema.type.columns
+        f"{column.name}: {enum_text(column_type.DESCRIPTOR, column.type)}"
+        for column in schema.type.columns
     )
     return _fields("schema", uri=redact(schema.uri), columns=f"[{columns}]" if columns else "")
 
@@ -236,22 +298,97 @@ def literal_lines(literals: core.LiteralMap) -> list[tuple[str, str]]:
     return [(name, literal_text(literals.literals[name])) for name in sorted(literals.literals)]
 
 
-def literal_json(literals: core.LiteralMap) -> dict[str, Any]:
+def literal_json(literals: core.LiteralMap, notes: list[str] | None = None) -> dict[str, Any]:
     """Return each literal of a map in the proto3 JSON mapping, by name.
 
     Args:
         literals: The map.
+        notes: Where to append a note for each value the mapping cannot express (a timestamp or
+            duration out of its range, shown as ``{"seconds": "S", "nanos": N}``); ``None`` drops
+            them.
 
     Returns:
         ``{name: literal as proto3 JSON}`` with the ``.proto`` field names (int64 as strings,
-        bytes as base64, timestamps as RFC 3339), names sorted; every ``uri`` redacted.
+        bytes as base64, timestamps as RFC 3339, unknown enum values as numbers), names sorted;
+        every ``uri`` redacted.
     """
-    return {
-        name: _redact_uris(
-            json_format.MessageToDict(literals.literals[name], preserving_proto_field_name=True)
+    found: list[str] = [] if notes is None else notes
+    document = {}
+    for name in sorted(literals.literals):
+        literal = literals.literals[name]
+        document[name] = _redact_uris(_message_json(literal, name, found))
+        _note_unknown_enums(literal, name, found)
+    return document
+
+
+def _is_map(field: FieldDescriptor) -> bool:
+    return field.message_type is not None and field.message_type.GetOptions().map_entry
+
+
+def _note_unknown_enums(message: Message, path: str, notes: list[str]) -> None:
+    """Note every enum value in ``message`` that its enum does not define (JSON shows a number)."""
+    for field, value in message.ListFields():
+        where = f"{path}.{field.name}"
+        if field.enum_type is not None:
+            known = field.enum_type.values_by_number
+            values = [value] if isinstance(value, int) else list(value)
+            notes.extend(
+                f"{where}: {number} is not a known {field.enum_type.name}; shown as a number"
+                for number in values
+                if number not in known
+            )
+        elif field.message_type is None:
+            continue
+        elif _is_map(field):
+            if field.message_type.fields_by_name["value"].message_type is not None:
+                for key, item in sorted(value.items()):
+                    _note_unknown_enums(item, f"{where}[{key!r}]", notes)
+        elif isinstance(value, Message):
+            _note_unknown_enums(value, where, notes)
+        else:
+            for index, item in enumerate(value):
+                _note_unknown_enums(item, f"{where}[{index}]", notes)
+
+
+def _message_json(message: Message, path: str, notes: list[str]) -> Any:  # noqa: ANN401 - JSON
+    """The proto3 JSON of ``message``; values the mapping refuses become raw numbers, noted."""
+    try:
+        return json_format.MessageToDict(message, preserving_proto_field_name=True)
+    except (json_format.Error, ValueError):
+        pass  # some value inside is out of its type's range: walk down to it
+    descriptor = message.DESCRIPTOR
+    if descriptor.full_name in _TIME_TYPES:
+        seconds, nanos = getattr(message, "seconds", 0), getattr(message, "nanos", 0)
+        notes.append(
+            f"{path}: seconds={seconds} nanos={nanos} is not a valid {descriptor.name}; "
+            "shown as raw numbers"
         )
-        for name in sorted(literals.literals)
-    }
+        return {"seconds": str(seconds), "nanos": nanos}
+    shallow = type(message)()
+    shallow.CopyFrom(message)
+    nested = [
+        (field, value)
+        for field, value in message.ListFields()
+        if field.message_type is not None
+        and not (_is_map(field) and field.message_type.fields_by_name["value"].message_type is None)
+    ]
+    for field, _ in nested:
+        shallow.ClearField(field.name)
+    document: dict[str, Any] = json_format.MessageToDict(shallow, preserving_proto_field_name=True)
+    for field, value in nested:
+        where = f"{path}.{field.name}"
+        if _is_map(field):
+            document[field.name] = {
+                str(key): _message_json(item, f"{where}[{key!r}]", notes)
+                for key, item in sorted(value.items())
+            }
+        elif isinstance(value, Message):
+            document[field.name] = _message_json(value, where, notes)
+        else:  # a repeated message field
+            document[field.name] = [
+                _message_json(item, f"{where}[{index}]", notes) for index, item in enumerate(value)
+            ]
+    return document
 
 
 def _redact_uris(document: Any) -> Any:  # noqa: ANN401 - a JSON value of any shape

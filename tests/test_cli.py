@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -51,6 +52,9 @@ class Greeter(Protocol):
 class Hello:
     def greet(self) -> str:
         return "hi"
+
+
+Hostile = type("Hostile\\x1b]0;owned\\x07\\u202eA\\x9b", (), {"get": lambda self: None})
 """
 
 
@@ -62,6 +66,9 @@ def plugin_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
         root.mkdir()
         (root / "kozmo_cli_plugin.py").write_text(textwrap.dedent(PLUGIN), encoding="utf-8")
         (root / "kozmo_cli_broken.py").write_text("raise RuntimeError('boom')\n", encoding="utf-8")
+        (root / "kozmo_cli_hostile.py").write_text(
+            "raise RuntimeError('boom\\x1b[2J\\u202e\\n\\x9b')\n", encoding="utf-8"
+        )
     monkeypatch.chdir(root)
     monkeypatch.setattr(sys, "path", list(sys.path))  # the command adds the cwd; undo it after
     return root
@@ -281,3 +288,24 @@ def test_python_dash_m_runs_the_command(plugin_dir: Path) -> None:
     assert failed.stderr == (
         "kozmo-io check: error: cannot import module 'kozmo_cli_broken': RuntimeError: boom\n"
     )
+
+
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.usefixtures("plugin_dir")
+def test_check_escapes_controls_and_bidi_from_the_checked_module(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, "check", "kozmo_cli_plugin:Hostile", "--protocol", "InputReader")
+    assert (code, err) == (1, "")
+    assert "Hostile\\x1b]0;owned\\x07\\u202eA\\x9b.get" in out
+    assert UNSAFE.search(out) is None
+    code, out, err = run(capsys, "check", "kozmo_cli_plugin:Hostile", "--protocol", "auto")
+    assert code == 1
+    assert UNSAFE.search(out + err) is None
+    code, out, err = run(capsys, "check", "kozmo_cli_hostile:X", "--protocol", "InputReader")
+    assert (code, out) == (2, "")
+    assert "boom\\x1b[2J\\u202e\\n\\x9b" in err
+    assert err.count("\n") == 1
+    assert UNSAFE.search(err) is None

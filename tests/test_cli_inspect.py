@@ -7,11 +7,13 @@ import asyncio
 import datetime as dt
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
 from conftest import S3Server
 from google.protobuf import json_format
+from google.protobuf.message import Message
 
 from kozmo_io import core
 from kozmo_io._cli_inspect import SCHEMA, local_reference
@@ -175,7 +177,17 @@ def test_inspect_json_follows_the_documented_schema(
     code, out, err = _inspect(capsys, "--json", local_prefix)
     assert (code, err) == (0, "")
     document = json.loads(out)
-    assert list(document) == ["schema", "mode", "prefix", "found", "files", "literals", "error"]
+    assert list(document) == [
+        "schema",
+        "mode",
+        "prefix",
+        "found",
+        "files",
+        "literals",
+        "error",
+        "notes",
+    ]
+    assert document["notes"] == []
     assert document["schema"] == SCHEMA == "kozmo-io.inspect/1"
     assert (document["mode"], document["prefix"], document["found"]) == (
         "outputs",
@@ -514,3 +526,127 @@ def test_inspect_of_an_unreachable_store_exits_2_without_printing_credentials(
     assert "s3://bucket/out/error.pb" in err
     assert err.count("\n") == 1
     assert "AnotherSecret99" not in err
+
+
+# Every character a terminal could act on, or that reorders what follows it.
+HOSTILE_TEXT = "a\x1b[2J\x1b]0;owned\x07\rb\x9b31m\x85\u202ecba\u2066\u2069\x00\x7f"
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_inspect_escapes_controls_and_bidi_in_names_values_and_error_fields(
+    capsys: pytest.CaptureFixture[str], local_prefix: str
+) -> None:
+    outputs = core.LiteralMap(literals={HOSTILE_TEXT: _string(HOSTILE_TEXT), "n\nm": _integer(1)})
+    error = ExecutionError(
+        code=HOSTILE_TEXT, message=f"{HOSTILE_TEXT}\nline 2", worker=HOSTILE_TEXT
+    )
+    _write(LocalBlobStore(), _local(local_prefix), outputs=outputs, error=error)
+    code, out, err = _inspect(capsys, local_prefix)
+    assert (code, err) == (0, "")
+    assert UNSAFE.search(out) is None
+    assert "\\x1b[2J" in out
+    assert "\\u202e" in out
+    assert "\\x9b" in out
+    assert "  n\\nm" in out  # a name stays on its line
+    assert "line 2" in out.splitlines()[-1]  # a message keeps its lines
+    code, out, err = _inspect(capsys, "--json", local_prefix)
+    assert (code, err) == (0, "")
+    assert UNSAFE.search(out) is None
+    document = json.loads(out)  # the escapes are JSON's: the values come back whole
+    assert document["error"]["code"] == document["error"]["worker"] == HOSTILE_TEXT
+    assert HOSTILE_TEXT in document["literals"]
+
+
+def test_inspect_cuts_long_names_codes_and_messages_saying_how_long_they_were(
+    capsys: pytest.CaptureFixture[str], local_prefix: str
+) -> None:
+    name = "n" * 5000
+    outputs = core.LiteralMap(literals={name: _integer(1)})
+    error = ExecutionError(code="c" * 3000, message="m" * 100_000, worker="w" * 3000)
+    _write(LocalBlobStore(), _local(local_prefix), outputs=outputs, error=error)
+    code, out, _ = _inspect(capsys, local_prefix)
+    assert code == 0
+    assert "... (5000 characters)" in out
+    assert out.count("... (3000 characters)") == 2
+    assert "... (100000 characters)" in out
+    assert max(map(len, out.splitlines())) < 5000
+
+
+def _write_raw(prefix: str, name: str, message: Message) -> None:
+    Path(prefix).mkdir(parents=True, exist_ok=True)
+    (Path(prefix) / name).write_bytes(message.SerializeToString())
+
+
+def _odd_outputs() -> core.LiteralMap:
+    """Outputs holding an unknown enum value and a timestamp and a duration out of range."""
+    outputs = core.LiteralMap()
+    blob = outputs.literals["blob"].scalar.blob
+    blob.uri = "s3://bucket/raw/x"
+    blob.metadata.type.dimensionality = 7  # type: ignore[assignment] - a value from a newer engine
+    outputs.literals["when"].scalar.primitive.datetime.seconds = 10**15
+    outputs.literals["took"].scalar.primitive.duration.seconds = -(10**15)
+    union = outputs.literals["either"].scalar.union
+    union.value.scalar.primitive.integer = 3
+    union.type.simple = 99  # type: ignore[assignment] - a value from a newer engine
+    return outputs
+
+
+def _odd_error() -> core.ErrorDocument:
+    document = core.ErrorDocument()
+    document.error.code = "Odd"
+    document.error.origin = 9  # type: ignore[assignment] - a value from a newer engine
+    document.error.kind = 5  # type: ignore[assignment] - a value from a newer engine
+    document.error.timestamp.seconds = 10**15
+    return document
+
+
+def test_inspect_shows_unknown_enums_and_out_of_range_times_raw_with_a_note(
+    capsys: pytest.CaptureFixture[str], local_prefix: str
+) -> None:
+    _write_raw(local_prefix, "outputs.pb", _odd_outputs())
+    _write_raw(local_prefix, "error.pb", _odd_error())
+    code, out, err = _inspect(capsys, local_prefix)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert (
+        "  blob   = blob(uri=s3://bucket/raw/x, dimensionality=7 (unknown BlobDimensionality))"
+        in lines
+    )
+    assert "  either = 3 (union variant 99 (unknown SimpleType))" in lines
+    assert "  took   = seconds=-1000000000000000 nanos=0 (not a valid duration)" in lines
+    assert "  when   = seconds=1000000000000000 nanos=0 (not a valid timestamp)" in lines
+    assert "  kind         9 (unknown ErrorKind)" in lines
+    assert "  recoverable  no (5: unknown recoverability)" in lines
+    assert "  timestamp    seconds=1000000000000000 nanos=0 (not a valid timestamp)" in lines
+
+    code, out, err = _inspect(capsys, "--json", local_prefix)
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    literals = document["literals"]
+    assert literals["blob"]["scalar"]["blob"]["metadata"]["type"]["dimensionality"] == 7
+    assert literals["when"]["scalar"]["primitive"]["datetime"] == {
+        "seconds": "1000000000000000",
+        "nanos": 0,
+    }
+    assert literals["took"]["scalar"]["primitive"]["duration"]["seconds"] == "-1000000000000000"
+    error = document["error"]
+    assert (error["kind"], error["recoverable"]) == (9, False)
+    assert error["timestamp"] == {"seconds": "1000000000000000", "nanos": 0}
+    notes = document["notes"]
+    assert len(notes) == 7
+    assert any(n.startswith("blob.scalar.blob.metadata.type.dimensionality: 7 ") for n in notes)
+    assert any(n.startswith("when.scalar.primitive.datetime: ") for n in notes)
+    assert any(n.startswith("error.kind: 9 ") for n in notes)
+    assert any(n.startswith("error.timestamp: ") for n in notes)
+
+
+def test_inspect_inputs_shows_out_of_range_values_raw(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    _write_raw(str(tmp_path), "inputs.pb", _odd_outputs())
+    code, out, err = _inspect(capsys, "--inputs", str(tmp_path))
+    assert (code, err) == (0, "")
+    assert "(not a valid timestamp)" in out
+    code, out, _ = _inspect(capsys, "--inputs", "--json", str(tmp_path))
+    assert code == 0
+    assert len(json.loads(out)["notes"]) == 4
