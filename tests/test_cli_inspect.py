@@ -582,20 +582,22 @@ def _odd_outputs() -> core.LiteralMap:
     outputs = core.LiteralMap()
     blob = outputs.literals["blob"].scalar.blob
     blob.uri = "s3://bucket/raw/x"
-    blob.metadata.type.dimensionality = 7  # type: ignore[assignment] - a value from a newer engine
+    blob.metadata.type.dimensionality = core.BlobType.BlobDimensionality.ValueType(
+        7
+    )  # a newer value
     outputs.literals["when"].scalar.primitive.datetime.seconds = 10**15
     outputs.literals["took"].scalar.primitive.duration.seconds = -(10**15)
     union = outputs.literals["either"].scalar.union
     union.value.scalar.primitive.integer = 3
-    union.type.simple = 99  # type: ignore[assignment] - a value from a newer engine
+    union.type.simple = core.SimpleType.ValueType(99)  # a value from a newer engine
     return outputs
 
 
 def _odd_error() -> core.ErrorDocument:
     document = core.ErrorDocument()
     document.error.code = "Odd"
-    document.error.origin = 9  # type: ignore[assignment] - a value from a newer engine
-    document.error.kind = 5  # type: ignore[assignment] - a value from a newer engine
+    document.error.origin = core.ExecutionError.ErrorKind.ValueType(9)  # from a newer engine
+    document.error.kind = core.ContainerError.Kind.ValueType(5)  # from a newer engine
     document.error.timestamp.seconds = 10**15
     return document
 
