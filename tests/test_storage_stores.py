@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import socket
 import threading
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -251,6 +252,64 @@ def test_local_store_write_over_a_file_path_is_a_storage_error(tmp_path: Path) -
     assert caught.value.__cause__ is not None
 
 
+def test_local_store_reads_a_key_below_a_regular_file_as_missing(tmp_path: Path) -> None:
+    store = LocalBlobStore(tmp_path)
+    run(store.put("/a", b"file"))
+    assert not run(store.head("/a/b")).exists
+    with pytest.raises(NotFoundError):
+        run(store.get("/a/b"))
+    with pytest.raises(NotFoundError):
+        run(store.get("/a/b/c", byte_range=(0, 1)))
+    with pytest.raises(NotFoundError):
+        run(store.delete("/a/b"))
+
+
+async def _at_once(call: Coroutine[Any, Any, T], fifo: Path) -> T:
+    """Await ``call``; if it blocks on ``fifo``, open its other end to release it, and fail."""
+    try:
+        return await asyncio.wait_for(call, timeout=10)
+    except TimeoutError:
+        descriptor = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)  # frees the blocked reader
+        os.close(descriptor)
+        pytest.fail(f"blocked on the FIFO {fifo}")
+
+
+@pytest.mark.parametrize("operation", ["head", "get", "ranged get", "delete"])
+def test_local_store_refuses_a_fifo_at_once_without_blocking(
+    tmp_path: Path, operation: str
+) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    store = LocalBlobStore(tmp_path)
+    calls: dict[str, Callable[[], Coroutine[Any, Any, object]]] = {
+        "head": lambda: store.head("/fifo"),
+        "get": lambda: store.get("/fifo"),
+        "ranged get": lambda: store.get("/fifo", byte_range=(0, 10)),
+        "delete": lambda: store.delete("/fifo"),
+    }
+    with pytest.raises(StorageError, match=r"^\w+ /fifo failed: it is a FIFO, not a file$"):
+        run(_at_once(calls[operation](), fifo))
+    assert fifo.exists()  # not deleted either
+
+
+def test_local_store_refuses_devices_and_sockets_even_through_a_symlink(tmp_path: Path) -> None:
+    (tmp_path / "null").symlink_to("/dev/null")
+    (tmp_path / "zero").symlink_to("/dev/zero")
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind(str(tmp_path / "sock"))
+        store = LocalBlobStore(tmp_path)
+        for name, what in (
+            ("null", "a character device"),
+            ("zero", "a character device"),
+            ("sock", "a socket"),
+        ):
+            with pytest.raises(StorageError, match=f"it is {what}, not a file"):
+                run(store.get(f"/{name}"))
+            with pytest.raises(StorageError, match=f"it is {what}, not a file"):
+                run(store.head(f"/{name}"))
+    assert (tmp_path / "null").readlink() == Path("/dev/null")  # the link was not touched
+
+
 def test_local_store_listing_a_missing_directory_is_empty(tmp_path: Path) -> None:
     store = LocalBlobStore(tmp_path)
     assert run(store.list("/no/such/dir/")).items == ()
@@ -278,6 +337,11 @@ def test_local_writes_are_atomic_for_concurrent_readers(tmp_path: Path) -> None:
     try:
         for version in versions:
             run(store.put("/out/outputs.pb", version))
+        # On a busy machine the reader thread may not have been scheduled during the writes: let it
+        # read at least once (the last version) before stopping it.
+        deadline = time.monotonic() + 60
+        while not seen and time.monotonic() < deadline:
+            time.sleep(0.01)
     finally:
         done.set()
         reader.join()

@@ -18,6 +18,9 @@ BACKEND_ERRORS: tuple[type[Exception], ...] = (_ObstoreError, OSError, ValueErro
 # Operations where "not found" means the object the caller named is missing; elsewhere (put, list,
 # open) it means the bucket or container is missing, a storage failure.
 _OBJECT_OPERATIONS = frozenset({"head", "get", "delete"})
+# The local backend's message when a key lies below a regular file ("a/b" where "a" is a file):
+# no object can exist there, so it is missing, as on an object store.
+_NOT_A_DIRECTORY = "(os error 20)"
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]*@")
 _MAX_DETAIL = 300
 
@@ -46,7 +49,9 @@ def translate(exc: BaseException, operation: str, path: str) -> KozmoIOError:
     if isinstance(exc, KozmoIOError):
         return exc
     shown = redact(path)
-    if isinstance(exc, FileNotFoundError) and operation in _OBJECT_OPERATIONS:
+    if operation in _OBJECT_OPERATIONS and (
+        isinstance(exc, (FileNotFoundError, NotADirectoryError)) or _NOT_A_DIRECTORY in str(exc)
+    ):
         return NotFoundError(shown)
     if isinstance(exc, ValueError) and operation != "open":
         return InvalidReferenceError(f"the store cannot address {shown}: {_detail(exc)}")

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, cast, final
 
 from obstore.store import AzureStore, GCSStore, LocalStore, MemoryStore, S3Store
 
-from kozmo_io.errors import InvalidReferenceError
+from kozmo_io.errors import InvalidReferenceError, StorageError
 from kozmo_io.reference import DataReference
 from kozmo_io.storage._obstore import PROBE_BYTES, ObstoreBlobStore
 from kozmo_io.storage._paths import (
@@ -45,7 +46,7 @@ from kozmo_io.storage.blobstore import DEFAULT_MAX_PAYLOAD_BYTES
 if TYPE_CHECKING:
     from obstore.store import ClientConfig, ObjectStore, RetryConfig
 
-    from kozmo_io.storage.blobstore import BlobStore
+    from kozmo_io.storage.blobstore import BlobStore, ObjectMeta
 
 __all__ = (
     "AzureBlobStore",
@@ -64,6 +65,12 @@ Azure), or an obstore credential provider (a callable returning a credential map
 
 # object_store's local backend stages writes in "<name>#<n>" files and refuses such names as keys.
 _STAGING_NAME = re.compile(r"#\d+$")
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
 
 @final
@@ -113,6 +120,11 @@ class LocalBlobStore(ObstoreBlobStore):
     root are followed). ``file://host/...`` with a host is refused. Key segments ending in
     ``#<digits>`` are refused (the backend's staging file names).
 
+    Only regular files are objects. ``head``, ``get`` and ``delete`` of a FIFO, a socket or a device
+    (also through a symbolic link) raise :class:`~kozmo_io.errors.StorageError` at once, checked
+    just before the request: they never block or read a device. A key below a regular file
+    (``a/b`` where ``a`` is a file) reads as missing, as on S3.
+
     Args:
         root: The directory references resolve under; created if missing.
         max_payload_bytes: Read limit when ``get`` is not given one; ``None`` or ``0`` means
@@ -154,6 +166,49 @@ class LocalBlobStore(ObstoreBlobStore):
 
     def _reference(self, prefix: Location, key: str) -> DataReference:
         return DataReference(("file:///" if prefix.scheme else "/") + quote_key(key))
+
+    def _refuse_special_file(self, path: str, operation: str) -> None:
+        """Raise StorageError at once when ``path`` names a FIFO, socket or device.
+
+        Opening a FIFO blocks until a writer comes (obstore opens the file even for a HEAD), and a
+        device reads as an empty or endless object: none of them is an object. Symbolic links are
+        followed, as the backend follows them. What is missing, or lies below a regular file, is
+        left to the backend, which reports it as missing.
+        """
+        location = locate(path, need_key=True)
+        self._key(location)
+        try:
+            mode = os.stat(os.path.join(self._root, location.key)).st_mode  # noqa: PTH116, PTH118 - str paths, one syscall
+        except (OSError, ValueError):
+            return
+        for test, what in _SPECIAL_FILES:
+            if test(mode):
+                msg = (
+                    f"{operation} {location.reference.redacted()} failed: it is {what}, not a file"
+                )
+                raise StorageError(msg)
+
+    async def head(self, path: str, /) -> ObjectMeta:
+        """See :meth:`kozmo_io.storage.BlobStore.head`; a FIFO, socket or device is refused."""
+        self._refuse_special_file(path, "head")
+        return await super().head(path)
+
+    async def get(
+        self,
+        path: str,
+        /,
+        *,
+        max_bytes: int | None = None,
+        byte_range: tuple[int, int] | None = None,
+    ) -> bytes:
+        """See :meth:`kozmo_io.storage.BlobStore.get`; a FIFO, socket or device is refused."""
+        self._refuse_special_file(path, "get")
+        return await super().get(path, max_bytes=max_bytes, byte_range=byte_range)
+
+    async def delete(self, path: str, /) -> None:
+        """See :meth:`kozmo_io.storage.BlobStore.delete`; a FIFO, socket or device is refused."""
+        self._refuse_special_file(path, "delete")
+        await super().delete(path)
 
     def __repr__(self) -> str:
         """Name the store and its root."""
