@@ -35,18 +35,10 @@ from pathlib import Path
 from typing import Any, final
 
 import attrs
-import hypothesis
 import pytest
 from hypothesis import settings
 
 from kozmo_io.storage import BlobStore, LocalBlobStore, MemoryBlobStore, S3BlobStore
-
-# No per-example deadline: a loaded CI machine would fail property tests on time alone (speed is
-# measured by the benchmarks, never asserted by a test).
-hypothesis.settings.register_profile(
-    "kozmo", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
-)
-hypothesis.settings.load_profile("kozmo")
 
 # A store opened without credentials must never fall back to a cloud metadata service
 # (169.254.169.254): these placeholders are found first, and the lookup is switched off.
