@@ -56,6 +56,13 @@ from kozmo_io.ioutils.shard_selector import (
 from kozmo_io.ioutils.shard_selector import constant_shard_selector as constant_shard_selector
 from kozmo_io.ioutils.shard_selector import generate_alphabet as generate_alphabet
 from kozmo_io.ioutils.shard_selector import generate_arabic_numerals as generate_arabic_numerals
+from kozmo_io.ioutils.stream_outputs import OutcomeKind as OutcomeKind
+from kozmo_io.ioutils.stream_outputs import OutputOutcome as OutputOutcome
+from kozmo_io.ioutils.stream_outputs import stream_outputs as stream_outputs
+from kozmo_io.ioutils.stream_outputs import stream_reads as stream_reads
+from kozmo_io.ioutils.task_folders import TASK_FILES as TASK_FILES
+from kozmo_io.ioutils.task_folders import TaskFolder as TaskFolder
+from kozmo_io.ioutils.task_folders import list_task_folders as list_task_folders
 from kozmo_io.ioutils.task_reader import LazyUploadingTaskReader as LazyUploadingTaskReader
 from kozmo_io.ioutils.task_reader import SimpleTaskReader as SimpleTaskReader
 from kozmo_io.ioutils.unique_id import HashAlgorithm as HashAlgorithm
@@ -79,6 +86,8 @@ __all__ = (
     "InMemoryOutputReader",
     "LazyUploadingTaskReader",
     "OUTPUTS_SUFFIX",
+    "OutcomeKind",
+    "OutputOutcome",
     "PrecomputedRawOutputPaths",
     "PrecomputedShardSelector",
     "ReadOnlyOutputFilePaths",
@@ -89,7 +98,9 @@ __all__ = (
     "ShardSelector",
     "SimpleInputFilePaths",
     "SimpleTaskReader",
+    "TASK_FILES",
     "TASK_TEMPLATE_SUFFIX",
+    "TaskFolder",
     "base36_prefix_shard_selector",
     "constant_shard_selector",
     "construct_checkpoint_path",
@@ -100,8 +111,11 @@ __all__ = (
     "generate_arabic_numerals",
     "get_index_lookup_path",
     "get_task_template_path",
+    "list_task_folders",
     "read_outputs_many",
     "sharded_deterministic_raw_output_path",
     "sharded_raw_output_path",
+    "stream_outputs",
+    "stream_reads",
     "task_id_raw_output_path",
 )

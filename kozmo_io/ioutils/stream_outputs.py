@@ -1,0 +1,399 @@
+"""Read many tasks' outputs as a stream: :func:`stream_outputs` and :func:`stream_reads`.
+
+Both yield one :class:`OutputOutcome` per task as soon as its read completes (completion order;
+``outcome.index`` is the task's position in the input), with at most ``concurrency`` reads in
+flight and at most ``concurrency`` finished outcomes waiting for the consumer. Inputs are taken
+lazily, so memory does not grow with the number of tasks: feed a generator (or the listing of
+:func:`~kozmo_io.ioutils.list_task_folders`) and keep only what you need of each outcome.
+
+A task's outcome is one of :class:`OutcomeKind`: its outputs, its own error, nothing there, a file
+over the read limit, a file that does not decode, or a storage failure. Those are values, never
+raised; a bad reference (:class:`~kozmo_io.errors.InvalidReferenceError`) or an exception that is
+not a :class:`~kozmo_io.errors.KozmoIOError` is raised from the stream.
+
+Stop early by leaving the loop inside ``contextlib.aclosing`` (or call ``aclose()``), or cancel
+the consuming task: the reads in flight are cancelled and awaited, and no new one starts::
+
+    async with contextlib.aclosing(stream_outputs(store, prefixes)) as outcomes:
+        async for outcome in outcomes:
+            if outcome.kind is OutcomeKind.OUTPUTS:
+                use(outcome.prefix, outcome.outputs)
+
+Requests per task, for a given prefix: one GET of ``outputs.pb``; when it is missing, one more of
+``error.pb`` (a task that failed or never ran costs two). For a :class:`TaskFolder` from a listing,
+the files are known: one GET of ``error.pb`` when it was listed (the engine reports the error
+first), else one of ``outputs.pb``, and none for a folder holding neither.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import itertools
+import re
+import time
+from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Iterable
+from typing import TypeVar, final
+
+import attrs
+from google.protobuf.message import DecodeError
+
+from kozmo_io import core
+from kozmo_io.errors import (
+    CorruptDataError,
+    InvalidArgumentError,
+    KozmoIOError,
+    NotFoundError,
+    PayloadTooLargeError,
+    StorageError,
+)
+from kozmo_io.execution_error import ErrorKind, ExecutionError
+from kozmo_io.ioutils.paths import ERRORS_SUFFIX, INPUTS_SUFFIX, OUTPUTS_SUFFIX
+from kozmo_io.ioutils.task_folders import TaskFolder
+from kozmo_io.protocols import OutputReader
+from kozmo_io.reference import DataReference, construct_reference, redact
+from kozmo_io.storage import BlobStore
+
+__all__ = ("DEFAULT_CONCURRENCY", "OutcomeKind", "OutputOutcome", "stream_outputs", "stream_reads")
+
+T = TypeVar("T")
+
+DEFAULT_CONCURRENCY = 64
+"""How many tasks the streams read at once unless told otherwise."""
+
+# A prefix made only of plain segments joins with a file name by concatenation, exactly as the
+# full join would (checked by the tests); anything else goes through construct_reference.
+_PLAIN_PREFIX = re.compile(
+    r"(?:[a-z][a-z0-9+.\-]*://[A-Za-z0-9_\-][A-Za-z0-9._\-]*|/[A-Za-z0-9_\-][A-Za-z0-9._\-]*)"
+    r"(?:/[A-Za-z0-9_\-][A-Za-z0-9._\-]*)*"
+)
+
+
+class OutcomeKind(enum.Enum):
+    """What reading one task found."""
+
+    OUTPUTS = "outputs"
+    """``outputs.pb`` decoded into a non-empty LiteralMap."""
+    TASK_ERROR = "task_error"
+    """The task's own failure: ``error.pb``, or an ``outputs.pb`` holding no literal."""
+    MISSING = "missing"
+    """Neither ``outputs.pb`` nor ``error.pb`` (or a listed file vanished before its read)."""
+    TOO_LARGE = "too_large"
+    """The file to read is over the read limit (never downloaded)."""
+    CORRUPT = "corrupt"
+    """The file does not decode."""
+    STORAGE_FAILURE = "storage_failure"
+    """The store failed (after its own retries)."""
+
+
+@final
+@attrs.frozen
+class OutputOutcome:
+    """The outcome of reading one task.
+
+    Args:
+        index: The task's position in the input (0-based).
+        prefix: The task's output prefix (``None`` for a reader of :func:`stream_reads` that does
+            not expose ``paths``).
+        kind: What was found.
+        outputs: The outputs (OUTPUTS only).
+        error: The task's error (TASK_ERROR only).
+        failure: Why nothing could be read (MISSING, TOO_LARGE, CORRUPT, STORAGE_FAILURE).
+        size: Bytes of the file read (0 when none was, and for :func:`stream_reads`); for
+            TOO_LARGE, the file's size.
+        seconds: How long the task's read took, from its first request to its outcome.
+    """
+
+    index: int
+    prefix: DataReference | None
+    kind: OutcomeKind
+    outputs: core.LiteralMap | None = None
+    error: ExecutionError | None = None
+    failure: KozmoIOError | None = None
+    size: int = 0
+    seconds: float = 0.0
+
+    @property
+    def code(self) -> str:
+        """A short name of what went wrong: the task error's code or the failure's class name.
+
+        ``""`` for OUTPUTS.
+        """
+        if self.error is not None:
+            return self.error.code
+        return "" if self.failure is None else type(self.failure).__name__
+
+    @property
+    def message(self) -> str:
+        """The task error's message or the failure's text (``""`` for OUTPUTS)."""
+        if self.error is not None:
+            return self.error.message
+        return "" if self.failure is None else str(self.failure)
+
+
+def _check_concurrency(concurrency: object) -> int:
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        msg = f"concurrency must be a positive integer, got {concurrency!r}"
+        raise InvalidArgumentError(msg)
+    return concurrency
+
+
+def _join(prefix: str, name: str) -> DataReference:
+    if _PLAIN_PREFIX.fullmatch(prefix):
+        return DataReference(f"{prefix}/{name}")
+    return construct_reference(prefix, name)
+
+
+def _failure(
+    exc: KozmoIOError, index: int, prefix: DataReference | None, start: float
+) -> OutputOutcome:
+    """Classify a system problem met while reading one task (re-raise anything else)."""
+    if isinstance(exc, NotFoundError):
+        kind = OutcomeKind.MISSING
+    elif isinstance(exc, PayloadTooLargeError):
+        kind = OutcomeKind.TOO_LARGE
+    elif isinstance(exc, CorruptDataError):
+        kind = OutcomeKind.CORRUPT
+    elif isinstance(exc, StorageError):
+        kind = OutcomeKind.STORAGE_FAILURE
+    else:
+        raise exc
+    size = exc.size if isinstance(exc, PayloadTooLargeError) else 0
+    elapsed = time.perf_counter() - start
+    return OutputOutcome(index, prefix, kind, failure=exc, size=size, seconds=elapsed)
+
+
+def _outputs(
+    data: bytes, path: DataReference, index: int, prefix: DataReference, start: float
+) -> OutputOutcome:
+    try:
+        outputs = core.LiteralMap.FromString(data)
+    except DecodeError as exc:
+        msg = f"outputs @[{redact(path)}] does not decode as LiteralMap ({len(data)} bytes): {exc}"
+        raise CorruptDataError(msg) from exc
+    elapsed = time.perf_counter() - start
+    if not outputs.literals:
+        error = ExecutionError(
+            code="No outputs produced",
+            message=f"outputs not found at [{redact(path)}]",
+            kind=ErrorKind.UNKNOWN,
+            is_recoverable=True,
+        )
+        return OutputOutcome(
+            index, prefix, OutcomeKind.TASK_ERROR, error=error, size=len(data), seconds=elapsed
+        )
+    return OutputOutcome(
+        index, prefix, OutcomeKind.OUTPUTS, outputs=outputs, size=len(data), seconds=elapsed
+    )
+
+
+def _task_error(
+    data: bytes, path: DataReference, index: int, prefix: DataReference, start: float
+) -> OutputOutcome:
+    try:
+        document = core.ErrorDocument.FromString(data)
+    except DecodeError as exc:
+        msg = (
+            f"error file @[{redact(path)}] does not decode as ErrorDocument "
+            f"({len(data)} bytes): {exc}"
+        )
+        raise CorruptDataError(msg) from exc
+    error = ExecutionError.from_error_document(document, path=redact(path))
+    elapsed = time.perf_counter() - start
+    return OutputOutcome(
+        index, prefix, OutcomeKind.TASK_ERROR, error=error, size=len(data), seconds=elapsed
+    )
+
+
+async def _read_prefix(
+    store: BlobStore, index: int, source: str | TaskFolder, limit: int | None
+) -> OutputOutcome:
+    """Read one task's outcome: at most two GETs, one for a listed folder."""
+    start = time.perf_counter()
+    if isinstance(source, TaskFolder):
+        prefix, files = source.prefix, source.files
+    else:
+        prefix = source if isinstance(source, DataReference) else DataReference(source)
+        files = None
+    try:
+        outputs_path = _join(prefix, OUTPUTS_SUFFIX)
+        if files is None:
+            try:
+                data = await store.get(outputs_path, max_bytes=limit)
+            except NotFoundError:
+                pass
+            else:
+                return _outputs(data, outputs_path, index, prefix, start)
+        if files is None or ERRORS_SUFFIX in files:
+            error_path = _join(prefix, ERRORS_SUFFIX)
+            try:
+                data = await store.get(error_path, max_bytes=limit)
+            except NotFoundError:
+                if files is not None:
+                    raise
+                shown = redact(prefix)
+                msg = f"{shown}: no {OUTPUTS_SUFFIX} or {ERRORS_SUFFIX}"
+                raise NotFoundError(msg) from None
+            return _task_error(data, error_path, index, prefix, start)
+        if OUTPUTS_SUFFIX in files:
+            data = await store.get(outputs_path, max_bytes=limit)
+            return _outputs(data, outputs_path, index, prefix, start)
+        left = "inputs.pb only" if INPUTS_SUFFIX in files else ", ".join(sorted(files))
+        shown = redact(prefix)
+        msg = f"{shown}: no {OUTPUTS_SUFFIX} or {ERRORS_SUFFIX} ({left})"
+        raise NotFoundError(msg)
+    except KozmoIOError as exc:
+        return _failure(exc, index, prefix, start)
+
+
+async def _read_with(reader: OutputReader, index: int) -> OutputOutcome:
+    """Call ``reader.read()`` and classify what it returned or raised."""
+    start = time.perf_counter()
+    paths = getattr(reader, "paths", None)
+    get_prefix = getattr(paths, "get_output_prefix_path", None)
+    prefix = get_prefix() if callable(get_prefix) else None
+    try:
+        outputs, error = await reader.read()
+    except KozmoIOError as exc:
+        return _failure(exc, index, prefix, start)
+    elapsed = time.perf_counter() - start
+    if error is not None:
+        return OutputOutcome(index, prefix, OutcomeKind.TASK_ERROR, error=error, seconds=elapsed)
+    return OutputOutcome(index, prefix, OutcomeKind.OUTPUTS, outputs=outputs, seconds=elapsed)
+
+
+_FINISHED = object()
+
+
+def _taker(items: Iterable[T] | AsyncIterable[T]) -> Callable[[], Awaitable[tuple[int, T] | None]]:
+    """Return a function the workers call for the next ``(index, item)``, ``None`` at the end."""
+    numbers = itertools.count()
+    if isinstance(items, AsyncIterable):
+        source = aiter(items)
+        lock = asyncio.Lock()
+
+        async def take_async() -> tuple[int, T] | None:
+            async with lock:  # one __anext__ at a time, and indexes in input order
+                try:
+                    item = await anext(source)
+                except StopAsyncIteration:
+                    return None
+                return next(numbers), item
+
+        return take_async
+    pending = iter(items)
+
+    async def take() -> tuple[int, T] | None:
+        # Taking the next item never awaits, so two workers never take the same one.
+        for item in pending:
+            return next(numbers), item
+        return None
+
+    return take
+
+
+async def _stream(
+    items: Iterable[T] | AsyncIterable[T],
+    read: Callable[[int, T], Awaitable[OutputOutcome]],
+    concurrency: int,
+) -> AsyncGenerator[OutputOutcome, None]:
+    """Run ``read`` on every item with ``concurrency`` workers; yield outcomes as they complete."""
+    # Workers hand results over through a queue as deep as the pool: a slow consumer stops the
+    # workers instead of piling outcomes up.
+    results: asyncio.Queue[object] = asyncio.Queue(concurrency)
+    take = _taker(items)
+
+    async def work() -> None:
+        try:
+            while (taken := await take()) is not None:
+                await results.put(await read(*taken))
+        except Exception as exc:  # noqa: BLE001 - handed to the consumer, who raises it
+            await results.put(exc)
+        else:
+            await results.put(_FINISHED)
+
+    workers = [asyncio.ensure_future(work()) for _ in range(concurrency)]
+    running = len(workers)
+    try:
+        while running:
+            got = await results.get()
+            if got is _FINISHED:
+                running -= 1
+            elif isinstance(got, Exception):
+                raise got
+            else:
+                assert isinstance(got, OutputOutcome)  # noqa: S101 - the only other kind put
+                yield got
+    finally:
+        for worker in workers:
+            worker.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+
+
+def stream_outputs(
+    store: BlobStore,
+    prefixes: Iterable[str | TaskFolder] | AsyncIterable[str | TaskFolder],
+    /,
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    max_payload_bytes: int | None = None,
+) -> AsyncGenerator[OutputOutcome, None]:
+    """Read the outputs or error of every task, yielding each outcome as it completes.
+
+    Args:
+        store: The store holding the tasks' files.
+        prefixes: The tasks' output prefixes (strings or :class:`DataReference`), or the
+            :class:`TaskFolder` values of :func:`~kozmo_io.ioutils.list_task_folders`; any
+            iterable or async iterable, taken one at a time as reads finish.
+        concurrency: The largest number of tasks read at once (a positive integer).
+        max_payload_bytes: Read limit in bytes for each file (strictly larger is TOO_LARGE);
+            ``None`` means the store's limit.
+
+    Returns:
+        An async generator of :class:`OutputOutcome`, in completion order (close it, e.g.
+        with ``contextlib.aclosing``, to stop early).
+
+    Raises:
+        InvalidArgumentError: ``concurrency`` or ``max_payload_bytes`` is not a positive integer
+            (raised at once).
+        InvalidReferenceError: From the stream, for a malformed or hostile prefix (the reads in
+            flight are cancelled first).
+    """
+    _check_concurrency(concurrency)
+    if max_payload_bytes is not None and (
+        isinstance(max_payload_bytes, bool) or max_payload_bytes < 1
+    ):
+        msg = f"max_payload_bytes must be a positive integer or None, got {max_payload_bytes!r}"
+        raise InvalidArgumentError(msg)
+
+    def read(index: int, source: str | TaskFolder) -> Awaitable[OutputOutcome]:
+        return _read_prefix(store, index, source, max_payload_bytes)
+
+    return _stream(prefixes, read, concurrency)
+
+
+def stream_reads(
+    readers: Iterable[OutputReader] | AsyncIterable[OutputReader],
+    /,
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+) -> AsyncGenerator[OutputOutcome, None]:
+    """Call ``read()`` on every reader, yielding each outcome as it completes.
+
+    The outcome's ``prefix`` is ``reader.paths.get_output_prefix_path()`` when the reader has such
+    ``paths`` (as :class:`~kozmo_io.ioutils.RemoteFileOutputReader` does), else ``None``; its
+    ``size`` is 0.
+
+    Args:
+        readers: Any OutputReaders, as an iterable or async iterable, taken one at a time.
+        concurrency: The largest number of reads in flight (a positive integer).
+
+    Returns:
+        An async generator of :class:`OutputOutcome`, in completion order (close it, e.g.
+        with ``contextlib.aclosing``, to stop early).
+
+    Raises:
+        InvalidArgumentError: ``concurrency`` is not a positive integer (raised at once).
+    """
+    _check_concurrency(concurrency)
+    return _stream(readers, lambda index, reader: _read_with(reader, index), concurrency)

@@ -1,0 +1,422 @@
+"""stream_outputs, stream_reads: every outcome, its requests, bounded concurrency, lazy input."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Iterator
+from typing import final
+
+import pytest
+
+from kozmo_io import core
+from kozmo_io.errors import (
+    CorruptDataError,
+    InvalidArgumentError,
+    InvalidReferenceError,
+    NotFoundError,
+    PayloadTooLargeError,
+    StorageError,
+)
+from kozmo_io.execution_error import ErrorKind, ExecutionError
+from kozmo_io.ioutils import (
+    InMemoryOutputReader,
+    OutcomeKind,
+    OutputOutcome,
+    ReadOnlyOutputFilePaths,
+    RemoteFileOutputReader,
+    TaskFolder,
+    list_task_folders,
+    stream_outputs,
+    stream_reads,
+)
+from kozmo_io.ioutils.stream_outputs import _join
+from kozmo_io.protocols import OutputReader
+from kozmo_io.reference import DataReference, construct_reference
+from kozmo_io.storage import (
+    BlobStore,
+    CountingStore,
+    ListPage,
+    MemoryBlobStore,
+    ObjectMeta,
+    write_message,
+)
+from kozmo_io.testing import Faults, FaultyStore
+
+FAILURE = ExecutionError(code="ValueError", message="no words", kind=ErrorKind.USER)
+
+
+def _outputs(value: int) -> core.LiteralMap:
+    literal = core.Literal(scalar=core.Scalar(primitive=core.Primitive(integer=value)))
+    return core.LiteralMap(literals={"v": literal})
+
+
+def _run(store: BlobStore, root: str) -> dict[str, OutcomeKind]:
+    """Write one task of each outcome under ``root``; return prefix -> expected kind."""
+    big = core.LiteralMap(
+        literals={
+            "s": core.Literal(scalar=core.Scalar(primitive=core.Primitive(string_value="x" * 5000)))
+        }
+    )
+
+    async def write() -> None:
+        await write_message(store, f"{root}/ok/outputs.pb", _outputs(7))
+        await write_message(store, f"{root}/failed/error.pb", FAILURE.to_error_document())
+        await store.put(f"{root}/missing/inputs.pb", b"")
+        await write_message(store, f"{root}/big/outputs.pb", big)
+        await store.put(f"{root}/corrupt/outputs.pb", b"\xff\xff\xff")
+        await store.put(f"{root}/corrupt-error/error.pb", b"\x0a\x05ab")
+        await store.put(f"{root}/empty/outputs.pb", b"")
+
+    asyncio.run(write())
+    return {
+        f"{root}/ok": OutcomeKind.OUTPUTS,
+        f"{root}/failed": OutcomeKind.TASK_ERROR,
+        f"{root}/missing": OutcomeKind.MISSING,
+        f"{root}/big": OutcomeKind.TOO_LARGE,
+        f"{root}/corrupt": OutcomeKind.CORRUPT,
+        f"{root}/corrupt-error": OutcomeKind.CORRUPT,
+        f"{root}/empty": OutcomeKind.TASK_ERROR,
+    }
+
+
+def _collect(stream: AsyncIterator[OutputOutcome]) -> list[OutputOutcome]:
+    async def collect() -> list[OutputOutcome]:
+        return [outcome async for outcome in stream]
+
+    return asyncio.run(collect())
+
+
+def test_given_prefixes_yield_every_kind_of_outcome(store: BlobStore, store_root: str) -> None:
+    expected = _run(store, f"{store_root}/run")
+    prefixes = list(expected)
+    outcomes = _collect(stream_outputs(store, prefixes, concurrency=3, max_payload_bytes=4096))
+    by_prefix = {str(outcome.prefix): outcome for outcome in outcomes}
+    assert {prefix: o.kind for prefix, o in by_prefix.items()} == expected
+    assert sorted(o.index for o in outcomes) == list(range(len(prefixes)))
+    assert all(prefixes[o.index] == o.prefix for o in outcomes)
+    ok = by_prefix[f"{store_root}/run/ok"]
+    assert ok.outputs == _outputs(7)
+    assert (ok.error, ok.failure, ok.code, ok.message) == (None, None, "", "")
+    assert ok.size == _outputs(7).ByteSize()
+    assert ok.seconds > 0
+    failed = by_prefix[f"{store_root}/run/failed"]
+    assert failed.error is not None
+    assert (failed.error.code, failed.error.message, failed.error.kind) == (
+        "ValueError",
+        "no words",
+        ErrorKind.USER,
+    )
+    assert (failed.code, failed.message) == ("ValueError", "no words")
+    assert failed.outputs is None
+    missing = by_prefix[f"{store_root}/run/missing"]
+    assert isinstance(missing.failure, NotFoundError)
+    assert "no outputs.pb or error.pb" in missing.message
+    big = by_prefix[f"{store_root}/run/big"]
+    assert isinstance(big.failure, PayloadTooLargeError)
+    assert big.size == big.failure.size > 4096
+    assert big.code == "PayloadTooLargeError"
+    corrupt = by_prefix[f"{store_root}/run/corrupt"]
+    assert isinstance(corrupt.failure, CorruptDataError)
+    assert "outputs.pb" in corrupt.message
+    assert "error.pb" in by_prefix[f"{store_root}/run/corrupt-error"].message
+    empty = by_prefix[f"{store_root}/run/empty"]
+    assert empty.error is not None
+    assert empty.code == "No outputs produced"
+
+
+def test_given_prefixes_cost_one_get_on_success_and_two_otherwise(
+    store: BlobStore, store_root: str
+) -> None:
+    expected = _run(store, f"{store_root}/run")
+    counting = CountingStore(store)
+    for prefix, kind in expected.items():
+        counting.reset()
+        [outcome] = _collect(stream_outputs(counting, [prefix], max_payload_bytes=4096))
+        assert outcome.kind is kind
+        reads_error = kind is OutcomeKind.MISSING or prefix.endswith(("failed", "-error"))
+        assert counting.counts["get"] == (2 if reads_error else 1), prefix
+        assert counting.total == counting.counts["get"]
+
+
+def test_listed_folders_cost_at_most_one_get_each(store: BlobStore, store_root: str) -> None:
+    expected = _run(store, f"{store_root}/run")
+    counting = CountingStore(store)
+
+    async def collect() -> list[OutputOutcome]:
+        folders = list_task_folders(counting, f"{store_root}/run")
+        stream = stream_outputs(counting, folders, concurrency=2, max_payload_bytes=4096)
+        return [outcome async for outcome in stream]
+
+    outcomes = asyncio.run(collect())
+    assert {o.prefix: o.kind for o in outcomes} == expected
+    # one GET per folder holding outputs.pb or error.pb; none for the inputs-only folder
+    assert counting.counts["get"] == len(expected) - 1
+    assert counting.counts["list"] == 1
+
+
+def test_a_listed_folder_with_both_files_reports_the_error_as_the_engine_does(
+    store: BlobStore, store_root: str
+) -> None:
+    async def write() -> None:
+        await write_message(store, f"{store_root}/t/outputs.pb", _outputs(1))
+        await write_message(store, f"{store_root}/t/error.pb", FAILURE.to_error_document())
+
+    asyncio.run(write())
+    folder = TaskFolder(DataReference(f"{store_root}/t"), frozenset({"outputs.pb", "error.pb"}))
+    [outcome] = _collect(stream_outputs(store, [folder]))
+    assert outcome.kind is OutcomeKind.TASK_ERROR
+    assert outcome.error == ExecutionError.from_error_document(
+        FAILURE.to_error_document(), path=f"{store_root}/t/error.pb"
+    )
+
+
+def test_a_listed_file_deleted_before_its_read_is_missing(
+    store: BlobStore, store_root: str
+) -> None:
+    folder = TaskFolder(DataReference(f"{store_root}/gone"), frozenset({"outputs.pb"}))
+    [outcome] = _collect(stream_outputs(store, [folder]))
+    assert outcome.kind is OutcomeKind.MISSING
+    assert isinstance(outcome.failure, NotFoundError)
+
+
+def test_storage_failures_are_outcomes_not_exceptions(store: BlobStore, store_root: str) -> None:
+    expected = _run(store, f"{store_root}/run")
+    faulty = FaultyStore(store, faults=Faults(error_rate=1.0), seed=3)
+    outcomes = _collect(stream_outputs(faulty, list(expected), concurrency=4))
+    assert [o.kind for o in outcomes] == [OutcomeKind.STORAGE_FAILURE] * len(expected)
+    assert all(isinstance(o.failure, StorageError) for o in outcomes)
+    assert all("injected error" in o.message for o in outcomes)
+
+
+def test_an_async_iterable_of_prefixes_is_numbered_in_input_order() -> None:
+    store = MemoryBlobStore()
+
+    async def go() -> list[OutputOutcome]:
+        for index in range(20):
+            await write_message(store, f"memory://b/t{index}/outputs.pb", _outputs(index))
+
+        async def prefixes() -> AsyncIterator[str]:
+            for index in range(20):
+                await asyncio.sleep(0)
+                yield f"memory://b/t{index}"
+
+        return [o async for o in stream_outputs(store, prefixes(), concurrency=6)]
+
+    outcomes = asyncio.run(go())
+    assert sorted((o.index, o.prefix) for o in outcomes) == [
+        (index, f"memory://b/t{index}") for index in range(20)
+    ]
+    assert all(o.outputs == _outputs(o.index) for o in outcomes)
+
+
+@final
+class _SlowStore:
+    """A memory store whose gets take a while; counts gets in flight, started and cancelled."""
+
+    def __init__(self, delay: float = 0.005) -> None:
+        self.inner = MemoryBlobStore()
+        self.delay = delay
+        self.current = 0
+        self.peak = 0
+        self.started = 0
+        self.cancelled = 0
+
+    async def head(self, path: str, /) -> ObjectMeta:
+        return await self.inner.head(path)
+
+    async def get(
+        self,
+        path: str,
+        /,
+        *,
+        max_bytes: int | None = None,
+        byte_range: tuple[int, int] | None = None,
+    ) -> bytes:
+        self.started += 1
+        self.current += 1
+        self.peak = max(self.peak, self.current)
+        try:
+            await asyncio.sleep(self.delay)
+            return await self.inner.get(path, max_bytes=max_bytes, byte_range=byte_range)
+        except asyncio.CancelledError:
+            self.cancelled += 1
+            raise
+        finally:
+            self.current -= 1
+
+    async def put(self, path: str, data: bytes, /) -> None:
+        await self.inner.put(path, data)
+
+    async def list(
+        self, prefix: str, /, *, max_items: int = 1000, cursor: str | None = None
+    ) -> ListPage:
+        return await self.inner.list(prefix, max_items=max_items, cursor=cursor)
+
+    async def delete(self, path: str, /) -> None:
+        await self.inner.delete(path)
+
+
+def _slow_run(count: int) -> _SlowStore:
+    store = _SlowStore()
+
+    async def write() -> None:
+        for index in range(count):
+            await write_message(store.inner, f"memory://b/t{index}/outputs.pb", _outputs(index))
+
+    asyncio.run(write())
+    return store
+
+
+def test_concurrency_is_bounded_and_reached() -> None:
+    store = _slow_run(40)
+    prefixes = (f"memory://b/t{i}" for i in range(40))
+    outcomes = _collect(stream_outputs(store, prefixes, concurrency=5))
+    assert len(outcomes) == 40
+    assert store.peak == 5
+    assert store.started == 40
+
+
+def test_input_is_taken_lazily_so_a_slow_consumer_bounds_memory() -> None:
+    store = _slow_run(200)
+    taken = 0
+
+    def prefixes() -> Iterator[str]:
+        nonlocal taken
+        for index in range(200):
+            taken += 1
+            yield f"memory://b/t{index}"
+
+    async def consume_slowly() -> tuple[int, int]:
+        seen = 0
+        async with contextlib.aclosing(stream_outputs(store, prefixes(), concurrency=4)) as s:
+            async for _ in s:
+                seen += 1
+                await asyncio.sleep(0.02)  # the workers finish and then wait for the consumer
+                if seen == 10:
+                    return seen, taken
+        raise AssertionError
+
+    seen, taken_then = asyncio.run(consume_slowly())
+    # at most: the outcomes consumed, a full hand-over queue and one read per worker
+    assert taken_then <= seen + 4 + 4 + 1
+    assert store.current == 0
+
+
+def test_closing_the_stream_cancels_the_reads_in_flight_and_starts_no_more() -> None:
+    store = _slow_run(100)
+    store.delay = 0.05
+
+    async def first_then_close() -> None:
+        async with contextlib.aclosing(
+            stream_outputs(store, [f"memory://b/t{i}" for i in range(100)], concurrency=8)
+        ) as stream:
+            async for _ in stream:
+                break
+        started = store.started
+        await asyncio.sleep(0.1)
+        assert store.started == started
+
+    asyncio.run(first_then_close())
+    assert store.current == 0
+    assert store.cancelled >= 1
+    assert store.started < 100
+
+
+def test_cancelling_the_consumer_cancels_the_reads_in_flight() -> None:
+    store = _slow_run(100)
+    store.delay = 0.05
+
+    async def consume() -> None:
+        async for _ in stream_outputs(store, [f"memory://b/t{i}" for i in range(100)]):
+            pass
+
+    async def cancel_soon() -> None:
+        task = asyncio.ensure_future(consume())
+        await asyncio.sleep(0.02)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(cancel_soon())
+    assert store.current == 0
+    assert store.cancelled == store.started > 0
+
+
+def test_a_hostile_prefix_is_raised_after_the_reads_in_flight_stop() -> None:
+    store = _slow_run(10)
+    prefixes = [f"memory://b/t{i}" for i in range(10)] + ["memory://b/t0?v=1"]
+    with pytest.raises(InvalidReferenceError):
+        _collect(stream_outputs(store, prefixes, concurrency=3))
+    assert store.current == 0
+
+
+def test_an_exception_from_the_input_is_raised() -> None:
+    def prefixes() -> Iterator[str]:
+        yield "memory://b/t0"
+        msg = "broken input"
+        raise RuntimeError(msg)
+
+    with pytest.raises(RuntimeError, match="broken input"):
+        _collect(stream_outputs(_slow_run(1), prefixes()))
+
+
+def test_no_prefixes_give_no_outcomes() -> None:
+    assert _collect(stream_outputs(MemoryBlobStore(), [])) == []
+
+
+@pytest.mark.parametrize("concurrency", [0, -1, True])
+def test_a_bad_concurrency_is_refused_at_once(concurrency: int) -> None:
+    with pytest.raises(InvalidArgumentError, match="concurrency"):
+        stream_outputs(MemoryBlobStore(), [], concurrency=concurrency)
+    with pytest.raises(InvalidArgumentError, match="concurrency"):
+        stream_reads([], concurrency=concurrency)
+
+
+@pytest.mark.parametrize("limit", [0, -5])
+def test_a_bad_read_limit_is_refused_at_once(limit: int) -> None:
+    with pytest.raises(InvalidArgumentError, match="max_payload_bytes"):
+        stream_outputs(MemoryBlobStore(), [], max_payload_bytes=limit)
+
+
+def test_stream_reads_classifies_what_each_reader_returns_or_raises(
+    store: BlobStore, store_root: str
+) -> None:
+    expected = _run(store, f"{store_root}/run")
+    readers: list[OutputReader] = [
+        RemoteFileOutputReader(store, ReadOnlyOutputFilePaths(prefix), max_payload_bytes=4096)
+        for prefix in expected
+    ]
+    readers.append(InMemoryOutputReader(error=FAILURE))
+    outcomes = _collect(stream_reads(readers, concurrency=3))
+    by_index = {o.index: o for o in outcomes}
+    assert len(by_index) == len(readers)
+    for index, (prefix, kind) in enumerate(expected.items()):
+        # read() of a reader does not look at error.pb
+        seen = OutcomeKind.MISSING if prefix.endswith(("failed", "-error")) else kind
+        assert (by_index[index].prefix, by_index[index].kind) == (prefix, seen)
+    last = by_index[len(readers) - 1]
+    assert (last.prefix, last.kind, last.error) == (None, OutcomeKind.TASK_ERROR, FAILURE)
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        "s3://bucket/run/n0/0",
+        "s3://bucket",
+        "s3://my.bucket/a_b/c-d/e.f",
+        "/data/run/n0",
+        "memory://b/x",
+        "gs://b/A/Z/09",
+    ],
+)
+def test_the_quick_join_agrees_with_the_full_join(prefix: str) -> None:
+    for name in ("outputs.pb", "error.pb"):
+        assert _join(prefix, name) == construct_reference(prefix, name)
+
+
+@pytest.mark.parametrize(
+    "prefix", ["s3://b/x/", "s3://b/a b", "s3://b/x/./y", "rel/x", "s3://b/.hidden", "S3://b/x"]
+)
+def test_other_prefixes_take_the_full_join(prefix: str) -> None:
+    assert _join(prefix, "outputs.pb") == construct_reference(prefix, "outputs.pb")
