@@ -26,6 +26,13 @@ AZURE_SCHEMES = frozenset({"abfs", "abfss", "az", "azure", "adl"})
 _AZURE_USERINFO_SCHEMES = frozenset({"abfs", "abfss"})
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# A reference made only of plain segments (letters, digits, "-", "_" and ".", none starting with
+# ".") needs no decoding and passes every check: it is split by this match alone, the common case
+# of a bulk read (the full parse costs several times as much). The tests hold both ways equal.
+_PLAIN = re.compile(
+    r"(?:(s3|s3a|gs|gcs|memory)://([A-Za-z0-9_\-][A-Za-z0-9._\-]*))?"
+    r"((?:/[A-Za-z0-9_\-][A-Za-z0-9._\-]*)+)(/?)"
+)
 # Everything a key may keep verbatim in a reference; the rest is percent-escaped so split() gives it
 # back.
 _KEY_SAFE = "/!$&'()*+,;=:@~"
@@ -80,6 +87,23 @@ def locate(path: object, *, need_key: bool) -> Location:
     if not isinstance(path, str):
         msg = f"a storage reference must be a string, got {type(path).__name__}"
         raise InvalidReferenceError(msg)
+    plain = _PLAIN.fullmatch(path)
+    if plain is not None:
+        scheme, container, key, slash = plain.groups(default="")
+        return Location(
+            reference=path if isinstance(path, DataReference) else DataReference(path),
+            scheme=scheme,
+            container=container,
+            account="",
+            key=key[1:],
+            authority=container,
+            directory=slash == "/",
+        )
+    return _locate(path, need_key=need_key)
+
+
+def _locate(path: str, *, need_key: bool) -> Location:
+    """The full parse of :func:`locate`."""
     if _CONTROL.search(path):
         raise _reject(path, "control character")
     if "?" in path or "#" in path:
