@@ -40,7 +40,8 @@ OTHER = [
 @pytest.mark.parametrize("reference", PLAIN)
 @pytest.mark.parametrize("need_key", [True, False])
 def test_a_plain_reference_takes_the_short_way_to_the_same_location(
-    reference: str, need_key: bool
+    reference: str,
+    need_key: bool,  # noqa: FBT001 - a pytest parameter
 ) -> None:
     assert _PLAIN.fullmatch(reference) is not None
     assert locate(reference, need_key=need_key) == _locate(reference, need_key=need_key)
