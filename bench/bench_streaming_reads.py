@@ -1,4 +1,4 @@
-"""Benchmark 6: stream 2,000, 10,000 and 100,000 tasks' outputs from S3 with ``stream_outputs``.
+"""Benchmark 7: stream 2,000, 10,000 and 100,000 tasks' outputs from S3 with ``stream_outputs``.
 
 Each output prefix holds a distinct 3 KiB outputs.pb. Timed: ``stream_outputs`` with its defaults
 (64 reads at once) over a generator of the prefixes, consuming each outcome (its literal count)
