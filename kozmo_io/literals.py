@@ -14,6 +14,7 @@ Python type                     literal
 ``timedelta``                   primitive ``duration``
 ``None``                        scalar ``none_type``
 ``list[T]`` / ``dict[str, T]``  ``collection`` / ``map`` of the items
+``dict`` (untyped)              scalar ``binary``, tag ``msgpack``: the dict as msgpack
 ``T | None``, ``A | B``         scalar ``union``: the value and its variant's type and tag
 ``enum.Enum`` (str values)      primitive ``string_value``: the value (flytekit) or the name
                                 (Flyte 2 SDK)
@@ -715,6 +716,75 @@ def _dict_codec(item: _Codec, name: str) -> _Codec:  # noqa: C901 - its three cl
     )
 
 
+def _json_like(value: object, name: str) -> None:
+    """Refuse what an untyped dict's msgpack cannot carry as the SDKs read it back."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return
+    if isinstance(value, list | tuple):
+        for index, element in enumerate(value):
+            try:
+                _json_like(element, name)
+            except _Problem as problem:
+                problem.path.append(f"[{index}]")
+                raise
+        return
+    if isinstance(value, Mapping):
+        for key, element in value.items():
+            if not isinstance(key, str):
+                raise _Problem(name, f"an untyped dict's keys are str, not {_what(key)}")
+            try:
+                _json_like(element, name)
+            except _Problem as problem:
+                problem.path.append(f"[{key!r}]")
+                raise
+        return
+    raise _Problem(
+        name,
+        f"an untyped dict holds None, bool, int, float, str, lists and dicts, not {_what(value)}",
+    )
+
+
+def _untyped_dict_codec(sdk: SDK) -> _Codec:
+    """A bare ``dict``: msgpack in a binary, as the SDKs write an untyped dict."""
+    name = "dict"
+
+    def encode(value: object, target: core.Literal) -> None:
+        if not isinstance(value, Mapping):
+            raise _Problem(name, f"cannot encode {_what(value)} as a dict")
+        _json_like(value, name)
+        try:
+            packed = msgpack.packb(value, use_bin_type=True)
+        except (TypeError, ValueError, OverflowError) as error:
+            raise _Problem(name, f"msgpack cannot pack it: {error}") from None
+        binary = target.scalar.binary
+        binary.value = packed
+        binary.tag = _MSGPACK
+
+    def decode(literal: core.Literal) -> object:
+        if literal.WhichOneof("value") == "map":  # a typed map read as an untyped dict
+            return _ANY[sdk].decode(literal)
+        binary = literal.scalar.binary
+        if literal.scalar.WhichOneof("value") != "binary" or binary.tag != _MSGPACK:
+            return _unwrapped(literal, decode, name, "a binary tagged 'msgpack' or a map")
+        try:
+            data = msgpack.unpackb(binary.value, raw=False, strict_map_key=False)
+        except (ValueError, TypeError) as error:
+            raise _Problem(name, f"the msgpack bytes do not decode: {error}") from None
+        if not isinstance(data, dict):
+            raise _Problem(name, f"the msgpack holds {_what(data)}, not a map")
+        return data
+
+    return _Codec(
+        name,
+        encode,
+        decode,
+        lambda v: type(v) is dict,
+        _simple(core.SimpleType.STRUCT),
+        _tag("Typed Dict"),
+        frozenset({"Typed Dict"}),
+    )
+
+
 # ---- unions --------------------------------------------------------------------------------------
 
 
@@ -1269,10 +1339,12 @@ def _build(hint: object, sdk: SDK) -> _Codec:  # noqa: C901, PLR0911 - one branc
         return _union_codec(tuple(_compile(argument, sdk) for argument in arguments), name)
     if origin is list or hint is list:
         return _list_codec(_compile(arguments[0] if arguments else Any, sdk), name)
-    if origin is dict or hint is dict:
-        if arguments and _bare(arguments[0]) is not str:
+    if hint is dict:  # untyped, as the SDKs write it: msgpack
+        return _untyped_dict_codec(sdk)
+    if origin is dict:
+        if _bare(arguments[0]) is not str:
             raise _Problem(name, "only dicts with str keys have a literal form (a map)")
-        return _dict_codec(_compile(arguments[1] if arguments else Any, sdk), name)
+        return _dict_codec(_compile(arguments[1], sdk), name)
     if isinstance(hint, type):
         if hint is BlobRef:
             return _blob_codec(sdk)

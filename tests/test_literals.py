@@ -177,6 +177,7 @@ WIRE: list[tuple[object, object, str]] = [
         ),
     ),
     (Inner("a", 0.5), Inner, binary(INNER_A)),
+    ({"a": [1, 2], "b": {"c": None}}, dict, binary(r"\202\241a\222\001\002\241b\201\241c\300")),
     (
         Inner("a", 2),
         Inner | None,
@@ -380,6 +381,10 @@ def test_a_plain_literal_reads_where_a_union_is_declared_and_a_union_where_a_pla
     assert from_literal(to_literal(["a"], list[str] | None), list[str]) == ["a"]
 
 
+def test_a_typed_map_reads_as_an_untyped_dict() -> None:
+    assert from_literal(to_literal({"a": [1]}, dict[str, list[int]]), dict) == {"a": [1]}
+
+
 def test_a_union_without_a_tag_reads_as_the_variant_that_fits() -> None:
     literal = lit('scalar { union { value { scalar { primitive { string_value: "x" } } } } }')
 
@@ -462,6 +467,9 @@ def _error(call: Callable[[], object]) -> LiteralConversionError:
         (Inner("x"), Point, "cannot encode an Inner as a Point"),
         (object(), Any, "an object has no literal form"),
         ({1, 2}, None.__class__ | set, "no literal form"),
+        ({"a": {1}}, dict, "an untyped dict holds None, bool"),
+        ({1: 2}, dict, "an untyped dict's keys are str"),
+        ([], dict, "cannot encode a list as a dict"),
         ("s3://b/k", BlobRef, "cannot encode a str as a BlobRef"),
     ],
     ids=lambda x: repr(x)[:30],
@@ -554,6 +562,8 @@ def test_a_literal_of_another_type_raises_naming_what_it_holds() -> None:
         ("scalar { primitive { float_value: 1 } }", int | str, "no variant reads it"),
         ('offloaded_metadata { uri: "s3://b/o" }', int, "offloaded"),
         ("", Any, "an empty literal"),
+        (r'scalar { binary { value: "\001" tag: "msgpack" } }', dict, "holds an int, not a map"),
+        ("collection { }", dict, "expected a binary tagged 'msgpack' or a map"),
         ("scalar { primitive { } }", Any, "holds no value"),
         ('scalar { error { message: "m" } }', Any, "found a scalar error"),
     ],
@@ -625,6 +635,11 @@ _FIELD_TIMEDELTAS = st.timedeltas(
 _TEXT = st.text()
 _FLOATS = st.floats(allow_nan=False)
 _INTS = st.integers(min_value=-(2**63), max_value=2**63 - 1)
+_JSON = st.recursive(
+    st.none() | st.booleans() | _INTS | _FLOATS | _TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3),
+    max_leaves=8,
+)
 
 _Pair = tuple[object, st.SearchStrategy[Any]]
 
@@ -659,6 +674,7 @@ _BASE: list[_Pair] = [
         ),
     ),
     (Point, st.builds(Point, _INTS, _TEXT, st.lists(_TEXT), secret=_TEXT)),
+    (dict, st.dictionaries(_TEXT, _JSON, max_size=4)),
 ]
 
 

@@ -1,12 +1,12 @@
-# mypy: disable-error-code="import-not-found, untyped-decorator, misc"
+# mypy: disable-error-code="import-not-found, untyped-decorator, misc, type-arg"
 """Tasks that exchange every kind of value with kozmo_io.literals, run by the Flyte 2 SDK's ``a0``.
 
-Imported only by the Flyte 2 interop virtualenv's Python (mypy here sees ``flyte`` as missing,
-hence the disabled codes above). ``echo`` checks that each input is the value ``sdk_values``
-names (files and directories by content) and returns it (all but ``a_none``: an output
-of type None is not something the SDK writes); ``make`` returns those values as the
-Flyte 2 SDK builds them itself. The SDK has no typed file format, so ``a_file_txt`` is a plain
-``File`` whose literal carries the format.
+Imported only by the Flyte 2 interop virtualenv's Python (mypy here sees ``flyte`` as missing, hence
+the disabled codes above; a bare ``dict`` is the SDKs' untyped dict). ``echo`` checks that each
+input is the value ``sdk_values`` names (files and directories by content) and returns it (all but
+``a_none``: an output of type None is not something the SDK writes); ``make`` returns those values
+as the Flyte 2 SDK builds them itself. The SDK has no typed file format, so ``a_file_txt`` is a
+plain ``File`` whose literal carries the format.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ Values = tuple[
     v.Color,
     v.Record,
     v.Record,
+    dict,
     File,
     File,
     Dir,
@@ -76,6 +77,7 @@ async def echo(  # noqa: PLR0913, PLR0917 - one input per kind of value
     a_enum: v.Color,
     a_dataclass: v.Record,
     a_attrs: v.Record,
+    a_untyped: dict,
     a_file: File,
     a_file_txt: File,
     a_dir: Dir,
@@ -100,6 +102,7 @@ async def echo(  # noqa: PLR0913, PLR0917 - one input per kind of value
         "a_enum": v.ENUM,
         "a_dataclass": v.RECORD,
         "a_attrs": v.RECORD,
+        "a_untyped": v.UNTYPED,
     }
     got = locals()
     for name, value in expected.items():
@@ -131,6 +134,7 @@ async def echo(  # noqa: PLR0913, PLR0917 - one input per kind of value
         a_enum,
         a_dataclass,
         a_attrs,
+        a_untyped,
         a_file,
         a_file_txt,
         a_dir,
@@ -166,6 +170,7 @@ async def make() -> Values:
         v.ENUM,
         v.RECORD,
         v.RECORD,
+        v.UNTYPED,
         uploaded,
         File(path=uploaded.path, format="txt"),
         await Dir.from_local(str(folder)),

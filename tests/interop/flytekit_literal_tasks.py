@@ -1,11 +1,11 @@
-# mypy: disable-error-code="import-not-found, untyped-decorator, valid-type"
+# mypy: disable-error-code="import-not-found, untyped-decorator, valid-type, type-arg"
 """Tasks that exchange every kind of value with kozmo_io.literals, run by flytekit.
 
-Imported only by the flytekit interop virtualenv's Python (mypy here sees flytekit as missing,
-hence the disabled codes above). ``echo`` checks that each input is the value ``sdk_values``
-names (files and directories by content) and returns it (all but ``a_none``: an output
-of type None is not something the SDK writes); ``make`` returns those values as
-flytekit builds them itself.
+Imported only by the flytekit interop virtualenv's Python (mypy here sees flytekit as missing, hence
+the disabled codes above; a bare ``dict`` is the SDKs' untyped dict). ``echo`` checks that each
+input is the value ``sdk_values`` names (files and directories by content) and returns it (all but
+``a_none``: an output of type None is not something the SDK writes); ``make`` returns those values
+as flytekit builds them itself.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ Values = tuple[
     v.Color,
     v.Record,
     v.Record,
+    dict,
     FlyteFile,
     TxtFile,
     FlyteDirectory,
@@ -76,6 +77,7 @@ def echo(  # noqa: PLR0913, PLR0917 - one input per kind of value
     a_enum: v.Color,
     a_dataclass: v.Record,
     a_attrs: v.Record,
+    a_untyped: dict,
     a_file: FlyteFile,
     a_file_txt: TxtFile,
     a_dir: FlyteDirectory,
@@ -100,6 +102,7 @@ def echo(  # noqa: PLR0913, PLR0917 - one input per kind of value
         "a_enum": v.ENUM,
         "a_dataclass": v.RECORD,
         "a_attrs": v.RECORD,
+        "a_untyped": v.UNTYPED,
     }
     got = locals()
     for name, value in expected.items():
@@ -131,6 +134,7 @@ def echo(  # noqa: PLR0913, PLR0917 - one input per kind of value
         a_enum,
         a_dataclass,
         a_attrs,
+        a_untyped,
         a_file,
         a_file_txt,
         a_dir,
@@ -165,6 +169,7 @@ def make() -> Values:
         v.ENUM,
         v.RECORD,
         v.RECORD,
+        v.UNTYPED,
         FlyteFile(str(file)),
         TxtFile(str(file)),
         FlyteDirectory(str(folder)),

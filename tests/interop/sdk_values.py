@@ -56,6 +56,7 @@ OPTIONAL_SOME = 7
 UNION = "seven"
 NESTED: list[list[int | None]] = [[1, None], [], [None]]
 ENUM = Color.GREEN
+UNTYPED = {"a": [1, 2.5, "x"], "b": {"c": None, "d": True}}
 RECORD = Record(
     count=3,
     ratio=0.25,

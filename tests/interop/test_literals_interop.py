@@ -138,6 +138,7 @@ _CASES: Final[dict[str, tuple[object, object]]] = {
     "a_enum": (Color, Color.GREEN),
     "a_dataclass": (Record, _RECORD),
     "a_attrs": (RecordAttrs, _RECORD_ATTRS),
+    "a_untyped": (dict, {"a": [1, 2.5, "x"], "b": {"c": None, "d": True}}),
     "a_file": (BlobRef, None),
     "a_file_txt": (BlobRef, None),
     "a_dir": (BlobRef, None),
