@@ -696,7 +696,7 @@ def _extend(inner: st.SearchStrategy[_Pair]) -> st.SearchStrategy[_Pair]:
 _HINTS_AND_VALUES = st.recursive(st.sampled_from(_BASE), _extend, max_leaves=4)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400)
 @given(data=st.data(), sdk=st.sampled_from(SDKS))
 def test_every_supported_type_reads_back_as_the_value_written(
     data: st.DataObject, sdk: SDK
@@ -707,7 +707,7 @@ def test_every_supported_type_reads_back_as_the_value_written(
     assert from_literal(to_literal(value, hint, sdk=sdk), hint, sdk=sdk) == value
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(
     value=st.one_of(_INTS, _TEXT, st.booleans(), _FLOATS, st.none()),
     sdk=st.sampled_from(SDKS),
@@ -723,7 +723,7 @@ def test_a_union_of_primitives_reads_back_as_the_value_and_its_type(
     assert type(back) is type(value)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(value=_DATETIMES)
 def test_a_datetime_reads_back_as_the_same_instant_in_utc(value: dt.datetime) -> None:
     back = from_literal(to_literal(value), dt.datetime)
