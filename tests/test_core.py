@@ -25,13 +25,40 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kozmo_io import core
-from kozmo_io.core import errors_pb2, execution_pb2, identifier_pb2, literals_pb2, types_pb2
+from kozmo_io.core import (
+    artifact_id_pb2,
+    common_pb2,
+    errors_pb2,
+    execution_pb2,
+    identifier_pb2,
+    literals_pb2,
+    types_pb2,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
-OUR_FILES = (literals_pb2, types_pb2, execution_pb2, errors_pb2, identifier_pb2)
+OUR_FILES = (
+    literals_pb2,
+    types_pb2,
+    execution_pb2,
+    errors_pb2,
+    identifier_pb2,
+    artifact_id_pb2,
+    common_pb2,
+)
 FLYTE_FILES = tuple(
     importlib.import_module(f"flyteidl.core.{name}_pb2")
     for name in ("literals", "types", "execution", "errors", "identifier")
+)
+FLYTE2_FILES = tuple(
+    importlib.import_module(f"flyteidl2.{name}_pb2")
+    for name in (
+        "core.literals",
+        "core.types",
+        "core.execution",
+        "core.identifier",
+        "core.artifact_id",
+        "task.common",
+    )
 )
 # Declared in the flyteidl files we mirror but never read by task IO; each .proto header names them.
 NOT_MIRRORED = frozenset(
@@ -41,7 +68,6 @@ NOT_MIRRORED = frozenset(
         "BindingDataCollection",
         "BindingDataMap",
         "ContainerContext",
-        "KeyValuePair",
         "LogContext",
         "NodeExecution",
         "OutputReference",
@@ -57,10 +83,56 @@ NOT_MIRRORED = frozenset(
         "WorkflowExecution",
     }
 )
-# Fields we declare that flyteidl v1 does not: ExecutionError.recoverability comes from flyteidl2.
-ADDITIONS = {"ExecutionError": frozenset({7})}
+# The same for the flyteidl2 files: the above, the artifact queries and the triggers.
+NOT_MIRRORED_2 = NOT_MIRRORED | frozenset(
+    {
+        "ArtifactID",
+        "ArtifactQuery",
+        "ArtifactTag",
+        "ArtifactTrigger",
+        "Backoff",
+        "ConnectorLogContext",
+        "Cron",
+        "FixedRate",
+        "FixedRateUnit",
+        "NamedParameter",
+        "OutputReferences",
+        "Schedule",
+        "TimeoutStrategy",
+        "TriggerAutomationSpec",
+        "TriggerAutomationSpecType",
+    }
+)
+# Declared here for the second generation only: flyteidl v1's files do not have them.
+SECOND_GENERATION_ONLY = frozenset(
+    {
+        "ArtifactBindingData",
+        "ArtifactCard",
+        "ArtifactInfo",
+        "ArtifactKey",
+        "ArtifactVersionId",
+        "GpuFault",
+        "Granularity",
+        "InputBindingData",
+        "Inputs",
+        "LabelValue",
+        "NamedLiteral",
+        "Operator",
+        "Outputs",
+        "Partitions",
+        "ProducedArtifact",
+        "RuntimeBinding",
+        "TimePartition",
+        "TimeTransform",
+    }
+)
+# Fields we declare that flyteidl v1 does not (all from flyteidl2), and those flyteidl2 lacks.
+ADDITIONS = {"ExecutionError": frozenset({7, 8}), "Literal": frozenset({9})}
+ADDITIONS_2 = {"ContainerError": frozenset({5, 6})}
 OUR_MESSAGES = sorted({name for f in OUR_FILES for name in f.DESCRIPTOR.message_types_by_name})
 OUR_ENUMS = sorted({name for f in OUR_FILES for name in f.DESCRIPTOR.enum_types_by_name})
+GEN1_MESSAGES = sorted(set(OUR_MESSAGES) - SECOND_GENERATION_ONLY)
+GEN1_ENUMS = sorted(set(OUR_ENUMS) - SECOND_GENERATION_ONLY)
 
 TS = Timestamp(seconds=1_700_000_000, nanos=123_456_789)
 
@@ -117,9 +189,10 @@ def _normalize(proto: descriptor_pb2.DescriptorProto, drop: frozenset[int]) -> N
     for field in fields:
         # flyteidl's descriptors spell json_name out, protoc's omit it; it is compared as computed.
         field.ClearField("json_name")
-        field.type_name = field.type_name.replace(".flyteidl.core.", ".").replace(
-            ".kozmo.core.", "."
-        )
+        # flyteidl2's validation rules (buf.validate) constrain values, not the encoding.
+        field.ClearField("options")
+        for package in (".flyteidl.core.", ".flyteidl2.core.", ".flyteidl2.task.", ".kozmo.core."):
+            field.type_name = field.type_name.replace(package, ".")
     del proto.field[:]
     proto.field.extend(fields)
     for nested in proto.nested_type:
@@ -130,18 +203,38 @@ def _flyte_descriptor(name: str) -> descriptor.Descriptor:
     return descriptor_pool.Default().FindMessageTypeByName(f"flyteidl.core.{name}")
 
 
-def test_we_declare_what_flyteidl_declares_except_documented_omissions() -> None:
-    flyte = {
+def _flyte2_name(name: str) -> str:
+    package = "task" if name in common_pb2.DESCRIPTOR.message_types_by_name else "core"
+    return f"flyteidl2.{package}.{name}"
+
+
+def _flyte2_descriptor(name: str) -> descriptor.Descriptor:
+    return descriptor_pool.Default().FindMessageTypeByName(_flyte2_name(name))
+
+
+def _declared(files: tuple[Any, ...]) -> set[str]:
+    return {
         n
-        for f in FLYTE_FILES
+        for f in files
         for n in (*f.DESCRIPTOR.message_types_by_name, *f.DESCRIPTOR.enum_types_by_name)
     }
+
+
+def test_we_declare_what_flyteidl_declares_except_documented_omissions() -> None:
+    flyte = _declared(FLYTE_FILES)
     ours = set(OUR_MESSAGES) | set(OUR_ENUMS)
-    assert ours <= flyte
+    assert ours - flyte == SECOND_GENERATION_ONLY
     assert flyte - ours == NOT_MIRRORED
 
 
-@pytest.mark.parametrize("name", OUR_MESSAGES)
+def test_we_declare_what_flyteidl2_declares_except_documented_omissions() -> None:
+    flyte2 = _declared(FLYTE2_FILES)
+    ours = set(OUR_MESSAGES) | set(OUR_ENUMS)
+    assert ours <= flyte2
+    assert flyte2 - ours == NOT_MIRRORED_2
+
+
+@pytest.mark.parametrize("name", GEN1_MESSAGES)
 def test_message_descriptor_matches_flyteidl(name: str) -> None:
     ours = getattr(core, name).DESCRIPTOR
     theirs = _flyte_descriptor(name)
@@ -151,7 +244,17 @@ def test_message_descriptor_matches_flyteidl(name: str) -> None:
     }
 
 
-@pytest.mark.parametrize("name", OUR_ENUMS)
+@pytest.mark.parametrize("name", OUR_MESSAGES)
+def test_message_descriptor_matches_flyteidl2(name: str) -> None:
+    ours = getattr(core, name).DESCRIPTOR
+    theirs = _flyte2_descriptor(name)
+    assert _normalized(ours, ADDITIONS_2.get(name, frozenset())) == _normalized(theirs)
+    assert {f.number: f.json_name for f in theirs.fields} == {
+        f.number: f.json_name for f in ours.fields if f.number in theirs.fields_by_number
+    }
+
+
+@pytest.mark.parametrize("name", GEN1_ENUMS)
 def test_enum_descriptor_matches_flyteidl(name: str) -> None:
     ours = descriptor_pb2.EnumDescriptorProto()
     theirs = descriptor_pb2.EnumDescriptorProto()
@@ -160,25 +263,48 @@ def test_enum_descriptor_matches_flyteidl(name: str) -> None:
     assert ours == theirs
 
 
-def test_execution_error_adds_only_flyteidl2_recoverability() -> None:
-    field = core.ExecutionError.DESCRIPTOR.fields_by_number[7]
-    assert field.name == "recoverability"
-    assert field.enum_type is not None
-    assert field.enum_type.full_name == "kozmo.core.ContainerError.Kind"
-    assert set(core.ExecutionError.DESCRIPTOR.fields_by_number) == {1, 2, 3, 4, 5, 6, 7}
+@pytest.mark.parametrize("name", OUR_ENUMS)
+def test_enum_descriptor_matches_flyteidl2(name: str) -> None:
+    ours = descriptor_pb2.EnumDescriptorProto()
+    theirs = descriptor_pb2.EnumDescriptorProto()
+    getattr(core, name).DESCRIPTOR.CopyToProto(ours)
+    descriptor_pool.Default().FindEnumTypeByName(f"flyteidl2.core.{name}").CopyToProto(theirs)
+    assert ours == theirs
+
+
+def test_execution_error_adds_flyteidl2_recoverability_and_gpu_fault() -> None:
+    recoverability = core.ExecutionError.DESCRIPTOR.fields_by_number[7]
+    assert recoverability.name == "recoverability"
+    assert recoverability.enum_type is not None
+    assert recoverability.enum_type.full_name == "kozmo.core.ContainerError.Kind"
+    gpu_fault = core.ExecutionError.DESCRIPTOR.fields_by_number[8]
+    assert gpu_fault.name == "gpu_fault"
+    assert gpu_fault.message_type is core.GpuFault.DESCRIPTOR
+    assert set(core.ExecutionError.DESCRIPTOR.fields_by_number) == {1, 2, 3, 4, 5, 6, 7, 8}
+
+
+def test_literal_adds_flyteidl2_artifact_id() -> None:
+    field = core.Literal.DESCRIPTOR.fields_by_number[9]
+    assert field.name == "artifact_id"
+    assert field.message_type is core.ArtifactVersionId.DESCRIPTOR
 
 
 # --- wire round trips -----------------------------------------------------------------------------
 
 
-def _flyte_class(ours: message.Message) -> type[message.Message]:
+def _flyte_class(ours: message.Message, generation: int = 1) -> type[message.Message]:
     name = ours.DESCRIPTOR.full_name.removeprefix("kozmo.core.")
-    return message_factory.GetMessageClass(_flyte_descriptor(name))
+    found = _flyte_descriptor(name) if generation == 1 else _flyte2_descriptor(name)
+    return message_factory.GetMessageClass(found)
 
 
-def assert_wire_compatible(ours: message.Message) -> None:
-    """Build the flyteidl twin of ``ours`` from its fields and cross-parse both encodings."""
-    flyte_cls = _flyte_class(ours)
+def assert_wire_compatible(ours: message.Message, *, generations: tuple[int, ...] = (1, 2)) -> None:
+    """Build the flyteidl (and flyteidl2) twin of ``ours`` and cross-parse both encodings."""
+    for generation in generations:
+        _assert_wire_compatible(ours, _flyte_class(ours, generation))
+
+
+def _assert_wire_compatible(ours: message.Message, flyte_cls: type[message.Message]) -> None:
     ours_wire = ours.SerializeToString(deterministic=True)
     theirs = json_format.ParseDict(json_format.MessageToDict(ours), flyte_cls())
     theirs_wire = theirs.SerializeToString(deterministic=True)
@@ -379,7 +505,7 @@ def test_error_document_crosses_the_wire_both_ways() -> None:
             worker="worker-3",
         )
     )
-    assert_wire_compatible(doc)
+    assert_wire_compatible(doc, generations=(1,))
     flyte_doc = _flyte_class(doc).FromString(doc.SerializeToString())
     assert json_format.MessageToDict(flyte_doc, preserving_proto_field_name=True) == {
         "error": {
@@ -391,6 +517,21 @@ def test_error_document_crosses_the_wire_both_ways() -> None:
             "worker": "worker-3",
         }
     }
+
+
+def test_error_document_crosses_to_flyteidl2_which_keeps_timestamp_and_worker_unknown() -> None:
+    doc = core.ErrorDocument(
+        error=core.ContainerError(
+            code="USER:Boom", kind=core.ContainerError.RECOVERABLE, origin=core.ExecutionError.USER
+        )
+    )
+    assert_wire_compatible(doc, generations=(2,))
+    doc.error.timestamp.CopyFrom(TS)
+    doc.error.worker = "w-1"
+    wire = doc.SerializeToString(deterministic=True)
+    theirs = _flyte_class(doc, 2).FromString(wire)
+    assert _unknown_numbers(getattr(theirs, "error")) == [5, 6]  # noqa: B009 - untyped message
+    assert theirs.SerializeToString(deterministic=True) == wire
 
 
 def test_execution_error_crosses_the_wire_both_ways() -> None:
@@ -463,27 +604,159 @@ def test_recoverability_survives_a_round_trip_through_flyteidl_v1() -> None:
 
 def test_unknown_fields_survive_a_round_trip_through_our_messages() -> None:
     known = _lit(core.Scalar(primitive=core.Primitive(integer=5))).SerializeToString()
-    artifact_id = _varint(9 << 3 | 2) + _varint(3) + b"art"  # flyteidl2 Literal.artifact_id
+    newer = _varint(10 << 3 | 2) + _varint(3) + b"new"  # a field a later engine may add
     far_away = _varint(1000 << 3) + _varint(42)
-    wire = known + artifact_id + far_away
+    wire = known + newer + far_away
     literal = core.Literal.FromString(wire)
     assert literal.scalar.primitive.integer == 5
-    assert _unknown_numbers(literal) == [9, 1000]
+    assert _unknown_numbers(literal) == [10, 1000]
     assert literal.SerializeToString(deterministic=True) == wire
 
     outer = core.LiteralMap()
     outer.literals["x"].CopyFrom(literal)
     nested = core.LiteralMap.FromString(outer.SerializeToString(deterministic=True))
-    assert _unknown_numbers(nested.literals["x"]) == [9, 1000]
+    assert _unknown_numbers(nested.literals["x"]) == [10, 1000]
     assert nested.literals["x"].SerializeToString(deterministic=True) == wire
 
 
-def test_flyteidl2_gpu_fault_survives_our_execution_error() -> None:
-    gpu_fault = _varint(8 << 3 | 2) + _varint(2) + b"\x08\x01"  # flyteidl2 ExecutionError.gpu_fault
-    wire = core.ExecutionError(code="c").SerializeToString() + gpu_fault
-    error = core.ExecutionError.FromString(wire)
-    assert _unknown_numbers(error) == [8]
-    assert error.SerializeToString(deterministic=True) == wire
+GPU_FAULT = core.GpuFault(
+    kind=core.GpuFault.KIND_XID,
+    code=79,
+    name="GPU has fallen off the bus",
+    severity=core.GpuFault.SEVERITY_CRITICAL,
+    gpu_uuid="GPU-5c1f",
+    gpu_index=0,
+    pci_bus_id="00000000:3B:00.0",
+    node="node-7",
+    pid=4242,
+    process="python",
+)
+ARTIFACT_ID = core.ArtifactVersionId(
+    key=core.ArtifactKey(project="p", domain="d", name="model", org="o"), version="v3"
+)
+PRODUCED = core.ProducedArtifact(
+    output="o0",
+    name="model",
+    version="v3",
+    info=core.ArtifactInfo(
+        description="trained weights",
+        user_metadata={"epochs": "3", "lr": "0.1"},
+        card=core.ArtifactCard(uri="s3://b/card.md", format="md", type="model"),
+    ),
+    type=INT_TYPE,
+    parent_artifacts=[ARTIFACT_ID],
+    partitions=core.Partitions(
+        value={
+            "region": core.LabelValue(static_value="eu"),
+            "day": core.LabelValue(time_value=TS),
+            "from": core.LabelValue(input_binding=core.InputBindingData(var="x")),
+            "now": core.LabelValue(runtime_binding=core.RuntimeBinding()),
+            "bound": core.LabelValue(
+                triggered_binding=core.ArtifactBindingData(
+                    partition_key="k",
+                    time_transform=core.TimeTransform(transform="P1D", op=core.Operator.MINUS),
+                )
+            ),
+        }
+    ),
+    time_partition=core.TimePartition(
+        value=core.LabelValue(time_value=TS), granularity=core.Granularity.DAY, key="ds"
+    ),
+)
+
+
+def _named(**literals: core.Literal) -> list[core.NamedLiteral]:
+    return [core.NamedLiteral(name=name, value=value) for name, value in literals.items()]
+
+
+def test_gpu_fault_crosses_the_wire_to_flyteidl2_both_ways() -> None:
+    assert_wire_compatible(GPU_FAULT, generations=(2,))
+    assert_wire_compatible(
+        core.ExecutionError(code="GPUFault", gpu_fault=GPU_FAULT), generations=(2,)
+    )
+
+
+def test_gpu_index_zero_is_present_and_unset_is_absent() -> None:
+    assert core.GpuFault(gpu_index=0).HasField("gpu_index")
+    assert not core.GpuFault().HasField("gpu_index")
+    assert core.GpuFault(gpu_index=0).SerializeToString() == b"\x30\x00"
+
+
+def test_gpu_fault_and_recoverability_survive_a_round_trip_through_flyteidl_v1() -> None:
+    ours = core.ExecutionError(
+        code="c",
+        kind=core.ExecutionError.SYSTEM,
+        recoverability=core.ContainerError.RECOVERABLE,
+        gpu_fault=GPU_FAULT,
+    )
+    wire = ours.SerializeToString(deterministic=True)
+    theirs = _flyte_class(ours).FromString(wire)
+    assert _unknown_numbers(theirs) == [7, 8]
+    back_wire = theirs.SerializeToString(deterministic=True)
+    assert back_wire == wire
+    back = core.ExecutionError.FromString(back_wire)
+    assert back.gpu_fault == GPU_FAULT
+    assert back == ours
+
+
+def test_literal_artifact_id_crosses_the_wire_to_flyteidl2_and_survives_flyteidl_v1() -> None:
+    literal = core.Literal(
+        scalar=core.Scalar(primitive=core.Primitive(integer=1)), artifact_id=ARTIFACT_ID
+    )
+    assert_wire_compatible(literal, generations=(2,))
+    wire = literal.SerializeToString(deterministic=True)
+    theirs = _flyte_class(literal).FromString(wire)
+    assert _unknown_numbers(theirs) == [9]
+    assert theirs.SerializeToString(deterministic=True) == wire
+
+
+def test_produced_artifact_crosses_the_wire_to_flyteidl2_both_ways() -> None:
+    assert_wire_compatible(PRODUCED, generations=(2,))
+
+
+def test_inputs_with_context_cross_the_wire_to_flyteidl2_both_ways() -> None:
+    inputs = core.Inputs(
+        literals=_named(z=LITERALS["integer"], a=LITERALS["string"], m=LITERALS["nested"]),
+        context=[core.KeyValuePair(key="team", value="ml"), core.KeyValuePair(key="", value="")],
+    )
+    assert_wire_compatible(inputs, generations=(2,))
+
+
+def test_outputs_with_artifacts_cross_the_wire_to_flyteidl2_both_ways() -> None:
+    outputs = core.Outputs(
+        literals=_named(o1=LITERALS["blob-single"], o0=LITERALS["offloaded"]),
+        produced_artifacts=[PRODUCED],
+    )
+    assert_wire_compatible(outputs, generations=(2,))
+
+
+@pytest.mark.parametrize("message_type", [core.Inputs, core.Outputs])
+def test_second_generation_file_is_a_first_generation_literal_map_on_the_wire(
+    message_type: type[core.Inputs | core.Outputs],
+) -> None:
+    named = message_type(literals=_named(b=LITERALS["integer"], a=LITERALS["union"]))
+    wire = named.SerializeToString(deterministic=True)
+    as_map = core.LiteralMap(literals={"b": LITERALS["integer"], "a": LITERALS["union"]})
+    assert core.LiteralMap.FromString(wire) == as_map
+    flyte_map = _flyte_class(as_map).FromString(wire)
+    assert json_format.MessageToDict(flyte_map) == json_format.MessageToDict(as_map)
+    # Same entries, in the order given instead of sorted.
+    assert wire != as_map.SerializeToString(deterministic=True)
+    assert message_type.FromString(as_map.SerializeToString(deterministic=True)).literals == list(
+        reversed(named.literals)
+    )
+
+
+def test_context_and_produced_artifacts_survive_a_first_generation_literal_map() -> None:
+    inputs = core.Inputs(
+        literals=_named(a=LITERALS["integer"]), context=[core.KeyValuePair(key="k", value="v")]
+    )
+    outputs = core.Outputs(literals=_named(o0=LITERALS["integer"]), produced_artifacts=[PRODUCED])
+    for named, unknown in ((inputs, [2]), (outputs, [3])):
+        wire = named.SerializeToString(deterministic=True)
+        as_map = core.LiteralMap.FromString(wire)
+        assert _unknown_numbers(as_map) == unknown
+        assert as_map.SerializeToString(deterministic=True) == wire
 
 
 # --- generated literal maps -----------------------------------------------------------------------
@@ -611,3 +884,17 @@ _LITERALS = st.recursive(
 @given(st.dictionaries(_TEXT, _LITERALS, max_size=4))
 def test_generated_literal_maps_cross_the_wire_both_ways(literals: dict[str, core.Literal]) -> None:
     assert_wire_compatible(core.LiteralMap(literals=literals))
+
+
+@given(
+    st.lists(st.tuples(_TEXT, _LITERALS), max_size=4),
+    st.lists(st.tuples(_TEXT, _TEXT), max_size=3),
+)
+def test_generated_inputs_cross_the_wire_to_flyteidl2_both_ways(
+    literals: list[tuple[str, core.Literal]], context: list[tuple[str, str]]
+) -> None:
+    inputs = core.Inputs(
+        literals=[core.NamedLiteral(name=name, value=value) for name, value in literals],
+        context=[core.KeyValuePair(key=key, value=value) for key, value in context],
+    )
+    assert_wire_compatible(inputs, generations=(2,))

@@ -12,6 +12,7 @@ from kozmo_io.core.execution_pb2 import (
     ContainerError as ContainerError,
     ErrorDocument as ErrorDocument,
     ExecutionError as ExecutionError,
+    GpuFault as GpuFault,
 )
 
 DESCRIPTOR: google.protobuf.descriptor.FileDescriptor

@@ -27,11 +27,7 @@ DESCRIPTOR: google.protobuf.descriptor.FileDescriptor
 
 @typing.final
 class ExecutionError(google.protobuf.message.Message):
-    """A task failure as the engine sees it.
-
-    Field 8 (gpu_fault in flyteidl2) is not declared: it drags in GPU diagnostics; a message that carries it
-    keeps it as an unknown field and writes it back unchanged.
-    """
+    """A task failure as the engine sees it."""
 
     DESCRIPTOR: google.protobuf.descriptor.Descriptor
 
@@ -59,6 +55,7 @@ class ExecutionError(google.protobuf.message.Message):
     TIMESTAMP_FIELD_NUMBER: builtins.int
     WORKER_FIELD_NUMBER: builtins.int
     RECOVERABILITY_FIELD_NUMBER: builtins.int
+    GPU_FAULT_FIELD_NUMBER: builtins.int
     code: builtins.str
     """A short machine-readable code."""
     message: builtins.str
@@ -74,6 +71,12 @@ class ExecutionError(google.protobuf.message.Message):
     def timestamp(self) -> google.protobuf.timestamp_pb2.Timestamp:
         """When the error happened."""
 
+    @property
+    def gpu_fault(self) -> Global___GpuFault:
+        """The GPU fault behind the failure, when the engine diagnosed one. In flyteidl2 only; flyteidl v1 keeps it
+        as an unknown field.
+        """
+
     def __init__(
         self,
         *,
@@ -84,11 +87,95 @@ class ExecutionError(google.protobuf.message.Message):
         timestamp: google.protobuf.timestamp_pb2.Timestamp | None = ...,
         worker: builtins.str = ...,
         recoverability: Global___ContainerError.Kind.ValueType = ...,
+        gpu_fault: Global___GpuFault | None = ...,
     ) -> None: ...
-    def HasField(self, field_name: typing.Literal["timestamp", b"timestamp"]) -> builtins.bool: ...
-    def ClearField(self, field_name: typing.Literal["code", b"code", "error_uri", b"error_uri", "kind", b"kind", "message", b"message", "recoverability", b"recoverability", "timestamp", b"timestamp", "worker", b"worker"]) -> None: ...
+    def HasField(self, field_name: typing.Literal["gpu_fault", b"gpu_fault", "timestamp", b"timestamp"]) -> builtins.bool: ...
+    def ClearField(self, field_name: typing.Literal["code", b"code", "error_uri", b"error_uri", "gpu_fault", b"gpu_fault", "kind", b"kind", "message", b"message", "recoverability", b"recoverability", "timestamp", b"timestamp", "worker", b"worker"]) -> None: ...
 
 Global___ExecutionError: typing_extensions.TypeAlias = ExecutionError
+
+@typing.final
+class GpuFault(google.protobuf.message.Message):
+    """A GPU fault the engine attributed a failure to (an NVIDIA Xid or SXid event). flyteidl2 only."""
+
+    DESCRIPTOR: google.protobuf.descriptor.Descriptor
+
+    class _Kind:
+        ValueType = typing.NewType("ValueType", builtins.int)
+        V: typing_extensions.TypeAlias = ValueType
+
+    class _KindEnumTypeWrapper(google.protobuf.internal.enum_type_wrapper._EnumTypeWrapper[GpuFault._Kind.ValueType], builtins.type):
+        DESCRIPTOR: google.protobuf.descriptor.EnumDescriptor
+        KIND_UNSPECIFIED: GpuFault._Kind.ValueType  # 0
+        KIND_XID: GpuFault._Kind.ValueType  # 1
+        KIND_SXID: GpuFault._Kind.ValueType  # 2
+
+    class Kind(_Kind, metaclass=_KindEnumTypeWrapper): ...
+    KIND_UNSPECIFIED: GpuFault.Kind.ValueType  # 0
+    KIND_XID: GpuFault.Kind.ValueType  # 1
+    KIND_SXID: GpuFault.Kind.ValueType  # 2
+
+    class _Severity:
+        ValueType = typing.NewType("ValueType", builtins.int)
+        V: typing_extensions.TypeAlias = ValueType
+
+    class _SeverityEnumTypeWrapper(google.protobuf.internal.enum_type_wrapper._EnumTypeWrapper[GpuFault._Severity.ValueType], builtins.type):
+        DESCRIPTOR: google.protobuf.descriptor.EnumDescriptor
+        SEVERITY_UNSPECIFIED: GpuFault._Severity.ValueType  # 0
+        SEVERITY_USER: GpuFault._Severity.ValueType  # 1
+        SEVERITY_WARN: GpuFault._Severity.ValueType  # 2
+        SEVERITY_CRITICAL: GpuFault._Severity.ValueType  # 3
+
+    class Severity(_Severity, metaclass=_SeverityEnumTypeWrapper): ...
+    SEVERITY_UNSPECIFIED: GpuFault.Severity.ValueType  # 0
+    SEVERITY_USER: GpuFault.Severity.ValueType  # 1
+    SEVERITY_WARN: GpuFault.Severity.ValueType  # 2
+    SEVERITY_CRITICAL: GpuFault.Severity.ValueType  # 3
+
+    KIND_FIELD_NUMBER: builtins.int
+    CODE_FIELD_NUMBER: builtins.int
+    NAME_FIELD_NUMBER: builtins.int
+    SEVERITY_FIELD_NUMBER: builtins.int
+    GPU_UUID_FIELD_NUMBER: builtins.int
+    GPU_INDEX_FIELD_NUMBER: builtins.int
+    PCI_BUS_ID_FIELD_NUMBER: builtins.int
+    NODE_FIELD_NUMBER: builtins.int
+    PID_FIELD_NUMBER: builtins.int
+    PROCESS_FIELD_NUMBER: builtins.int
+    kind: Global___GpuFault.Kind.ValueType
+    code: builtins.int
+    """The Xid or SXid number."""
+    name: builtins.str
+    """The event's name."""
+    severity: Global___GpuFault.Severity.ValueType
+    gpu_uuid: builtins.str
+    gpu_index: builtins.int
+    """Absent when the GPU could not be identified (0 is a valid index)."""
+    pci_bus_id: builtins.str
+    node: builtins.str
+    """The node the GPU is on."""
+    pid: builtins.int
+    """The process the event names, if any."""
+    process: builtins.str
+    def __init__(
+        self,
+        *,
+        kind: Global___GpuFault.Kind.ValueType = ...,
+        code: builtins.int = ...,
+        name: builtins.str = ...,
+        severity: Global___GpuFault.Severity.ValueType = ...,
+        gpu_uuid: builtins.str = ...,
+        gpu_index: builtins.int | None = ...,
+        pci_bus_id: builtins.str = ...,
+        node: builtins.str = ...,
+        pid: builtins.int = ...,
+        process: builtins.str = ...,
+    ) -> None: ...
+    def HasField(self, field_name: typing.Literal["_gpu_index", b"_gpu_index", "gpu_index", b"gpu_index"]) -> builtins.bool: ...
+    def ClearField(self, field_name: typing.Literal["_gpu_index", b"_gpu_index", "code", b"code", "gpu_index", b"gpu_index", "gpu_uuid", b"gpu_uuid", "kind", b"kind", "name", b"name", "node", b"node", "pci_bus_id", b"pci_bus_id", "pid", b"pid", "process", b"process", "severity", b"severity"]) -> None: ...
+    def WhichOneof(self, oneof_group: typing.Literal["_gpu_index", b"_gpu_index"]) -> typing.Literal["gpu_index"] | None: ...
+
+Global___GpuFault: typing_extensions.TypeAlias = GpuFault
 
 @typing.final
 class ContainerError(google.protobuf.message.Message):

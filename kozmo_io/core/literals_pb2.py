@@ -25,10 +25,11 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from kozmo_io.core import artifact_id_pb2 as kozmo__io_dot_core_dot_artifact__id__pb2
 from kozmo_io.core import types_pb2 as kozmo__io_dot_core_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ckozmo_io/core/literals.proto\x12\nkozmo.core\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19kozmo_io/core/types.proto\"\xc8\x01\n\tPrimitive\x12\x11\n\x07integer\x18\x01 \x01(\x03H\x00\x12\x15\n\x0b\x66loat_value\x18\x02 \x01(\x01H\x00\x12\x16\n\x0cstring_value\x18\x03 \x01(\tH\x00\x12\x11\n\x07\x62oolean\x18\x04 \x01(\x08H\x00\x12.\n\x08\x64\x61tetime\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampH\x00\x12-\n\x08\x64uration\x18\x06 \x01(\x0b\x32\x19.google.protobuf.DurationH\x00\x42\x07\n\x05value\"\x06\n\x04Void\"?\n\x04\x42lob\x12*\n\x08metadata\x18\x01 \x01(\x0b\x32\x18.kozmo.core.BlobMetadata\x12\x0b\n\x03uri\x18\x03 \x01(\t\"2\n\x0c\x42lobMetadata\x12\"\n\x04type\x18\x01 \x01(\x0b\x32\x14.kozmo.core.BlobType\"$\n\x06\x42inary\x12\r\n\x05value\x18\x01 \x01(\x0c\x12\x0b\n\x03tag\x18\x02 \x01(\t\";\n\x06Schema\x12\x0b\n\x03uri\x18\x01 \x01(\t\x12$\n\x04type\x18\x03 \x01(\x0b\x32\x16.kozmo.core.SchemaType\"R\n\x05Union\x12\"\n\x05value\x18\x01 \x01(\x0b\x32\x13.kozmo.core.Literal\x12%\n\x04type\x18\x02 \x01(\x0b\x32\x17.kozmo.core.LiteralType\"_\n\x19StructuredDatasetMetadata\x12\x42\n\x17structured_dataset_type\x18\x01 \x01(\x0b\x32!.kozmo.core.StructuredDatasetType\"Y\n\x11StructuredDataset\x12\x0b\n\x03uri\x18\x01 \x01(\t\x12\x37\n\x08metadata\x18\x02 \x01(\x0b\x32%.kozmo.core.StructuredDatasetMetadata\"\x83\x03\n\x06Scalar\x12*\n\tprimitive\x18\x01 \x01(\x0b\x32\x15.kozmo.core.PrimitiveH\x00\x12 \n\x04\x62lob\x18\x02 \x01(\x0b\x32\x10.kozmo.core.BlobH\x00\x12$\n\x06\x62inary\x18\x03 \x01(\x0b\x32\x12.kozmo.core.BinaryH\x00\x12$\n\x06schema\x18\x04 \x01(\x0b\x32\x12.kozmo.core.SchemaH\x00\x12%\n\tnone_type\x18\x05 \x01(\x0b\x32\x10.kozmo.core.VoidH\x00\x12\"\n\x05\x65rror\x18\x06 \x01(\x0b\x32\x11.kozmo.core.ErrorH\x00\x12*\n\x07generic\x18\x07 \x01(\x0b\x32\x17.google.protobuf.StructH\x00\x12;\n\x12structured_dataset\x18\x08 \x01(\x0b\x32\x1d.kozmo.core.StructuredDatasetH\x00\x12\"\n\x05union\x18\t \x01(\x0b\x32\x11.kozmo.core.UnionH\x00\x42\x07\n\x05value\"\xd8\x02\n\x07Literal\x12$\n\x06scalar\x18\x01 \x01(\x0b\x32\x12.kozmo.core.ScalarH\x00\x12\x33\n\ncollection\x18\x02 \x01(\x0b\x32\x1d.kozmo.core.LiteralCollectionH\x00\x12%\n\x03map\x18\x03 \x01(\x0b\x32\x16.kozmo.core.LiteralMapH\x00\x12\x42\n\x12offloaded_metadata\x18\x08 \x01(\x0b\x32$.kozmo.core.LiteralOffloadedMetadataH\x00\x12\x0c\n\x04hash\x18\x04 \x01(\t\x12\x33\n\x08metadata\x18\x05 \x03(\x0b\x32!.kozmo.core.Literal.MetadataEntry\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x42\x07\n\x05valueJ\x04\x08\x06\x10\x07J\x04\x08\x07\x10\x08\"k\n\x18LiteralOffloadedMetadata\x12\x0b\n\x03uri\x18\x01 \x01(\t\x12\x12\n\nsize_bytes\x18\x02 \x01(\x04\x12.\n\rinferred_type\x18\x03 \x01(\x0b\x32\x17.kozmo.core.LiteralType\":\n\x11LiteralCollection\x12%\n\x08literals\x18\x01 \x03(\x0b\x32\x13.kozmo.core.Literal\"\x8a\x01\n\nLiteralMap\x12\x36\n\x08literals\x18\x01 \x03(\x0b\x32$.kozmo.core.LiteralMap.LiteralsEntry\x1a\x44\n\rLiteralsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\"\n\x05value\x18\x02 \x01(\x0b\x32\x13.kozmo.core.Literal:\x02\x38\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ckozmo_io/core/literals.proto\x12\nkozmo.core\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1fkozmo_io/core/artifact_id.proto\x1a\x19kozmo_io/core/types.proto\"\xc8\x01\n\tPrimitive\x12\x11\n\x07integer\x18\x01 \x01(\x03H\x00\x12\x15\n\x0b\x66loat_value\x18\x02 \x01(\x01H\x00\x12\x16\n\x0cstring_value\x18\x03 \x01(\tH\x00\x12\x11\n\x07\x62oolean\x18\x04 \x01(\x08H\x00\x12.\n\x08\x64\x61tetime\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampH\x00\x12-\n\x08\x64uration\x18\x06 \x01(\x0b\x32\x19.google.protobuf.DurationH\x00\x42\x07\n\x05value\"\x06\n\x04Void\"?\n\x04\x42lob\x12*\n\x08metadata\x18\x01 \x01(\x0b\x32\x18.kozmo.core.BlobMetadata\x12\x0b\n\x03uri\x18\x03 \x01(\t\"2\n\x0c\x42lobMetadata\x12\"\n\x04type\x18\x01 \x01(\x0b\x32\x14.kozmo.core.BlobType\"$\n\x06\x42inary\x12\r\n\x05value\x18\x01 \x01(\x0c\x12\x0b\n\x03tag\x18\x02 \x01(\t\";\n\x06Schema\x12\x0b\n\x03uri\x18\x01 \x01(\t\x12$\n\x04type\x18\x03 \x01(\x0b\x32\x16.kozmo.core.SchemaType\"R\n\x05Union\x12\"\n\x05value\x18\x01 \x01(\x0b\x32\x13.kozmo.core.Literal\x12%\n\x04type\x18\x02 \x01(\x0b\x32\x17.kozmo.core.LiteralType\"_\n\x19StructuredDatasetMetadata\x12\x42\n\x17structured_dataset_type\x18\x01 \x01(\x0b\x32!.kozmo.core.StructuredDatasetType\"Y\n\x11StructuredDataset\x12\x0b\n\x03uri\x18\x01 \x01(\t\x12\x37\n\x08metadata\x18\x02 \x01(\x0b\x32%.kozmo.core.StructuredDatasetMetadata\"\x83\x03\n\x06Scalar\x12*\n\tprimitive\x18\x01 \x01(\x0b\x32\x15.kozmo.core.PrimitiveH\x00\x12 \n\x04\x62lob\x18\x02 \x01(\x0b\x32\x10.kozmo.core.BlobH\x00\x12$\n\x06\x62inary\x18\x03 \x01(\x0b\x32\x12.kozmo.core.BinaryH\x00\x12$\n\x06schema\x18\x04 \x01(\x0b\x32\x12.kozmo.core.SchemaH\x00\x12%\n\tnone_type\x18\x05 \x01(\x0b\x32\x10.kozmo.core.VoidH\x00\x12\"\n\x05\x65rror\x18\x06 \x01(\x0b\x32\x11.kozmo.core.ErrorH\x00\x12*\n\x07generic\x18\x07 \x01(\x0b\x32\x17.google.protobuf.StructH\x00\x12;\n\x12structured_dataset\x18\x08 \x01(\x0b\x32\x1d.kozmo.core.StructuredDatasetH\x00\x12\"\n\x05union\x18\t \x01(\x0b\x32\x11.kozmo.core.UnionH\x00\x42\x07\n\x05value\"\x8c\x03\n\x07Literal\x12$\n\x06scalar\x18\x01 \x01(\x0b\x32\x12.kozmo.core.ScalarH\x00\x12\x33\n\ncollection\x18\x02 \x01(\x0b\x32\x1d.kozmo.core.LiteralCollectionH\x00\x12%\n\x03map\x18\x03 \x01(\x0b\x32\x16.kozmo.core.LiteralMapH\x00\x12\x42\n\x12offloaded_metadata\x18\x08 \x01(\x0b\x32$.kozmo.core.LiteralOffloadedMetadataH\x00\x12\x0c\n\x04hash\x18\x04 \x01(\t\x12\x33\n\x08metadata\x18\x05 \x03(\x0b\x32!.kozmo.core.Literal.MetadataEntry\x12\x32\n\x0b\x61rtifact_id\x18\t \x01(\x0b\x32\x1d.kozmo.core.ArtifactVersionId\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x42\x07\n\x05valueJ\x04\x08\x06\x10\x07J\x04\x08\x07\x10\x08\"k\n\x18LiteralOffloadedMetadata\x12\x0b\n\x03uri\x18\x01 \x01(\t\x12\x12\n\nsize_bytes\x18\x02 \x01(\x04\x12.\n\rinferred_type\x18\x03 \x01(\x0b\x32\x17.kozmo.core.LiteralType\":\n\x11LiteralCollection\x12%\n\x08literals\x18\x01 \x03(\x0b\x32\x13.kozmo.core.Literal\"\x8a\x01\n\nLiteralMap\x12\x36\n\x08literals\x18\x01 \x03(\x0b\x32$.kozmo.core.LiteralMap.LiteralsEntry\x1a\x44\n\rLiteralsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\"\n\x05value\x18\x02 \x01(\x0b\x32\x13.kozmo.core.Literal:\x02\x38\x01\"*\n\x0cKeyValuePair\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -39,36 +40,38 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LITERAL_METADATAENTRY']._serialized_options = b'8\001'
   _globals['_LITERALMAP_LITERALSENTRY']._loaded_options = None
   _globals['_LITERALMAP_LITERALSENTRY']._serialized_options = b'8\001'
-  _globals['_PRIMITIVE']._serialized_start=167
-  _globals['_PRIMITIVE']._serialized_end=367
-  _globals['_VOID']._serialized_start=369
-  _globals['_VOID']._serialized_end=375
-  _globals['_BLOB']._serialized_start=377
-  _globals['_BLOB']._serialized_end=440
-  _globals['_BLOBMETADATA']._serialized_start=442
-  _globals['_BLOBMETADATA']._serialized_end=492
-  _globals['_BINARY']._serialized_start=494
-  _globals['_BINARY']._serialized_end=530
-  _globals['_SCHEMA']._serialized_start=532
-  _globals['_SCHEMA']._serialized_end=591
-  _globals['_UNION']._serialized_start=593
-  _globals['_UNION']._serialized_end=675
-  _globals['_STRUCTUREDDATASETMETADATA']._serialized_start=677
-  _globals['_STRUCTUREDDATASETMETADATA']._serialized_end=772
-  _globals['_STRUCTUREDDATASET']._serialized_start=774
-  _globals['_STRUCTUREDDATASET']._serialized_end=863
-  _globals['_SCALAR']._serialized_start=866
-  _globals['_SCALAR']._serialized_end=1253
-  _globals['_LITERAL']._serialized_start=1256
-  _globals['_LITERAL']._serialized_end=1600
-  _globals['_LITERAL_METADATAENTRY']._serialized_start=1532
-  _globals['_LITERAL_METADATAENTRY']._serialized_end=1579
-  _globals['_LITERALOFFLOADEDMETADATA']._serialized_start=1602
-  _globals['_LITERALOFFLOADEDMETADATA']._serialized_end=1709
-  _globals['_LITERALCOLLECTION']._serialized_start=1711
-  _globals['_LITERALCOLLECTION']._serialized_end=1769
-  _globals['_LITERALMAP']._serialized_start=1772
-  _globals['_LITERALMAP']._serialized_end=1910
-  _globals['_LITERALMAP_LITERALSENTRY']._serialized_start=1842
-  _globals['_LITERALMAP_LITERALSENTRY']._serialized_end=1910
+  _globals['_PRIMITIVE']._serialized_start=200
+  _globals['_PRIMITIVE']._serialized_end=400
+  _globals['_VOID']._serialized_start=402
+  _globals['_VOID']._serialized_end=408
+  _globals['_BLOB']._serialized_start=410
+  _globals['_BLOB']._serialized_end=473
+  _globals['_BLOBMETADATA']._serialized_start=475
+  _globals['_BLOBMETADATA']._serialized_end=525
+  _globals['_BINARY']._serialized_start=527
+  _globals['_BINARY']._serialized_end=563
+  _globals['_SCHEMA']._serialized_start=565
+  _globals['_SCHEMA']._serialized_end=624
+  _globals['_UNION']._serialized_start=626
+  _globals['_UNION']._serialized_end=708
+  _globals['_STRUCTUREDDATASETMETADATA']._serialized_start=710
+  _globals['_STRUCTUREDDATASETMETADATA']._serialized_end=805
+  _globals['_STRUCTUREDDATASET']._serialized_start=807
+  _globals['_STRUCTUREDDATASET']._serialized_end=896
+  _globals['_SCALAR']._serialized_start=899
+  _globals['_SCALAR']._serialized_end=1286
+  _globals['_LITERAL']._serialized_start=1289
+  _globals['_LITERAL']._serialized_end=1685
+  _globals['_LITERAL_METADATAENTRY']._serialized_start=1617
+  _globals['_LITERAL_METADATAENTRY']._serialized_end=1664
+  _globals['_LITERALOFFLOADEDMETADATA']._serialized_start=1687
+  _globals['_LITERALOFFLOADEDMETADATA']._serialized_end=1794
+  _globals['_LITERALCOLLECTION']._serialized_start=1796
+  _globals['_LITERALCOLLECTION']._serialized_end=1854
+  _globals['_LITERALMAP']._serialized_start=1857
+  _globals['_LITERALMAP']._serialized_end=1995
+  _globals['_LITERALMAP_LITERALSENTRY']._serialized_start=1927
+  _globals['_LITERALMAP_LITERALSENTRY']._serialized_end=1995
+  _globals['_KEYVALUEPAIR']._serialized_start=1997
+  _globals['_KEYVALUEPAIR']._serialized_end=2039
 # @@protoc_insertion_point(module_scope)
