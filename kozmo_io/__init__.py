@@ -23,6 +23,9 @@ from kozmo_io.errors import PayloadTooLargeError as PayloadTooLargeError
 from kozmo_io.errors import StorageError as StorageError
 from kozmo_io.execution_error import ErrorKind as ErrorKind
 from kozmo_io.execution_error import ExecutionError as ExecutionError
+from kozmo_io.execution_error import GpuFault as GpuFault
+from kozmo_io.execution_error import GpuFaultKind as GpuFaultKind
+from kozmo_io.execution_error import GpuFaultSeverity as GpuFaultSeverity
 from kozmo_io.literals import BlobRef as BlobRef
 from kozmo_io.literals import StructuredDatasetRef as StructuredDatasetRef
 from kozmo_io.literals import from_literal as from_literal
@@ -49,6 +52,9 @@ __all__ = (
     "ErrorKind",
     "ErrorReader",
     "ExecutionError",
+    "GpuFault",
+    "GpuFaultKind",
+    "GpuFaultSeverity",
     "InputFilePaths",
     "InputReader",
     "InvalidArgumentError",

@@ -1,4 +1,4 @@
-"""ExecutionError and ErrorKind: validation and lossless round trips through the wire messages."""
+"""ExecutionError, ErrorKind and GpuFault: validation and lossless round trips through the wire."""
 
 from __future__ import annotations
 
@@ -10,7 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kozmo_io import core
-from kozmo_io.execution_error import ErrorKind, ExecutionError
+from kozmo_io.errors import InvalidArgumentError
+from kozmo_io.execution_error import (
+    ErrorKind,
+    ExecutionError,
+    GpuFault,
+    GpuFaultKind,
+    GpuFaultSeverity,
+)
 
 WHEN = dt.datetime(2024, 11, 5, 12, 30, 1, 250000, tzinfo=dt.UTC)
 
@@ -27,6 +34,20 @@ errors = st.builds(
         timezones=st.just(dt.UTC),
     ),
     worker=st.text(max_size=20),
+    gpu_fault=st.none()
+    | st.builds(
+        GpuFault,
+        kind=st.sampled_from(GpuFaultKind),
+        code=st.integers(0, 2**32 - 1),
+        name=st.text(max_size=10),
+        severity=st.sampled_from(GpuFaultSeverity),
+        gpu_uuid=st.text(max_size=10),
+        gpu_index=st.none() | st.integers(0, 2**32 - 1),
+        pci_bus_id=st.text(max_size=10),
+        node=st.text(max_size=10),
+        pid=st.integers(0, 2**32 - 1),
+        process=st.text(max_size=10),
+    ),
 )
 
 
@@ -117,7 +138,80 @@ def test_proto_round_trip_is_lossless(err: ExecutionError) -> None:
 
 
 @given(errors)
-def test_error_document_round_trip_keeps_all_but_error_uri(err: ExecutionError) -> None:
+def test_error_document_round_trip_keeps_all_but_error_uri_and_gpu_fault(
+    err: ExecutionError,
+) -> None:
     wire = err.to_error_document().SerializeToString(deterministic=True)
     back = ExecutionError.from_error_document(core.ErrorDocument.FromString(wire))
-    assert back == attrs.evolve(err, error_uri="")
+    assert back == attrs.evolve(err, error_uri="", gpu_fault=None)
+
+
+XID_79 = core.GpuFault(
+    kind=core.GpuFault.KIND_XID,
+    code=79,
+    name="GPU has fallen off the bus",
+    severity=core.GpuFault.SEVERITY_CRITICAL,
+    gpu_uuid="GPU-5c1f",
+    gpu_index=0,
+    pci_bus_id="00000000:3B:00.0",
+    node="node-7",
+    pid=4242,
+    process="python",
+)
+
+
+def test_gpu_fault_reads_from_the_message_with_every_field() -> None:
+    err = ExecutionError.from_proto(core.ExecutionError(code="GPU", gpu_fault=XID_79))
+    assert err.gpu_fault == GpuFault(
+        kind=GpuFaultKind.XID,
+        code=79,
+        name="GPU has fallen off the bus",
+        severity=GpuFaultSeverity.CRITICAL,
+        gpu_uuid="GPU-5c1f",
+        gpu_index=0,
+        pci_bus_id="00000000:3B:00.0",
+        node="node-7",
+        pid=4242,
+        process="python",
+    )
+    assert err.to_proto().gpu_fault == XID_79
+    assert err.to_proto().SerializeToString(deterministic=True) == core.ExecutionError(
+        code="GPU", gpu_fault=XID_79
+    ).SerializeToString(deterministic=True)
+
+
+def test_absent_gpu_fault_stays_absent_and_an_empty_one_stays_present() -> None:
+    assert ExecutionError.from_proto(core.ExecutionError(code="c")).gpu_fault is None
+    assert not ExecutionError(code="c").to_proto().HasField("gpu_fault")
+    empty = ExecutionError.from_proto(core.ExecutionError(gpu_fault=core.GpuFault()))
+    assert empty.gpu_fault == GpuFault()
+    assert empty.to_proto().HasField("gpu_fault")
+
+
+def test_gpu_index_zero_differs_from_unknown() -> None:
+    assert GpuFault(gpu_index=0).to_proto().HasField("gpu_index")
+    assert not GpuFault().to_proto().HasField("gpu_index")
+    assert GpuFault.from_proto(core.GpuFault(gpu_index=0)).gpu_index == 0
+    assert GpuFault.from_proto(core.GpuFault()).gpu_index is None
+
+
+def test_gpu_fault_enums_a_newer_engine_adds_read_as_unspecified() -> None:
+    fault = GpuFault.from_proto(core.GpuFault(kind=9, severity=7))  # type: ignore[arg-type]
+    assert fault.kind is GpuFaultKind.UNSPECIFIED
+    assert fault.severity is GpuFaultSeverity.UNSPECIFIED
+
+
+@pytest.mark.parametrize("field", ["code", "gpu_index", "pid"])
+@pytest.mark.parametrize("value", [-1, 2**32, True, 1.5])
+def test_gpu_fault_refuses_numbers_outside_uint32(field: str, value: object) -> None:
+    with pytest.raises(InvalidArgumentError, match=field):
+        GpuFault(**{field: value})  # type: ignore[arg-type]
+
+
+def test_gpu_fault_is_a_hashable_frozen_value() -> None:
+    fault = GpuFault(code=79)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        fault.code = 1  # type: ignore[misc]
+    assert hash(ExecutionError(gpu_fault=fault)) == hash(
+        ExecutionError(gpu_fault=GpuFault(code=79))
+    )
