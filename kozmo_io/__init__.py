@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from kozmo_io.errors import ConformanceError as ConformanceError
 from kozmo_io.errors import CorruptDataError as CorruptDataError
+from kozmo_io.errors import DuplicateNameError as DuplicateNameError
 from kozmo_io.errors import InvalidArgumentError as InvalidArgumentError
 from kozmo_io.errors import InvalidReferenceError as InvalidReferenceError
 from kozmo_io.errors import KozmoIOError as KozmoIOError
@@ -36,6 +37,8 @@ from kozmo_io.protocols import CheckpointPaths as CheckpointPaths
 from kozmo_io.protocols import ErrorReader as ErrorReader
 from kozmo_io.protocols import InputFilePaths as InputFilePaths
 from kozmo_io.protocols import InputReader as InputReader
+from kozmo_io.protocols import OrderedInputReader as OrderedInputReader
+from kozmo_io.protocols import OrderedOutputReader as OrderedOutputReader
 from kozmo_io.protocols import OutputFilePaths as OutputFilePaths
 from kozmo_io.protocols import OutputReader as OutputReader
 from kozmo_io.protocols import OutputWriter as OutputWriter
@@ -49,6 +52,7 @@ __all__ = (
     "ConformanceError",
     "CorruptDataError",
     "DataReference",
+    "DuplicateNameError",
     "ErrorKind",
     "ErrorReader",
     "ExecutionError",
@@ -63,6 +67,8 @@ __all__ = (
     "LiteralConversionError",
     "NotFoundError",
     "NothingToWriteError",
+    "OrderedInputReader",
+    "OrderedOutputReader",
     "OutputFilePaths",
     "OutputReader",
     "OutputWriter",

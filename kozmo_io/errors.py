@@ -15,6 +15,8 @@ inherits the builtin it behaves like, so callers that already catch ``FileNotFou
     ├── LiteralConversionError (+ TypeError)          a value that does not encode as its type,
     │                                                 or a literal that does not decode as it;
     │                                                 carries key, hint, reason
+    ├── DuplicateNameError     (+ ValueError)         a writer got a name (or context key) twice;
+    │                                                 carries the names
     ├── StorageError           (+ OSError)            backend failure after retries; the backend
     │                                                 exception is the ``__cause__``
     └── ConformanceError       (+ AssertionError)     a class does not honour a protocol;
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = (
     "ConformanceError",
     "CorruptDataError",
+    "DuplicateNameError",
     "InvalidArgumentError",
     "InvalidReferenceError",
     "KozmoIOError",
@@ -138,6 +141,31 @@ class LiteralConversionError(KozmoIOError, TypeError):
     def __reduce__(self) -> tuple[type[LiteralConversionError], tuple[str, str, str]]:
         """Pickle by fields."""
         return (type(self), (self.key, self.hint, self.reason))
+
+
+@final
+class DuplicateNameError(KozmoIOError, ValueError):
+    """A writer was handed inputs or outputs that give one name (or context key) twice.
+
+    A file with duplicate names reads differently depending on the reader (an ordered reader sees
+    every entry, a map keeps the last one), so kozmo_io never writes one.
+
+    Args:
+        names: Every name (or key) given more than once, in the order of their first appearance.
+        in_context: Whether they are context keys rather than literal names.
+    """
+
+    def __init__(self, names: Sequence[str], /, *, in_context: bool = False) -> None:
+        """Build the error naming ``names``."""
+        self.names = tuple(names)
+        self.in_context = in_context
+        listed = ", ".join(repr(name) for name in self.names)
+        what = "context key" if in_context else "literal name"
+        super().__init__(f"{what}s given more than once: {listed}; nothing was written")
+
+    def __reduce__(self) -> tuple[type[DuplicateNameError], tuple[tuple[str, ...]], dict[str, bool]]:
+        """Pickle by fields."""
+        return (type(self), (self.names,), {"in_context": self.in_context})
 
 
 @final

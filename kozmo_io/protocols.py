@@ -13,13 +13,19 @@ System problems (storage down, corrupt files, oversized objects) are raised as
 :class:`~kozmo_io.ExecutionError`. The request counts quoted below are those of the reference
 implementations in
 :mod:`kozmo_io.ioutils`.
+
+:class:`OrderedInputReader` and :class:`OrderedOutputReader` are the richer form of the readers:
+they add one method each that returns the second generation's message (the literals in declared
+order, the run's context, the produced artifacts). A reader opts in by implementing that method;
+every :class:`InputReader` and :class:`OutputReader` stays what it was, and a consumer checks with
+``isinstance`` before using the richer method.
 """
 
 from __future__ import annotations
 
 from typing_extensions import Protocol, runtime_checkable
 
-from kozmo_io.core import LiteralMap
+from kozmo_io.core import Inputs, LiteralMap, Outputs
 from kozmo_io.execution_error import ExecutionError
 from kozmo_io.reference import DataReference
 
@@ -28,6 +34,8 @@ __all__ = (
     "ErrorReader",
     "InputFilePaths",
     "InputReader",
+    "OrderedInputReader",
+    "OrderedOutputReader",
     "OutputFilePaths",
     "OutputReader",
     "OutputWriter",
@@ -57,6 +65,30 @@ class InputReader(InputFilePaths, Protocol):
 
         Returns:
             The inputs; an empty map when the file is empty. ``None`` means "no inputs" (void).
+
+        Raises:
+            NotFoundError: The inputs file is missing.
+            PayloadTooLargeError: The inputs file is larger than the read limit.
+            CorruptDataError: The inputs file does not decode.
+            StorageError: The store failed.
+
+        The reference implementation makes one storage request.
+        """
+        ...
+
+
+@runtime_checkable
+class OrderedInputReader(InputReader, Protocol):
+    """An :class:`InputReader` that also reads the inputs in their second-generation form."""
+
+    async def get_inputs(self) -> Inputs | None:
+        """Read the inputs in declared order, with the run's context.
+
+        Returns:
+            The inputs as stored: every named literal in file order (a name given twice appears
+            twice) and the context pairs; empty inputs when the file is empty. ``None`` means "no
+            inputs" (void). A first-generation file reads in the order its entries were written,
+            with no context.
 
         Raises:
             NotFoundError: The inputs file is missing.
@@ -154,6 +186,27 @@ class OutputReader(ErrorReader, Protocol):
 
 
 @runtime_checkable
+class OrderedOutputReader(OutputReader, Protocol):
+    """An :class:`OutputReader` that also reads the outputs in their second-generation form."""
+
+    async def read_outputs(self) -> tuple[Outputs | None, ExecutionError | None]:
+        """Read the outputs in declared order, with the artifacts the task produced.
+
+        Returns:
+            As :meth:`OutputReader.read`, with the outputs as stored: every named literal in file
+            order (a name given twice appears twice) and the produced artifacts. A
+            first-generation file reads in the order its entries were written, with no artifacts.
+
+        Raises:
+            NotFoundError: The outputs file is missing (a system problem, never a task error).
+            PayloadTooLargeError: The outputs are larger than the read limit.
+            CorruptDataError: The outputs do not decode.
+            StorageError: The store failed.
+        """
+        ...
+
+
+@runtime_checkable
 class CheckpointPaths(Protocol):
     """Where a task attempt reads and writes its checkpoints."""
 
@@ -202,6 +255,9 @@ class OutputWriter(OutputFilePaths, Protocol):
 
     async def put(self, reader: OutputReader, /) -> None:
         """Persist what ``reader`` holds: its error if it has one, else its outputs.
+
+        A writer that supports the second generation reads an :class:`OrderedOutputReader` through
+        ``read_outputs()`` and keeps the order and the produced artifacts.
 
         Args:
             reader: The outputs to persist.

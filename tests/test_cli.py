@@ -123,7 +123,9 @@ def test_check_auto_lists_satisfied_protocols(capsys: pytest.CaptureFixture[str]
     lines = out.splitlines()
     assert lines[0] == "kozmo_cli_plugin:Paths satisfies: InputFilePaths"
     assert "InputReader: missing get" in lines
-    assert lines[-1].startswith("not implemented: CheckpointPaths, ErrorReader, OutputFilePaths")
+    assert lines[-1].startswith(
+        "not implemented: CheckpointPaths, ErrorReader, OrderedOutputReader, OutputFilePaths"
+    )
 
 
 @pytest.mark.usefixtures("plugin_dir")
@@ -145,6 +147,8 @@ def test_check_auto_exits_1_when_nothing_is_satisfied(capsys: pytest.CaptureFixt
         "ErrorReader",
         "InputFilePaths",
         "InputReader",
+        "OrderedInputReader",
+        "OrderedOutputReader",
         "OutputFilePaths",
         "OutputReader",
         "OutputWriter",

@@ -271,13 +271,16 @@ def test_execution_error_keeps_recoverability_flyteidl_v1_does_not_declare() -> 
     assert back.recoverability == core.ContainerError.RECOVERABLE
 
 
-def test_fields_only_flyteidl_side_carries_survive_a_trip_through_kozmo() -> None:
-    # Literal field 9 and ExecutionError field 8 (artifact_id and gpu_fault in flyteidl2) exist on
-    # neither side: bytes holding them come back unchanged, even inside a map entry.
+def test_second_generation_fields_flyteidl_keeps_unknown_become_known_in_kozmo() -> None:
+    # Literal field 9 and ExecutionError field 8 (artifact_id and gpu_fault, from flyteidl2) are
+    # unknown to flyteidl v1 and known here: they cross both ways unchanged, even in a map entry.
     literal = literals_pb2.Literal(
         scalar=literals_pb2.Scalar(primitive=literals_pb2.Primitive(integer=1))
     )
-    literal_bytes = literal.SerializeToString() + b"\x4a\x03abc"
+    artifact_id = core.ArtifactVersionId(version="v1").SerializeToString()
+    literal_bytes = (
+        literal.SerializeToString() + b"\x4a" + bytes([len(artifact_id)]) + artifact_id
+    )
     entry = b"\x0a\x01k" + b"\x12" + bytes([len(literal_bytes)]) + literal_bytes
     theirs_map = literals_pb2.LiteralMap.FromString(b"\x0a" + bytes([len(entry)]) + entry)
     theirs_error = execution_pb2.ExecutionError.FromString(b"\x0a\x01c\x42\x02\x08\x01")
@@ -286,10 +289,20 @@ def test_fields_only_flyteidl_side_carries_survive_a_trip_through_kozmo() -> Non
     ours_error = from_flyteidl(theirs_error)
 
     assert ours_map.literals["k"].scalar.primitive.integer == 1
-    assert len(UnknownFieldSet(ours_map.literals["k"])) == 1
+    assert ours_map.literals["k"].artifact_id.version == "v1"
+    assert len(UnknownFieldSet(ours_map.literals["k"])) == 0
     assert to_flyteidl(ours_map).SerializeToString() == theirs_map.SerializeToString()
     assert ours_error.code == "c"
+    assert ours_error.gpu_fault.kind == core.GpuFault.KIND_XID
     assert to_flyteidl(ours_error).SerializeToString() == theirs_error.SerializeToString()
+
+
+def test_fields_neither_side_declares_survive_a_trip_through_kozmo() -> None:
+    literal = literals_pb2.Literal.FromString(b"\x22\x01h" + b"\xa0\x06\x07")  # field 100
+    ours = from_flyteidl(literal)
+    assert ours.hash == "h"
+    assert len(UnknownFieldSet(ours)) == 1
+    assert to_flyteidl(ours).SerializeToString() == literal.SerializeToString()
 
 
 def test_error_document_converts_both_ways_keeping_fields_and_bytes() -> None:

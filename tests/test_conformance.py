@@ -760,7 +760,7 @@ def test_conforms_rejects_a_non_protocol_without_caching() -> None:
 def test_protocols_registry_lists_every_kozmo_io_protocol() -> None:
     assert list(PROTOCOLS) == sorted(PROTOCOLS)
     assert PROTOCOLS["InputReader"] is InputReader
-    assert len(PROTOCOLS) == 8
+    assert len(PROTOCOLS) == 10
 
 
 def test_check_auto_reports_every_protocol() -> None:

@@ -12,7 +12,7 @@ from kozmo_io.errors import StorageError
 from kozmo_io.ioutils.cached_input_reader import CachedInputReader
 from kozmo_io.ioutils.input_file_paths import SimpleInputFilePaths
 from kozmo_io.ioutils.remote_file_input_reader import RemoteFileInputReader
-from kozmo_io.protocols import InputReader
+from kozmo_io.protocols import InputReader, OrderedInputReader
 from kozmo_io.reference import DataReference
 from kozmo_io.storage import BlobStore, CountingStore, write_message
 
@@ -111,3 +111,52 @@ def test_over_a_real_store_costs_one_request(store: BlobStore, store_root: str) 
 
     assert asyncio.run(thrice()) == [_inputs()] * 3
     assert counting.total == 1
+
+
+SECOND_GENERATION = core.Inputs(
+    literals=[
+        core.NamedLiteral(name="b", value=core.Literal(hash="1")),
+        core.NamedLiteral(name="a", value=core.Literal(hash="2")),
+    ],
+    context=[core.KeyValuePair(key="k", value="v")],
+)
+
+
+def test_both_forms_cost_one_read_of_an_ordered_reader(store: BlobStore, store_root: str) -> None:
+    counting = CountingStore(store)
+    paths = SimpleInputFilePaths(f"{store_root}/data")
+    asyncio.run(store.put(paths.get_input_path(), SECOND_GENERATION.SerializeToString()))
+    reader = CachedInputReader(RemoteFileInputReader(counting, paths))
+
+    async def both() -> tuple[core.Inputs | None, core.LiteralMap | None, core.Inputs | None]:
+        return await reader.get_inputs(), await reader.get(), await reader.get_inputs()
+
+    inputs, as_map, again = asyncio.run(both())
+    assert inputs == SECOND_GENERATION
+    assert again is inputs
+    assert as_map is not None
+    assert dict(as_map.literals) == {"b": core.Literal(hash="1"), "a": core.Literal(hash="2")}
+    assert counting.total == 1
+    assert isinstance(reader, OrderedInputReader)
+
+
+def test_a_map_only_reader_gets_inputs_in_map_order_without_context() -> None:
+    literal_map = core.LiteralMap(literals={"y": core.Literal(hash="1"), "x": core.Literal()})
+    inner = _ScriptedReader(literal_map)
+    shape: object = inner
+    assert not isinstance(shape, OrderedInputReader)
+    reader = CachedInputReader(inner)
+    inputs = asyncio.run(reader.get_inputs())
+    assert inputs is not None
+    assert inputs.SerializeToString(deterministic=True) == literal_map.SerializeToString(
+        deterministic=True
+    )
+    assert list(inputs.context) == []
+    assert asyncio.run(reader.get()) is literal_map
+    assert inner.calls == 1
+
+
+def test_no_inputs_is_none_in_both_forms() -> None:
+    reader = CachedInputReader(_ScriptedReader(None))
+    assert asyncio.run(reader.get_inputs()) is None
+    assert asyncio.run(reader.get()) is None

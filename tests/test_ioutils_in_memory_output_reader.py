@@ -7,10 +7,10 @@ import asyncio
 import pytest
 
 from kozmo_io import core
-from kozmo_io.errors import KozmoIOError
+from kozmo_io.errors import InvalidArgumentError, KozmoIOError
 from kozmo_io.execution_error import ErrorKind, ExecutionError
 from kozmo_io.ioutils.in_memory_output_reader import InMemoryOutputReader
-from kozmo_io.protocols import OutputReader
+from kozmo_io.protocols import OrderedOutputReader, OutputReader
 from kozmo_io.reference import DataReference
 
 
@@ -67,3 +67,45 @@ def test_read_error_without_error_raises_clearly() -> None:
 def test_deck_path_accepts_str() -> None:
     reader = InMemoryOutputReader(deck_path="s3://b/deck.html")
     assert isinstance(reader.deck_path, DataReference)
+
+
+ORDERED = core.Outputs(
+    literals=[
+        core.NamedLiteral(name="b", value=core.Literal(hash="1")),
+        core.NamedLiteral(name="a", value=core.Literal(hash="2")),
+    ],
+    produced_artifacts=[core.ProducedArtifact(output="a", name="art")],
+)
+
+
+def test_outputs_read_as_given_and_as_a_map() -> None:
+    reader = InMemoryOutputReader(outputs=ORDERED)
+    assert isinstance(reader, OrderedOutputReader)
+    assert asyncio.run(reader.exists()) is True
+    assert asyncio.run(reader.read_outputs()) == (ORDERED, None)
+    as_map, error = asyncio.run(reader.read())
+    assert error is None
+    assert as_map is not None
+    assert dict(as_map.literals) == {"b": core.Literal(hash="1"), "a": core.Literal(hash="2")}
+
+
+def test_a_map_reads_as_outputs_in_the_order_it_is_written() -> None:
+    outputs, error = asyncio.run(InMemoryOutputReader(_results()).read_outputs())
+    assert error is None
+    assert outputs is not None
+    assert outputs.SerializeToString() == _results().SerializeToString(deterministic=True)
+
+
+def test_empty_outputs_count_as_existing_outputs() -> None:
+    reader = InMemoryOutputReader(outputs=core.Outputs())
+    assert asyncio.run(reader.exists()) is True
+    assert asyncio.run(reader.read_outputs()) == (core.Outputs(), None)
+
+
+def test_nothing_given_reads_outputs_as_nothing() -> None:
+    assert asyncio.run(InMemoryOutputReader().read_outputs()) == (None, None)
+
+
+def test_outputs_given_twice_are_refused() -> None:
+    with pytest.raises(InvalidArgumentError, match="not both"):
+        InMemoryOutputReader(_results(), outputs=ORDERED)

@@ -20,7 +20,7 @@ from kozmo_io.errors import (
 )
 from kozmo_io.ioutils.input_file_paths import SimpleInputFilePaths
 from kozmo_io.ioutils.remote_file_input_reader import RemoteFileInputReader
-from kozmo_io.protocols import InputReader
+from kozmo_io.protocols import InputReader, OrderedInputReader
 from kozmo_io.storage import BlobStore, CountingStore, ObjectMeta, write_message
 
 T = TypeVar("T")
@@ -164,3 +164,89 @@ def test_reference_outside_the_store_is_refused(store: BlobStore) -> None:
     reader = RemoteFileInputReader(store, SimpleInputFilePaths("gs://another-bucket/data"))
     with pytest.raises(InvalidReferenceError):
         run(reader.get())
+
+
+# --- second generation ---------------------------------------------------------------------------
+
+
+def _int(value: int) -> core.Literal:
+    return core.Literal(scalar=core.Scalar(primitive=core.Primitive(integer=value)))
+
+
+SECOND_GENERATION = core.Inputs(
+    literals=[
+        core.NamedLiteral(name="z", value=_int(1)),
+        core.NamedLiteral(name="a", value=_int(2)),
+        core.NamedLiteral(name="m", value=_int(3)),
+    ],
+    context=[core.KeyValuePair(key="team", value="ml"), core.KeyValuePair(key="env", value="ci")],
+)
+
+
+def test_get_inputs_reads_declared_order_and_context_with_one_request(
+    store: BlobStore, store_root: str
+) -> None:
+    counting = CountingStore(store)
+    reader = _reader(counting, store_root)
+    run(store.put(reader.get_input_path(), SECOND_GENERATION.SerializeToString()))
+    inputs = run(reader.get_inputs())
+    assert [named.name for named in inputs.literals] == ["z", "a", "m"]
+    assert [(pair.key, pair.value) for pair in inputs.context] == [("team", "ml"), ("env", "ci")]
+    assert inputs == SECOND_GENERATION
+    assert dict(counting.counts) == {"delete": 0, "get": 1, "head": 0, "list": 0, "put": 0}
+
+
+def test_get_reads_a_second_generation_file_as_before(store: BlobStore, store_root: str) -> None:
+    reader = _reader(store, store_root)
+    run(store.put(reader.get_input_path(), SECOND_GENERATION.SerializeToString()))
+    as_map = run(reader.get())
+    assert as_map is not None
+    assert dict(as_map.literals) == {"z": _int(1), "a": _int(2), "m": _int(3)}
+
+
+def test_get_inputs_reads_a_first_generation_file_in_written_order_without_context(
+    store: BlobStore, store_root: str
+) -> None:
+    reader = _reader(store, store_root)
+    first = core.LiteralMap(literals={"b": _int(1), "a": _int(2)})
+    data = first.SerializeToString(deterministic=True)
+    run(store.put(reader.get_input_path(), data))
+    inputs = run(reader.get_inputs())
+    assert {named.name: named.value for named in inputs.literals} == dict(first.literals)
+    assert list(inputs.context) == []
+    assert inputs.SerializeToString(deterministic=True) == data
+
+
+def test_get_inputs_keeps_every_entry_of_a_repeated_name_and_get_keeps_the_last(
+    store: BlobStore, store_root: str
+) -> None:
+    reader = _reader(store, store_root)
+    repeated = core.Inputs(literals=[core.NamedLiteral(name="x", value=_int(v)) for v in (1, 2, 3)])
+    run(store.put(reader.get_input_path(), repeated.SerializeToString()))
+    assert [named.value for named in run(reader.get_inputs()).literals] == [
+        _int(1),
+        _int(2),
+        _int(3),
+    ]
+    as_map = run(reader.get())
+    assert as_map is not None
+    assert dict(as_map.literals) == {"x": _int(3)}
+
+
+def test_get_inputs_of_an_empty_file_is_empty_inputs(store: BlobStore, store_root: str) -> None:
+    reader = _reader(store, store_root)
+    run(store.put(reader.get_input_path(), b""))
+    assert run(reader.get_inputs()) == core.Inputs()
+
+
+def test_get_inputs_raises_the_same_typed_errors(store: BlobStore, store_root: str) -> None:
+    reader = _reader(store, store_root)
+    with pytest.raises(NotFoundError):
+        run(reader.get_inputs())
+    run(store.put(reader.get_input_path(), b"\x0a\xff"))
+    with pytest.raises(CorruptDataError, match=r"kozmo\.core\.Inputs"):
+        run(reader.get_inputs())
+
+
+def test_satisfies_the_ordered_protocol(store: BlobStore, store_root: str) -> None:
+    assert isinstance(_reader(store, store_root), OrderedInputReader)

@@ -27,7 +27,7 @@ from kozmo_io.ioutils.remote_file_output_reader import (
     ErrorAggregationStrategy,
     RemoteFileOutputReader,
 )
-from kozmo_io.protocols import OutputReader
+from kozmo_io.protocols import OrderedOutputReader, OutputReader
 from kozmo_io.reference import DataReference
 from kozmo_io.storage import BlobStore, CountingStore, ListPage, ObjectMeta, write_message
 
@@ -724,3 +724,102 @@ def test_store_failures_raise_storage_error_naming_the_path(
             run(method())
         assert path in str(info.value), name
         assert info.value.__cause__ is not None, name
+
+
+# --- second generation ---------------------------------------------------------------------------
+
+
+def _int(value: int) -> core.Literal:
+    return core.Literal(scalar=core.Scalar(primitive=core.Primitive(integer=value)))
+
+
+ARTIFACT = core.ProducedArtifact(output="b", name="scores", version="1")
+ORDERED = core.Outputs(
+    literals=[
+        core.NamedLiteral(name="c", value=_int(1)),
+        core.NamedLiteral(name="b", value=_int(2)),
+        core.NamedLiteral(name="a", value=_int(3)),
+    ],
+    produced_artifacts=[ARTIFACT],
+)
+
+
+def test_read_outputs_keeps_declared_order_and_artifacts_in_two_requests(
+    store: BlobStore, store_root: str
+) -> None:
+    paths = _paths(store_root)
+    run(store.put(paths.get_output_path(), ORDERED.SerializeToString()))
+    counting = CountingStore(store)
+    reader = RemoteFileOutputReader(counting, paths)
+
+    async def engine() -> tuple[core.Outputs | None, ExecutionError | None]:
+        assert not await reader.is_error()
+        assert await reader.exists()
+        return await reader.read_outputs()
+
+    outputs, error = run(engine())
+    assert error is None
+    assert outputs == ORDERED
+    assert [named.name for named in outputs.literals] == ["c", "b", "a"]
+    assert counting.total == 2
+
+
+def test_read_of_a_second_generation_file_is_the_map_as_before(
+    store: BlobStore, store_root: str
+) -> None:
+    paths = _paths(store_root)
+    run(store.put(paths.get_output_path(), ORDERED.SerializeToString()))
+    outputs, error = run(RemoteFileOutputReader(store, paths).read())
+    assert error is None
+    assert outputs is not None
+    assert dict(outputs.literals) == {"c": _int(1), "b": _int(2), "a": _int(3)}
+
+
+def test_read_outputs_of_a_first_generation_file_has_its_entries_and_no_artifacts(
+    store: BlobStore, store_root: str
+) -> None:
+    paths = _paths(store_root)
+    _put(store, paths.get_output_path(), _outputs())
+    outputs, error = run(RemoteFileOutputReader(store, paths).read_outputs())
+    assert error is None
+    assert outputs == core.Outputs(
+        literals=[core.NamedLiteral(name="results", value=_outputs().literals["results"])]
+    )
+
+
+def test_read_outputs_keeps_every_entry_of_a_repeated_name_and_read_keeps_the_last(
+    store: BlobStore, store_root: str
+) -> None:
+    paths = _paths(store_root)
+    repeated = core.Outputs(literals=[core.NamedLiteral(name="o", value=_int(v)) for v in (1, 2)])
+    run(store.put(paths.get_output_path(), repeated.SerializeToString()))
+    reader = RemoteFileOutputReader(store, paths)
+    assert run(reader.read_outputs()) == (repeated, None)
+    assert run(reader.read()) == (core.LiteralMap(literals={"o": _int(2)}), None)
+
+
+@pytest.mark.parametrize("content", [b"", core.Outputs().SerializeToString()])
+def test_read_outputs_of_empty_outputs_is_no_outputs_produced(
+    store: BlobStore, store_root: str, content: bytes
+) -> None:
+    paths = _paths(store_root)
+    run(store.put(paths.get_output_path(), content))
+    outputs, error = run(RemoteFileOutputReader(store, paths).read_outputs())
+    assert outputs is None
+    assert error is not None
+    assert error.code == "No outputs produced"
+    assert error.is_recoverable is True
+
+
+def test_read_outputs_raises_the_same_typed_errors(store: BlobStore, store_root: str) -> None:
+    paths = _paths(store_root)
+    reader = RemoteFileOutputReader(store, paths)
+    with pytest.raises(NotFoundError):
+        run(reader.read_outputs())
+    run(store.put(paths.get_output_path(), b"\x0a\x05\x0a"))
+    with pytest.raises(CorruptDataError, match=r"kozmo\.core\.Outputs"):
+        run(reader.read_outputs())
+
+
+def test_reader_satisfies_the_ordered_protocol(store: BlobStore, store_root: str) -> None:
+    assert isinstance(RemoteFileOutputReader(store, _paths(store_root)), OrderedOutputReader)

@@ -10,14 +10,20 @@ from typing import Any, NoReturn, TypeVar, final
 import pytest
 
 from kozmo_io import core
-from kozmo_io.errors import CorruptDataError, NotFoundError, NothingToWriteError, StorageError
+from kozmo_io.errors import (
+    CorruptDataError,
+    DuplicateNameError,
+    NotFoundError,
+    NothingToWriteError,
+    StorageError,
+)
 from kozmo_io.execution_error import ErrorKind, ExecutionError
 from kozmo_io.ioutils.in_memory_output_reader import InMemoryOutputReader
 from kozmo_io.ioutils.output_file_paths import CheckpointRemoteFilePaths, ReadOnlyOutputFilePaths
 from kozmo_io.ioutils.raw_output_paths import PrecomputedRawOutputPaths
 from kozmo_io.ioutils.remote_file_output_reader import RemoteFileOutputReader
 from kozmo_io.ioutils.remote_file_output_writer import RemoteFileOutputWriter
-from kozmo_io.protocols import OutputWriter
+from kozmo_io.protocols import OrderedOutputReader, OutputReader, OutputWriter
 from kozmo_io.reference import DataReference
 from kozmo_io.storage import BlobStore, CountingStore, ListPage, read_message
 
@@ -226,3 +232,127 @@ def test_remote_reader_with_missing_outputs_fails_the_put(
         run(target.put(reader))
     assert not _exists(store, target.get_output_path())
     assert not _exists(store, target.get_error_path())
+
+
+# --- second generation ---------------------------------------------------------------------------
+
+
+def _int(value: int) -> core.Literal:
+    return core.Literal(scalar=core.Scalar(primitive=core.Primitive(integer=value)))
+
+
+ARTIFACT = core.ProducedArtifact(
+    output="o1",
+    name="model",
+    version="v7",
+    info=core.ArtifactInfo(description="weights", user_metadata={"b": "2", "a": "1"}),
+    type=core.LiteralType(simple=core.SimpleType.INTEGER),
+)
+ORDERED = core.Outputs(
+    literals=[
+        core.NamedLiteral(name="z", value=_int(1)),
+        core.NamedLiteral(name="o1", value=_int(2)),
+        core.NamedLiteral(name="a", value=_int(3)),
+    ],
+    produced_artifacts=[ARTIFACT],
+)
+
+
+def test_outputs_are_written_in_the_order_given_with_their_artifacts(
+    store: BlobStore, store_root: str
+) -> None:
+    counting = CountingStore(store)
+    writer = RemoteFileOutputWriter(counting, _paths(store_root))
+    run(writer.put(InMemoryOutputReader(outputs=ORDERED)))
+    assert dict(counting.counts) == {"delete": 0, "get": 0, "head": 0, "list": 0, "put": 1}
+    written = run(read_message(store, writer.get_output_path(), core.Outputs))
+    assert [named.name for named in written.literals] == ["z", "o1", "a"]
+    assert list(written.produced_artifacts) == [ARTIFACT]
+    assert run(store.get(writer.get_output_path())) == ORDERED.SerializeToString(deterministic=True)
+
+
+def test_a_map_reader_writes_the_same_bytes_as_before(store: BlobStore, store_root: str) -> None:
+    literal_map = core.LiteralMap(literals={name: _int(i) for i, name in enumerate("zmab")})
+    writer = RemoteFileOutputWriter(store, _paths(store_root))
+    run(writer.put(InMemoryOutputReader(literal_map)))
+    assert run(store.get(writer.get_output_path())) == literal_map.SerializeToString(
+        deterministic=True
+    )
+
+
+def test_repeated_names_are_refused_and_nothing_is_written(
+    store: BlobStore, store_root: str
+) -> None:
+    repeated = core.Outputs(
+        literals=[core.NamedLiteral(name=name, value=_int(1)) for name in ("a", "b", "a", "b")]
+    )
+    writer = RemoteFileOutputWriter(store, _paths(store_root))
+    with pytest.raises(DuplicateNameError, match="literal names given more than once") as info:
+        run(writer.put(InMemoryOutputReader(outputs=repeated)))
+    assert info.value.names == ("a", "b")
+    assert info.value.in_context is False
+    assert isinstance(info.value, ValueError)
+    assert not _exists(store, writer.get_output_path())
+    assert not _exists(store, writer.get_error_path())
+
+
+def test_an_error_is_written_even_beside_repeated_names(store: BlobStore, store_root: str) -> None:
+    repeated = core.Outputs(literals=[core.NamedLiteral(name="a"), core.NamedLiteral(name="a")])
+    writer = RemoteFileOutputWriter(store, _paths(store_root))
+    run(writer.put(InMemoryOutputReader(outputs=repeated, error=ExecutionError(code="boom"))))
+    document = run(read_message(store, writer.get_error_path(), core.ErrorDocument))
+    assert document.error.code == "boom"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        ORDERED.SerializeToString(deterministic=True),
+        core.LiteralMap(
+            literals={"b": _int(1), "a": _int(2), "c": core.Literal(map=core.LiteralMap())}
+        ).SerializeToString(deterministic=True),
+    ],
+    ids=["second-generation", "first-generation"],
+)
+def test_either_generation_copies_byte_for_byte(
+    store: BlobStore, store_root: str, data: bytes
+) -> None:
+    run(store.put(f"{store_root}/first/outputs.pb", data))
+    reader = RemoteFileOutputReader(store, ReadOnlyOutputFilePaths(f"{store_root}/first"))
+    target = RemoteFileOutputWriter(store, _paths(store_root, "second"))
+    run(target.put(reader))
+    assert run(store.get(target.get_output_path())) == data
+
+
+@final
+class _MapOnlyReader:
+    """A reader written against the first-generation protocol only."""
+
+    async def is_error(self) -> bool:
+        return False
+
+    async def read_error(self) -> ExecutionError:
+        return ExecutionError()
+
+    def is_file(self) -> bool:
+        return False
+
+    async def exists(self) -> bool:
+        return True
+
+    async def read(self) -> tuple[core.LiteralMap | None, ExecutionError | None]:
+        return core.LiteralMap(literals={"y": _int(1), "x": _int(2)}), None
+
+    async def deck_exists(self) -> bool:
+        return False
+
+
+def test_a_first_generation_reader_is_still_written(store: BlobStore, store_root: str) -> None:
+    reader = _MapOnlyReader()
+    shape: object = reader
+    assert isinstance(shape, OutputReader)
+    assert not isinstance(shape, OrderedOutputReader)
+    writer = RemoteFileOutputWriter(store, _paths(store_root))
+    run(writer.put(reader))
+    written = run(read_message(store, writer.get_output_path(), core.LiteralMap))
+    assert dict(written.literals) == {"y": _int(1), "x": _int(2)}

@@ -1,7 +1,8 @@
 """Reference implementations of the kozmo_io protocols, one small module each.
 
 Each module depends only on :mod:`kozmo_io.protocols`, the values (:mod:`kozmo_io.reference`,
-:mod:`kozmo_io.execution_error`, :mod:`kozmo_io.errors`, :mod:`kozmo_io.core`) and
+:mod:`kozmo_io.execution_error`, :mod:`kozmo_io.errors`, :mod:`kozmo_io.generations`,
+:mod:`kozmo_io.core`) and
 :mod:`kozmo_io.storage`, so a plugin author can copy one and adapt it. Every name is re-exported
 here.
 """
@@ -39,6 +40,7 @@ from kozmo_io.ioutils.raw_output_paths import sharded_raw_output_path as sharded
 from kozmo_io.ioutils.raw_output_paths import task_id_raw_output_path as task_id_raw_output_path
 from kozmo_io.ioutils.read_many import read_outputs_many as read_outputs_many
 from kozmo_io.ioutils.remote_file_input_reader import RemoteFileInputReader as RemoteFileInputReader
+from kozmo_io.ioutils.remote_file_input_writer import RemoteFileInputWriter as RemoteFileInputWriter
 from kozmo_io.ioutils.remote_file_output_reader import (
     ErrorAggregationStrategy as ErrorAggregationStrategy,
 )
@@ -92,6 +94,7 @@ __all__ = (
     "PrecomputedShardSelector",
     "ReadOnlyOutputFilePaths",
     "RemoteFileInputReader",
+    "RemoteFileInputWriter",
     "RemoteFileOutputPaths",
     "RemoteFileOutputReader",
     "RemoteFileOutputWriter",

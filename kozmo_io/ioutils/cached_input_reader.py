@@ -6,7 +6,8 @@ import asyncio
 from typing import final
 
 from kozmo_io import core
-from kozmo_io.protocols import InputReader
+from kozmo_io.generations import to_inputs, to_literal_map
+from kozmo_io.protocols import InputReader, OrderedInputReader
 from kozmo_io.reference import DataReference
 
 __all__ = ("CachedInputReader",)
@@ -14,11 +15,17 @@ __all__ = ("CachedInputReader",)
 
 @final
 class CachedInputReader:
-    """An :class:`~kozmo_io.protocols.InputReader` that calls the wrapped reader's ``get`` once.
+    """An :class:`~kozmo_io.protocols.OrderedInputReader` that reads through the wrapped one once.
 
     Safe for concurrent use: concurrent first calls wait for one read (an :class:`asyncio.Lock`).
     A failed read is not cached, so the next call tries again. A ``None`` result ("no inputs") is
     cached too (the engine re-read it on every call).
+
+    When the wrapped reader is an :class:`~kozmo_io.protocols.OrderedInputReader`, the one read is
+    its ``get_inputs()`` and :meth:`get` returns the map view of it (the last entry of a name
+    wins, as a map decoding of the same file). Otherwise the one read is its ``get()`` and
+    :meth:`get_inputs` returns it as second-generation inputs, in the order the first-generation
+    writer writes them and with no context.
 
     Args:
         reader: The reader to wrap.
@@ -30,7 +37,7 @@ class CachedInputReader:
         """Wrap ``reader``; nothing is read yet."""
         self._reader = reader
         self._lock = asyncio.Lock()
-        self._cached: tuple[core.LiteralMap | None] | None = None
+        self._cached: tuple[core.LiteralMap | None, core.Inputs | None] | None = None
 
     def get_input_prefix_path(self) -> DataReference:
         """Return the wrapped reader's input prefix. No storage request."""
@@ -39,6 +46,20 @@ class CachedInputReader:
     def get_input_path(self) -> DataReference:
         """Return the wrapped reader's inputs path. No storage request."""
         return self._reader.get_input_path()
+
+    async def _both(self) -> tuple[core.LiteralMap | None, core.Inputs | None]:
+        if self._cached is None:
+            async with self._lock:
+                if self._cached is None:
+                    if isinstance(self._reader, OrderedInputReader):
+                        inputs = await self._reader.get_inputs()
+                        as_map = None if inputs is None else to_literal_map(inputs)
+                        self._cached = (as_map, inputs)
+                    else:
+                        literal_map = await self._reader.get()
+                        ordered = None if literal_map is None else to_inputs(literal_map)
+                        self._cached = (literal_map, ordered)
+        return self._cached
 
     async def get(self) -> core.LiteralMap | None:
         """Return the inputs, reading them through the wrapped reader on the first call only.
@@ -49,11 +70,18 @@ class CachedInputReader:
         Raises:
             KozmoIOError: Whatever the wrapped reader raises; nothing is cached then.
 
-        The first call costs what the wrapped reader's ``get`` costs (one request for
-        :class:`~kozmo_io.ioutils.RemoteFileInputReader`); later calls make none.
+        The first call of :meth:`get` or :meth:`get_inputs` costs one read of the wrapped reader
+        (one request for :class:`~kozmo_io.ioutils.RemoteFileInputReader`); later calls make none.
         """
-        if self._cached is None:
-            async with self._lock:
-                if self._cached is None:
-                    self._cached = (await self._reader.get(),)
-        return self._cached[0]
+        return (await self._both())[0]
+
+    async def get_inputs(self) -> core.Inputs | None:
+        """Return the inputs in declared order with their context, read once as :meth:`get` is.
+
+        Returns:
+            The same object on every call after the first success (do not mutate it).
+
+        Raises:
+            KozmoIOError: Whatever the wrapped reader raises; nothing is cached then.
+        """
+        return (await self._both())[1]

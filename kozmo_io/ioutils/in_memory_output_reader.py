@@ -7,8 +7,9 @@ from typing import final
 import attrs
 
 from kozmo_io import core
-from kozmo_io.errors import KozmoIOError
+from kozmo_io.errors import InvalidArgumentError, KozmoIOError
 from kozmo_io.execution_error import ExecutionError
+from kozmo_io.generations import to_literal_map, to_outputs
 from kozmo_io.reference import DataReference
 
 __all__ = ("InMemoryOutputReader",)
@@ -18,23 +19,39 @@ def _optional_reference(value: str | None) -> DataReference | None:
     return None if value is None else DataReference(value)
 
 
+def _not_both(
+    instance: InMemoryOutputReader, _attribute: object, value: core.Outputs | None
+) -> None:
+    if value is not None and instance.literals is not None:
+        msg = "give the outputs once: as literals (a LiteralMap) or as outputs (Outputs), not both"
+        raise InvalidArgumentError(msg)
+
+
 @final
 @attrs.frozen
 class InMemoryOutputReader:
-    """An :class:`~kozmo_io.protocols.OutputReader` over values given at construction.
+    """An :class:`~kozmo_io.protocols.OrderedOutputReader` over values given at construction.
 
     Hand it to an :class:`~kozmo_io.protocols.OutputWriter` to persist a plugin's results. No
-    method makes a storage request.
+    method makes a storage request. Give first-generation outputs as ``literals`` or
+    second-generation ones (declared order, produced artifacts) as ``outputs``; each read method
+    returns them in the form it promises.
 
     Args:
-        literals: The outputs, or ``None`` when there are none (an empty map counts as outputs).
+        literals: The outputs as a map, or ``None`` (an empty map counts as outputs).
         deck_path: Where the deck was written, or ``None`` when there is no deck.
         error: The task's error, or ``None``.
+        outputs: The outputs in declared order with their produced artifacts, or ``None`` (empty
+            outputs count as outputs). Keyword only.
+
+    Raises:
+        InvalidArgumentError: Both ``literals`` and ``outputs`` are given.
     """
 
     literals: core.LiteralMap | None = None
     deck_path: DataReference | None = attrs.field(default=None, converter=_optional_reference)
     error: ExecutionError | None = None
+    outputs: core.Outputs | None = attrs.field(default=None, kw_only=True, validator=_not_both)
 
     def is_file(self) -> bool:
         """Return False: the outputs are in memory, a writer must persist them."""
@@ -57,11 +74,26 @@ class InMemoryOutputReader:
 
     async def exists(self) -> bool:
         """Return whether outputs were given (independently of any error)."""
-        return self.literals is not None
+        return self.literals is not None or self.outputs is not None
 
     async def read(self) -> tuple[core.LiteralMap | None, ExecutionError | None]:
-        """Return ``(literals, error)`` exactly as given; never raises."""
+        """Return ``(literals, error)`` as given; never raises.
+
+        Outputs given as ``outputs`` are returned as a new map (the last entry of a name wins).
+        """
+        if self.outputs is not None:
+            return to_literal_map(self.outputs), self.error
         return self.literals, self.error
+
+    async def read_outputs(self) -> tuple[core.Outputs | None, ExecutionError | None]:
+        """Return ``(outputs, error)`` as given; never raises.
+
+        Outputs given as ``literals`` are returned as new outputs, in the order the
+        first-generation writer writes a map.
+        """
+        if self.literals is not None:
+            return to_outputs(self.literals), self.error
+        return self.outputs, self.error
 
     async def deck_exists(self) -> bool:
         """Return whether a deck path was given (the path is not looked up)."""

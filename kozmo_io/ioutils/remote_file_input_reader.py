@@ -1,10 +1,15 @@
-"""Read a task's inputs from ``inputs.pb`` in a blob store: :class:`RemoteFileInputReader`."""
+"""Read a task's inputs from ``inputs.pb`` in a blob store: :class:`RemoteFileInputReader`.
+
+Either generation's file reads both ways: :meth:`~RemoteFileInputReader.get` as a
+``LiteralMap``, :meth:`~RemoteFileInputReader.get_inputs` as ``Inputs`` (declared order, context).
+"""
 
 from __future__ import annotations
 
-from typing import final
+from typing import TypeVar, final
 
 import attrs
+from google.protobuf.message import Message
 
 from kozmo_io import core
 from kozmo_io.errors import (
@@ -20,6 +25,8 @@ from kozmo_io.reference import DataReference, redact
 from kozmo_io.storage import BlobStore, read_message
 
 __all__ = ("RemoteFileInputReader",)
+
+M = TypeVar("M", bound=Message)
 
 
 def _positive_or_none(_instance: object, _attribute: object, value: int | None) -> None:
@@ -42,7 +49,7 @@ def _with_path(exc: KozmoIOError, path: str) -> KozmoIOError:
 @final
 @attrs.frozen
 class RemoteFileInputReader:
-    """An :class:`~kozmo_io.protocols.InputReader` over a store; path getters delegate to ``paths``.
+    """An :class:`~kozmo_io.protocols.OrderedInputReader` over a store; paths come from ``paths``.
 
     Args:
         store: The store holding the inputs.
@@ -83,10 +90,31 @@ class RemoteFileInputReader:
 
         Each error names the inputs path; the store's error is its ``__cause__``.
         """
+        return await self._read(core.LiteralMap)
+
+    async def get_inputs(self) -> core.Inputs:
+        """Read and decode the inputs in declared order, with one storage request (a bounded GET).
+
+        Returns:
+            The inputs as stored: the named literals in file order (a name given twice appears
+            twice) and the run's context; empty inputs when the file is empty (never ``None``).
+            A first-generation file reads in the order its entries were written, with no context.
+
+        Raises:
+            NotFoundError: The inputs file is missing.
+            PayloadTooLargeError: The inputs file is larger than the limit (nothing is downloaded).
+            CorruptDataError: The bytes do not decode as Inputs.
+            StorageError: The store failed.
+
+        Each error names the inputs path; the store's error is its ``__cause__``.
+        """
+        return await self._read(core.Inputs)
+
+    async def _read(self, message_type: type[M]) -> M:
         path = self.paths.get_input_path()
         try:
             return await read_message(
-                self.store, path, core.LiteralMap, max_bytes=self.max_payload_bytes
+                self.store, path, message_type, max_bytes=self.max_payload_bytes
             )
         except (NotFoundError, PayloadTooLargeError, CorruptDataError, StorageError) as exc:
             raise _with_path(exc, path) from exc

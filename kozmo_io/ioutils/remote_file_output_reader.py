@@ -9,6 +9,8 @@ made 3 (HEAD, HEAD, GET). On a network store a file over 60 KiB costs one more r
 :meth:`kozmo_io.storage.BlobStore.get`). Kept bytes serve only the read that follows the probe that
 fetched them, once: a second ``read()`` fetches again, and a later probe that finds the file gone
 (or fails) drops them, so no answer ever comes from a deleted file.
+:meth:`~RemoteFileOutputReader.read_outputs` is :meth:`~RemoteFileOutputReader.read` for the second
+generation: the outputs in declared order, with the artifacts the task produced.
 
 Differences from the engine, on purpose: an oversized ``error.pb`` raises
 :class:`~kozmo_io.errors.PayloadTooLargeError` (never "no error"); a missing ``outputs.pb`` raises
@@ -50,6 +52,7 @@ from kozmo_io.storage import BlobStore
 __all__ = ("ErrorAggregationStrategy", "RemoteFileOutputReader")
 
 M = TypeVar("M", bound=Message)
+_Named = TypeVar("_Named", core.LiteralMap, core.Outputs)
 
 _LIST_PAGE_SIZE = 1000
 _CONCURRENT_ERROR_READS = 32
@@ -224,7 +227,7 @@ def _check_limit(value: int | None) -> int | None:
 
 @final
 class RemoteFileOutputReader:
-    """An :class:`~kozmo_io.protocols.OutputReader` over the files under an output prefix.
+    """An :class:`~kozmo_io.protocols.OrderedOutputReader` over the files under an output prefix.
 
     Args:
         store: The store holding the task's files.
@@ -352,10 +355,34 @@ class RemoteFileOutputReader:
             CorruptDataError: ``outputs.pb`` does not decode.
             StorageError: The store failed.
         """
+        return await self._read(core.LiteralMap)
+
+    async def read_outputs(self) -> tuple[core.Outputs | None, ExecutionError | None]:
+        """Read the outputs in declared order, with the artifacts the task produced.
+
+        Costs what :meth:`read` costs (the bytes kept by :meth:`exists` serve either, once).
+
+        Returns:
+            ``(outputs, None)`` with the named literals in file order (a name given twice appears
+            twice; a first-generation file reads in the order its entries were written) and the
+            produced artifacts; or ``(None, error)`` exactly as :meth:`read` when ``outputs.pb``
+            holds no literal.
+
+        Raises:
+            NotFoundError: ``outputs.pb`` is missing (a system problem, never a task error).
+            PayloadTooLargeError: ``outputs.pb`` is larger than the limit.
+            CorruptDataError: ``outputs.pb`` does not decode.
+            StorageError: The store failed.
+        """
+        return await self._read(core.Outputs)
+
+    async def _read(
+        self, message_type: type[_Named]
+    ) -> tuple[_Named | None, ExecutionError | None]:
         data, self._kept = self._kept, None
         if data is None:
             data = await _fetch(self._store, self._output_path, "outputs", self._max_bytes)
-        outputs = _decode(core.LiteralMap, data, "outputs", self._output_path)
+        outputs = _decode(message_type, data, "outputs", self._output_path)
         if not outputs.literals:
             return None, ExecutionError(
                 code="No outputs produced",

@@ -6,8 +6,11 @@ from typing import final
 
 import attrs
 
-from kozmo_io.errors import NothingToWriteError
-from kozmo_io.protocols import OutputFilePaths, OutputReader
+from kozmo_io import core
+from kozmo_io.errors import DuplicateNameError, NothingToWriteError
+from kozmo_io.execution_error import ExecutionError
+from kozmo_io.generations import duplicate_names
+from kozmo_io.protocols import OrderedOutputReader, OutputFilePaths, OutputReader
 from kozmo_io.reference import DataReference
 from kozmo_io.storage import BlobStore, write_message
 
@@ -58,23 +61,39 @@ class RemoteFileOutputWriter:
         return self.paths.get_checkpoint_prefix()
 
     async def put(self, reader: OutputReader, /) -> None:
-        """Write what ``reader.read()`` returns: its error if any, else its outputs.
+        """Write what ``reader`` returns: its error if any, else its outputs.
+
+        An :class:`~kozmo_io.protocols.OrderedOutputReader` is read with ``read_outputs()`` and its
+        outputs are written as ``Outputs``: the named literals in the order given (never sorted)
+        and the produced artifacts. Any other reader is read with ``read()`` and its map written as
+        before (entries in protobuf's deterministic order). Both encodings are the same for the
+        same entries in the same order, and every reader of either generation reads both.
 
         An error is written to ``error.pb`` as an ErrorDocument keeping code, message,
         recoverability, origin (kind), timestamp and worker (the engine lost the last three); it
-        wins over outputs. Outputs, even an empty map, are written to ``outputs.pb``. One PUT, plus
-        whatever ``reader.read()`` costs.
+        wins over outputs. Outputs, even empty ones, are written to ``outputs.pb``. One PUT, plus
+        whatever reading ``reader`` costs.
 
         Args:
             reader: What the task produced.
 
         Raises:
             NothingToWriteError: ``reader`` holds neither outputs nor an error.
+            DuplicateNameError: The outputs give a name more than once; nothing is written.
             StorageError: The store failed.
-            KozmoIOError: ``reader.read()`` failed; its exception propagates unchanged and nothing
+            KozmoIOError: Reading ``reader`` failed; its exception propagates unchanged and nothing
                 is written.
         """
-        outputs, error = await reader.read()
+        outputs: core.LiteralMap | core.Outputs | None
+        error: ExecutionError | None
+        if isinstance(reader, OrderedOutputReader):
+            outputs, error = await reader.read_outputs()
+        else:
+            outputs, error = await reader.read()
+        if error is None and isinstance(outputs, core.Outputs):
+            duplicates = duplicate_names(outputs)
+            if duplicates:
+                raise DuplicateNameError(duplicates)
         if error is not None:
             await write_message(self.store, self.paths.get_error_path(), error.to_error_document())
         elif outputs is not None:
