@@ -278,9 +278,7 @@ def test_second_generation_fields_flyteidl_keeps_unknown_become_known_in_kozmo()
         scalar=literals_pb2.Scalar(primitive=literals_pb2.Primitive(integer=1))
     )
     artifact_id = core.ArtifactVersionId(version="v1").SerializeToString()
-    literal_bytes = (
-        literal.SerializeToString() + b"\x4a" + bytes([len(artifact_id)]) + artifact_id
-    )
+    literal_bytes = literal.SerializeToString() + b"\x4a" + bytes([len(artifact_id)]) + artifact_id
     entry = b"\x0a\x01k" + b"\x12" + bytes([len(literal_bytes)]) + literal_bytes
     theirs_map = literals_pb2.LiteralMap.FromString(b"\x0a" + bytes([len(entry)]) + entry)
     theirs_error = execution_pb2.ExecutionError.FromString(b"\x0a\x01c\x42\x02\x08\x01")

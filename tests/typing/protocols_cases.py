@@ -14,11 +14,19 @@ from kozmo_io import (
     DataReference,
     ExecutionError,
     InputReader,
+    OrderedInputReader,
+    OrderedOutputReader,
     OutputReader,
     OutputWriter,
     construct_reference,
 )
-from kozmo_io.core import LiteralMap
+from kozmo_io.core import Inputs, LiteralMap, Outputs
+from kozmo_io.ioutils import (
+    CachedInputReader,
+    InMemoryOutputReader,
+    RemoteFileInputReader,
+    RemoteFileOutputReader,
+)
 
 
 class GoodInputReader:
@@ -81,6 +89,33 @@ extra: InputReader = ExtraArgumentInputReader()  # type: ignore[assignment]
 wrong_return: InputReader = DictInputReader()  # type: ignore[assignment]
 attribute: InputReader = AttributePathInputReader()  # type: ignore[assignment]
 not_a_writer: OutputWriter = GoodInputReader()  # type: ignore[assignment]
+
+
+# A reader written against the first-generation protocol is still an InputReader, and not an
+# OrderedInputReader until it adds get_inputs(); the reference readers are both.
+first_generation: InputReader = GoodInputReader()
+not_ordered: OrderedInputReader = GoodInputReader()  # type: ignore[assignment]
+ordered_input_readers: tuple[type[OrderedInputReader], ...] = (
+    RemoteFileInputReader,
+    CachedInputReader,
+)
+ordered_output_readers: tuple[type[OrderedOutputReader], ...] = (
+    RemoteFileOutputReader,
+    InMemoryOutputReader,
+)
+
+
+async def ordered_reads(inputs: OrderedInputReader, outputs: OrderedOutputReader) -> None:
+    """The richer methods type-check with the documented result types."""
+    assert_type(await inputs.get_inputs(), Inputs | None)
+    assert_type(await inputs.get(), LiteralMap | None)
+    named, error = await outputs.read_outputs()
+    assert_type(named, Outputs | None)
+    assert_type(error, ExecutionError | None)
+    first: InputReader = inputs
+    second: OutputReader = outputs
+    assert first is not None
+    assert second is not None
 
 
 async def engine_sequence(reader: OutputReader) -> None:
