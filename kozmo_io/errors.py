@@ -163,7 +163,9 @@ class DuplicateNameError(KozmoIOError, ValueError):
         what = "context key" if in_context else "literal name"
         super().__init__(f"{what}s given more than once: {listed}; nothing was written")
 
-    def __reduce__(self) -> tuple[type[DuplicateNameError], tuple[tuple[str, ...]], dict[str, bool]]:
+    def __reduce__(
+        self,
+    ) -> tuple[type[DuplicateNameError], tuple[tuple[str, ...]], dict[str, bool]]:
         """Pickle by fields."""
         return (type(self), (self.names,), {"in_context": self.in_context})
 

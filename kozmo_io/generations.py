@@ -21,10 +21,10 @@ from collections.abc import Iterable
 
 from kozmo_io import core
 
-__all__ = ("duplicate_context_keys", "duplicate_names", "to_inputs", "to_literal_map", "to_outputs")
+__all__ = ("as_inputs", "as_literal_map", "as_outputs", "duplicate_context_keys", "duplicate_names")
 
 
-def to_literal_map(message: core.Inputs | core.Outputs, /) -> core.LiteralMap:
+def as_literal_map(message: core.Inputs | core.Outputs, /) -> core.LiteralMap:
     """Return the first-generation view of ``message``: what a ``LiteralMap`` reader gets.
 
     Args:
@@ -37,7 +37,7 @@ def to_literal_map(message: core.Inputs | core.Outputs, /) -> core.LiteralMap:
     return core.LiteralMap.FromString(message.SerializeToString(deterministic=True))
 
 
-def to_outputs(literal_map: core.LiteralMap, /) -> core.Outputs:
+def as_outputs(literal_map: core.LiteralMap, /) -> core.Outputs:
     """Return ``literal_map`` as second-generation outputs.
 
     Args:
@@ -51,7 +51,7 @@ def to_outputs(literal_map: core.LiteralMap, /) -> core.Outputs:
     return core.Outputs.FromString(literal_map.SerializeToString(deterministic=True))
 
 
-def to_inputs(literal_map: core.LiteralMap, /) -> core.Inputs:
+def as_inputs(literal_map: core.LiteralMap, /) -> core.Inputs:
     """Return ``literal_map`` as second-generation inputs.
 
     Args:

@@ -7,11 +7,11 @@ from google.protobuf.unknown_fields import UnknownFieldSet
 
 from kozmo_io import core
 from kozmo_io.generations import (
+    as_inputs,
+    as_literal_map,
+    as_outputs,
     duplicate_context_keys,
     duplicate_names,
-    to_inputs,
-    to_literal_map,
-    to_outputs,
 )
 
 
@@ -34,17 +34,17 @@ def _unknown_numbers(message: core.LiteralMap) -> list[int]:
 
 def test_literal_map_view_has_every_name_once() -> None:
     outputs = core.Outputs(literals=_named(("b", 1), ("a", 2)))
-    assert to_literal_map(outputs) == core.LiteralMap(literals={"a": _int(2), "b": _int(1)})
+    assert as_literal_map(outputs) == core.LiteralMap(literals={"a": _int(2), "b": _int(1)})
 
 
 def test_literal_map_view_keeps_the_last_entry_of_a_repeated_name() -> None:
     inputs = core.Inputs(literals=_named(("x", 1), ("y", 2), ("x", 3)))
-    assert dict(to_literal_map(inputs).literals) == {"x": _int(3), "y": _int(2)}
+    assert dict(as_literal_map(inputs).literals) == {"x": _int(3), "y": _int(2)}
 
 
 def test_literal_map_view_is_what_a_map_decoding_of_the_file_gives() -> None:
     outputs = core.Outputs(literals=_named(("x", 1), ("x", 2)), produced_artifacts=[ARTIFACT])
-    assert to_literal_map(outputs) == core.LiteralMap.FromString(outputs.SerializeToString())
+    assert as_literal_map(outputs) == core.LiteralMap.FromString(outputs.SerializeToString())
 
 
 @pytest.mark.parametrize(
@@ -57,7 +57,7 @@ def test_literal_map_view_is_what_a_map_decoding_of_the_file_gives() -> None:
 def test_literal_map_view_carries_context_and_artifacts_as_unknown_fields(
     message: core.Inputs | core.Outputs, field: int
 ) -> None:
-    as_map = to_literal_map(message)
+    as_map = as_literal_map(message)
     assert set(_unknown_numbers(as_map)) == {field}
     back = type(message).FromString(as_map.SerializeToString(deterministic=True))
     assert back == message
@@ -65,17 +65,17 @@ def test_literal_map_view_carries_context_and_artifacts_as_unknown_fields(
 
 def test_outputs_from_a_map_encode_exactly_as_the_map() -> None:
     literal_map = core.LiteralMap(literals={name: _int(i) for i, name in enumerate("zmab")})
-    outputs = to_outputs(literal_map)
+    outputs = as_outputs(literal_map)
     assert sorted(named.name for named in outputs.literals) == ["a", "b", "m", "z"]
     assert outputs.SerializeToString(deterministic=True) == literal_map.SerializeToString(
         deterministic=True
     )
-    assert to_literal_map(outputs) == literal_map
+    assert as_literal_map(outputs) == literal_map
 
 
 def test_inputs_from_a_map_encode_exactly_as_the_map_and_have_no_context() -> None:
     literal_map = core.LiteralMap(literals={"n": _int(1), "m": _int(2)})
-    inputs = to_inputs(literal_map)
+    inputs = as_inputs(literal_map)
     assert list(inputs.context) == []
     assert inputs.SerializeToString(deterministic=True) == literal_map.SerializeToString(
         deterministic=True
@@ -85,16 +85,16 @@ def test_inputs_from_a_map_encode_exactly_as_the_map_and_have_no_context() -> No
 def test_a_map_read_of_a_second_generation_file_gives_back_its_context_and_artifacts() -> None:
     inputs = core.Inputs(literals=_named(("a", 1)), context=CONTEXT)
     outputs = core.Outputs(literals=_named(("a", 1)), produced_artifacts=[ARTIFACT])
-    assert to_inputs(core.LiteralMap.FromString(inputs.SerializeToString())) == inputs
-    assert to_outputs(core.LiteralMap.FromString(outputs.SerializeToString())) == outputs
+    assert as_inputs(core.LiteralMap.FromString(inputs.SerializeToString())) == inputs
+    assert as_outputs(core.LiteralMap.FromString(outputs.SerializeToString())) == outputs
 
 
 def test_conversions_return_new_messages() -> None:
     literal_map = core.LiteralMap(literals={"a": _int(1)})
-    outputs = to_outputs(literal_map)
+    outputs = as_outputs(literal_map)
     outputs.literals[0].value.scalar.primitive.integer = 9
     assert literal_map.literals["a"] == _int(1)
-    to_literal_map(outputs).literals["a"].hash = "changed"
+    as_literal_map(outputs).literals["a"].hash = "changed"
     assert outputs.literals[0].value.hash == ""
 
 

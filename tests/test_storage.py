@@ -14,6 +14,7 @@ from google.protobuf.wrappers_pb2 import BytesValue, Int64Value
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kozmo_io import core
 from kozmo_io.errors import (
     CorruptDataError,
     InvalidArgumentError,
@@ -29,7 +30,9 @@ from kozmo_io.storage import (
     ListPage,
     MemoryBlobStore,
     ObjectMeta,
+    encoding_of,
     read_message,
+    remember_encoding,
     write_message,
 )
 
@@ -518,3 +521,59 @@ def test_any_key_round_trips_through_put_list_and_get(keys: list[str]) -> None:
             assert (await store.get(item)).decode() == DataReference(item).split()[2]
 
     run(scenario())
+
+
+# --- encodings: a message written back unchanged keeps its bytes ---------------------------------
+
+
+def _map_in_written_order(*names: str) -> bytes:
+    """A LiteralMap whose entries come in the given order, as an SDK may write them."""
+    return b"".join(
+        core.LiteralMap(literals={name: core.Literal(hash=name)}).SerializeToString()
+        for name in names
+    )
+
+
+def test_a_message_read_and_written_unchanged_keeps_its_bytes(
+    store: BlobStore, store_root: str
+) -> None:
+    data = _map_in_written_order("k1", "k2", "k0")
+    assert data != core.LiteralMap.FromString(data).SerializeToString(deterministic=True)
+    run(store.put(f"{store_root}/in.pb", data))
+    message = run(read_message(store, f"{store_root}/in.pb", core.LiteralMap))
+    run(write_message(store, f"{store_root}/out.pb", message))
+    assert run(store.get(f"{store_root}/out.pb")) == data
+
+
+def test_a_changed_message_is_written_deterministically() -> None:
+    data = _map_in_written_order("k1", "k2", "k0")
+    message = core.LiteralMap.FromString(data)
+    remember_encoding(message, data)
+    assert encoding_of(message) == data
+    message.literals["k3"].hash = "new"
+    assert encoding_of(message) == message.SerializeToString(deterministic=True)
+
+
+def test_a_message_never_read_is_written_deterministically() -> None:
+    message = core.LiteralMap.FromString(_map_in_written_order("b", "a"))
+    assert encoding_of(message) == message.SerializeToString(deterministic=True)
+
+
+def test_bytes_remembered_for_other_content_are_never_written() -> None:
+    # What a reused id would look like: the remembered bytes decode to another message.
+    message = core.LiteralMap(literals={"a": core.Literal()})
+    remember_encoding(message, _map_in_written_order("x", "y"))
+    assert encoding_of(message) == message.SerializeToString(deterministic=True)
+    remember_encoding(message, b"\xff\xff")  # bytes that do not even decode as its type
+    assert encoding_of(message) == message.SerializeToString(deterministic=True)
+
+
+def test_only_the_most_recent_messages_are_remembered() -> None:
+    data = _map_in_written_order("k1", "k0")
+    first = core.LiteralMap.FromString(data)
+    remember_encoding(first, data)
+    later = [core.LiteralMap.FromString(data) for _ in range(300)]
+    for message in later:
+        remember_encoding(message, data)
+    assert encoding_of(later[-1]) == data
+    assert encoding_of(first) == first.SerializeToString(deterministic=True)

@@ -6,7 +6,7 @@ import asyncio
 from typing import final
 
 from kozmo_io import core
-from kozmo_io.generations import to_inputs, to_literal_map
+from kozmo_io.generations import as_inputs, as_literal_map
 from kozmo_io.protocols import InputReader, OrderedInputReader
 from kozmo_io.reference import DataReference
 
@@ -53,11 +53,11 @@ class CachedInputReader:
                 if self._cached is None:
                     if isinstance(self._reader, OrderedInputReader):
                         inputs = await self._reader.get_inputs()
-                        as_map = None if inputs is None else to_literal_map(inputs)
+                        as_map = None if inputs is None else as_literal_map(inputs)
                         self._cached = (as_map, inputs)
                     else:
                         literal_map = await self._reader.get()
-                        ordered = None if literal_map is None else to_inputs(literal_map)
+                        ordered = None if literal_map is None else as_inputs(literal_map)
                         self._cached = (literal_map, ordered)
         return self._cached
 

@@ -9,7 +9,7 @@ import attrs
 from kozmo_io import core
 from kozmo_io.errors import InvalidArgumentError, KozmoIOError
 from kozmo_io.execution_error import ExecutionError
-from kozmo_io.generations import to_literal_map, to_outputs
+from kozmo_io.generations import as_literal_map, as_outputs
 from kozmo_io.reference import DataReference
 
 __all__ = ("InMemoryOutputReader",)
@@ -82,7 +82,7 @@ class InMemoryOutputReader:
         Outputs given as ``outputs`` are returned as a new map (the last entry of a name wins).
         """
         if self.outputs is not None:
-            return to_literal_map(self.outputs), self.error
+            return as_literal_map(self.outputs), self.error
         return self.literals, self.error
 
     async def read_outputs(self) -> tuple[core.Outputs | None, ExecutionError | None]:
@@ -92,7 +92,7 @@ class InMemoryOutputReader:
         first-generation writer writes a map.
         """
         if self.literals is not None:
-            return to_outputs(self.literals), self.error
+            return as_outputs(self.literals), self.error
         return self.outputs, self.error
 
     async def deck_exists(self) -> bool:

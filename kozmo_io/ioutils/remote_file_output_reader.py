@@ -47,7 +47,7 @@ from kozmo_io.errors import (
 from kozmo_io.execution_error import ErrorKind, ExecutionError
 from kozmo_io.protocols import OutputFilePaths
 from kozmo_io.reference import DataReference, redact
-from kozmo_io.storage import BlobStore
+from kozmo_io.storage import BlobStore, remember_encoding
 
 __all__ = ("ErrorAggregationStrategy", "RemoteFileOutputReader")
 
@@ -94,6 +94,7 @@ def _decode(message_type: type[M], data: bytes, what: str, path: str) -> M:
         name = message_type.DESCRIPTOR.full_name
         msg = f"{what} @[{redact(path)}] does not decode as {name} ({len(data)} bytes): {exc}"
         raise CorruptDataError(msg) from exc
+    remember_encoding(message, data)  # written back unchanged, it keeps these bytes
     return message
 
 

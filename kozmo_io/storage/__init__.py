@@ -7,7 +7,8 @@ Reads are bounded: ``get`` refuses an object larger than the limit (default
 one request, without downloading it. Backend exceptions are translated into :mod:`kozmo_io.errors`
 in one place (``kozmo_io.storage._translate``).
 
-:func:`read_message` / :func:`write_message` store protobuf messages; :class:`CachedStore` adds a
+:func:`read_message` / :func:`write_message` store protobuf messages (a message written back
+unchanged keeps the bytes it was read from: :func:`encoding_of`); :class:`CachedStore` adds a
 byte cache and :class:`CountingStore` counts requests.
 """
 
@@ -17,7 +18,9 @@ from kozmo_io.storage.blobstore import DEFAULT_MAX_PAYLOAD_BYTES as DEFAULT_MAX_
 from kozmo_io.storage.blobstore import BlobStore as BlobStore
 from kozmo_io.storage.blobstore import ListPage as ListPage
 from kozmo_io.storage.blobstore import ObjectMeta as ObjectMeta
+from kozmo_io.storage.messages import encoding_of as encoding_of
 from kozmo_io.storage.messages import read_message as read_message
+from kozmo_io.storage.messages import remember_encoding as remember_encoding
 from kozmo_io.storage.messages import write_message as write_message
 from kozmo_io.storage.stores import AzureBlobStore as AzureBlobStore
 from kozmo_io.storage.stores import Credentials as Credentials
@@ -42,7 +45,9 @@ __all__ = (
     "MemoryBlobStore",
     "ObjectMeta",
     "S3BlobStore",
+    "encoding_of",
     "open_store",
     "read_message",
+    "remember_encoding",
     "write_message",
 )

@@ -1,7 +1,18 @@
-"""Protobuf messages in a :class:`~kozmo_io.storage.BlobStore` (Go's ``ProtobufStore``)."""
+"""Protobuf messages in a :class:`~kozmo_io.storage.BlobStore` (Go's ``ProtobufStore``).
+
+A message read and written back unchanged keeps its bytes: protobuf does not keep the order of a
+map's entries (a ``LiteralMap`` inside a value, a literal's metadata), and writers that never sort
+them (the Flyte SDKs, Go) put them in hash order, so re-encoding would reorder them.
+:func:`read_message` remembers the bytes of the messages it decoded recently (up to 256 of them
+and 32 MiB) and :func:`write_message` writes those bytes back when the message still encodes as
+they do; any other message is encoded deterministically. :func:`remember_encoding` and
+:func:`encoding_of` do the same for code that decodes or encodes by itself.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import TypeVar
 
 from google.protobuf.message import DecodeError, Message
@@ -10,9 +21,61 @@ from kozmo_io.errors import CorruptDataError
 from kozmo_io.reference import redact
 from kozmo_io.storage.blobstore import BlobStore
 
-__all__ = ("read_message", "write_message")
+__all__ = ("encoding_of", "read_message", "remember_encoding", "write_message")
 
 M = TypeVar("M", bound=Message)
+
+_REMEMBERED_MESSAGES = 256
+_REMEMBERED_BYTES = 32 * 1024 * 1024
+# id(message) -> the bytes it was decoded from, oldest first. An id can be reused once its message
+# is gone (protobuf messages take no weak references), so an entry is only ever used after
+# checking that the message at hand still encodes as those bytes decode.
+_remembered: OrderedDict[int, bytes] = OrderedDict()
+_remembered_size = 0
+_lock = threading.Lock()
+
+
+def remember_encoding(message: Message, data: bytes, /) -> None:
+    """Remember that ``message`` was decoded from ``data``, for :func:`encoding_of`.
+
+    Args:
+        message: The decoded message.
+        data: The bytes it was decoded from.
+    """
+    global _remembered_size  # noqa: PLW0603 - one process-wide, bounded memory
+    if len(data) > _REMEMBERED_BYTES:
+        return
+    with _lock:
+        previous = _remembered.pop(id(message), None)
+        if previous is not None:
+            _remembered_size -= len(previous)
+        _remembered[id(message)] = data
+        _remembered_size += len(data)
+        while len(_remembered) > _REMEMBERED_MESSAGES or _remembered_size > _REMEMBERED_BYTES:
+            _, dropped = _remembered.popitem(last=False)
+            _remembered_size -= len(dropped)
+
+
+def encoding_of(message: Message, /) -> bytes:
+    """Return the bytes to store for ``message``.
+
+    Args:
+        message: The message.
+
+    Returns:
+        The bytes it was decoded from (see :func:`remember_encoding`) if it still encodes as they
+        do, so an unchanged message keeps its bytes; otherwise its deterministic encoding.
+    """
+    encoded = message.SerializeToString(deterministic=True)
+    with _lock:
+        data = _remembered.get(id(message))
+    if data is None or data == encoded:
+        return encoded
+    try:
+        same = type(message).FromString(data).SerializeToString(deterministic=True) == encoded
+    except DecodeError:  # an id reused by a message of another type
+        same = False
+    return data if same else encoded
 
 
 async def read_message(
@@ -45,11 +108,12 @@ async def read_message(
         name = message_type.DESCRIPTOR.full_name
         msg = f"{redact(path)} does not decode as {name} ({len(data)} bytes): {exc}"
         raise CorruptDataError(msg) from exc
+    remember_encoding(message, data)
     return message
 
 
 async def write_message(store: BlobStore, path: str, message: Message, /) -> None:
-    """Encode one message (deterministically) and ``put`` it.
+    """Encode one message (see :func:`encoding_of`) and ``put`` it.
 
     Args:
         store: The store.
@@ -60,4 +124,4 @@ async def write_message(store: BlobStore, path: str, message: Message, /) -> Non
         InvalidReferenceError: ``path`` is malformed, hostile or not in the store.
         StorageError: The store failed.
     """
-    await store.put(path, message.SerializeToString(deterministic=True))
+    await store.put(path, encoding_of(message))
