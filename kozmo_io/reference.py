@@ -17,7 +17,8 @@ keys that would escape or replace the base and keeps ``?`` and ``#`` inside the 
   a file and drops it (``s3://b/out?v=1`` + ``x`` is ``s3://b/x``), and no object key carries one;
 * a literal ``.`` segment is resolved as Go does (``a/./b`` is ``a/b``; a key ``.`` names the base).
 
-Every message and ``repr`` shows references with their userinfo replaced by ``***``.
+Every message and ``repr`` shows references with their userinfo and credential query parameters
+replaced by ``***``.
 """
 
 from __future__ import annotations
@@ -27,11 +28,11 @@ from collections.abc import Iterable
 from typing import Final, SupportsIndex, cast, final, overload
 
 from kozmo_io import _uri
+from kozmo_io._secrets import redact_uri
 from kozmo_io.errors import InvalidReferenceError
 
 __all__ = ("DataReference", "construct_reference", "redact")
 
-_AUTHORITY: Final = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//([^/?#]*)")
 _CTL: Final = re.compile(r"[\x00-\x1f\x7f]")
 _BAD_ESCAPE: Final = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _FIRST_SEGMENT: Final = re.compile(r"[^/?#]*")
@@ -40,8 +41,11 @@ _DOT_SEGMENTS: Final = frozenset((".", ".."))
 
 
 def redact(uri: str) -> str:
-    """Replace the userinfo of a URI with ``***`` (``s3://KEY:SECRET@b/k`` -> ``s3://***@b/k``).
+    """Hide the credentials a URI carries: its userinfo and credential query parameters.
 
+    ``s3://KEY:SECRET@b/k`` becomes ``s3://***@b/k``; ``https://h/k?X-Amz-Signature=abc`` becomes
+    ``https://h/k?X-Amz-Signature=***`` (likewise ``X-Amz-Credential``, ``X-Amz-Security-Token``,
+    Azure SAS ``sig`` and any token, signature, secret, password, credential or key parameter).
     Works on any text, parseable or not. When a secret holds an unescaped ``/``, ``?`` or ``#``
     (Go then fails on the "port"), everything up to the ``@`` that follows is hidden.
 
@@ -49,26 +53,9 @@ def redact(uri: str) -> str:
         uri: The text to show.
 
     Returns:
-        ``uri`` with any userinfo replaced.
+        ``uri`` with its secrets replaced by ``***``.
     """
-    uri = str(uri)  # a plain str, also for a DataReference argument
-    match = _AUTHORITY.match(uri)
-    if match is None:
-        return uri
-    start = match.start(1)
-    authority = match.group(1)
-    at = authority.rfind("@")
-    if at < 0:
-        port = authority[authority.rfind(":") + 1 :]
-        if ":" not in authority or authority.startswith("[") or port.isdigit() or not port:
-            return uri
-        rest = uri[start:]
-        first_at = rest.find("@")
-        if first_at < 0:
-            return uri
-        end = rest.find("/", first_at)
-        at = rest.rfind("@", 0, end if end >= 0 else len(rest))
-    return f"{uri[:start]}***{uri[start + at :]}"
+    return redact_uri(uri)
 
 
 def _not_unicode(text: str) -> bool:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from obstore.exceptions import PreconditionError
 
+from kozmo_io._secrets import redact_text, scrub
 from kozmo_io.errors import (
     InvalidArgumentError,
     InvalidReferenceError,
@@ -277,7 +278,8 @@ class ObstoreBlobStore:
             options["if_match"] = first.meta["e_tag"]
         try:
             rest = await self._get_result(key, options)
-        except PreconditionError:
+        except PreconditionError as exc:
+            scrub(exc)  # it is the context of any error the next read raises
             return await self._whole_get(location, key, limit)
         except BACKEND_ERRORS as exc:
             raise translate(exc, "get", location.reference) from exc
@@ -299,6 +301,8 @@ class ObstoreBlobStore:
         self, location: Location, key: str, start: int, refused: Exception | None
     ) -> bytes:
         """Answer a range read that returns nothing: ``b""`` when the object exists."""
+        if refused is not None:
+            scrub(refused)  # it becomes the context of any error raised here
         try:
             meta = await self._store.head_async(key)
         except BACKEND_ERRORS as exc:
@@ -351,5 +355,5 @@ class ObstoreBlobStore:
         return ListPage(tuple(self._reference(location, key) for key in page), next_cursor)
 
     def __repr__(self) -> str:
-        """Name the store and its backend (obstore reprs carry no secrets)."""
-        return f"{type(self).__name__}({self._store!r})"
+        """Name the store and its backend (redacted: an endpoint may carry credentials)."""
+        return f"{type(self).__name__}({redact_text(repr(self._store))})"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
+import sys
 
 from obstore.exceptions import BaseError as _ObstoreError
 
+from kozmo_io._secrets import redact_text, scrub
 from kozmo_io.errors import InvalidReferenceError, KozmoIOError, NotFoundError, StorageError
 from kozmo_io.reference import redact
 
@@ -21,13 +22,12 @@ _OBJECT_OPERATIONS = frozenset({"head", "get", "delete"})
 # The local backend's message when a key lies below a regular file ("a/b" where "a" is a file):
 # no object can exist there, so it is missing, as on an object store.
 _NOT_A_DIRECTORY = "(os error 20)"
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]*@")
 _MAX_DETAIL = 300
 
 
 def _detail(exc: BaseException) -> str:
     first_line = next(iter(str(exc).strip().splitlines()), "")
-    text = _USERINFO.sub(r"\1***@", first_line)
+    text = redact_text(first_line)
     if len(text) > _MAX_DETAIL:
         text = text[:_MAX_DETAIL] + "..."
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
@@ -41,6 +41,9 @@ def translate(exc: BaseException, operation: str, path: str) -> KozmoIOError:
         operation: ``head``, ``get``, ``put``, ``list``, ``delete`` or ``open`` (building a store).
         path: The reference (or store URL) the operation was about; redacted here.
 
+    The backend exception (and its chain) is redacted in place, so the ``__cause__`` shows no
+    credential of an endpoint or a URI.
+
     Returns:
         :class:`NotFoundError` for a missing object, :class:`InvalidReferenceError` for a path the
         backend could not parse, :class:`StorageError` for anything else. A kozmo_io exception is
@@ -48,6 +51,12 @@ def translate(exc: BaseException, operation: str, path: str) -> KozmoIOError:
     """
     if isinstance(exc, KozmoIOError):
         return exc
+    # The backend error becomes the cause, and the exception being handled the context, of the
+    # error raised from this one: neither may show a secret.
+    scrub(exc)
+    handled = sys.exc_info()[1]
+    if handled is not None and handled is not exc:
+        scrub(handled)
     shown = redact(path)
     if operation in _OBJECT_OPERATIONS and (
         isinstance(exc, (FileNotFoundError, NotADirectoryError)) or _NOT_A_DIRECTORY in str(exc)
