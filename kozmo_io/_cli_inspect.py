@@ -15,7 +15,10 @@ The ``--json`` document (schema ``kozmo-io.inspect/1``; fields are only ever add
       "found": true | false,             # outputs.pb or error.pb (inputs: inputs.pb) exists
       "files": {"outputs.pb": {"path": "...", "exists": true}, "error.pb": {...},
                 "deck.html": {...}},     # inputs: {"inputs.pb": {...}}
-      "literals": {"<name>": <Literal in the proto3 JSON mapping>} | null,
+      "literals": {"<name>": <Literal in the proto3 JSON mapping>} | null,  # a repeated name: last
+      "order": ["<name>", ...] | null,   # the names as stored (declared order, repeats kept)
+      "context": [{"key": "...", "value": "..."}, ...] | null,        # inputs only
+      "produced_artifacts": [<ProducedArtifact in proto3 JSON>, ...] | null,  # outputs only
       "error": {"code": "...", "message": "...", "kind": "UNKNOWN" | "USER" | "SYSTEM" | <number>,
                 "recoverable": false, "worker": "...",
                 "timestamp": "<RFC 3339>" | {"seconds": "<int>", "nanos": <int>} | null,
@@ -23,10 +26,12 @@ The ``--json`` document (schema ``kozmo-io.inspect/1``; fields are only ever add
       "notes": ["..."]                   # values shown raw: unknown enum values (as numbers),
     }                                    # timestamps or durations out of range (seconds, nanos)
 
-Every file that decodes is shown: an enum value this version does not know appears as its number
-and a timestamp or duration outside its type's range as its raw numbers, each with a note. Text
-from the files is printed with control and bidi characters escaped (``\x1b``, ``\u202e``), and
-long names and messages are cut, saying how long they were.
+Either generation's files are shown (see :mod:`kozmo_io.generations`): the literals in the order
+they are stored, with the context of second-generation inputs and the artifacts second-generation
+outputs produced. Every file that decodes is shown: an enum value this version does not know
+appears as its number and a timestamp or duration outside its type's range as its raw numbers,
+each with a note. Text from the files is printed with control and bidi characters escaped
+(``\x1b``, ``\u202e``), and long names and messages are cut, saying how long they were.
 
 Exit 0 when something was found and read, 1 when nothing is at the prefix, 2 for a bad reference
 or option, a corrupt or oversized file, or a storage failure (one line on stderr).
@@ -47,7 +52,7 @@ from urllib.parse import quote, unquote
 import attrs
 
 from kozmo_io import core
-from kozmo_io._literal_text import literal_json, literal_lines, timestamp_text
+from kozmo_io._literal_text import literal_json, literal_text, message_json, timestamp_text
 from kozmo_io._terminal import cut, json_safe, one_line, printable
 from kozmo_io.errors import (
     CorruptDataError,
@@ -58,6 +63,7 @@ from kozmo_io.errors import (
     StorageError,
 )
 from kozmo_io.execution_error import ErrorKind, ExecutionError
+from kozmo_io.generations import as_literal_map
 from kozmo_io.ioutils import (
     ReadOnlyOutputFilePaths,
     RemoteFileInputReader,
@@ -83,8 +89,9 @@ SCHEMA = "kozmo-io.inspect/1"
 
 _HELP = """\
 Show what a task left under an output prefix: whether outputs.pb, error.pb and deck.html exist,
-the output literals, and the error (code, kind, recoverable, worker, timestamp, message). With
---inputs, show the inputs.pb under an input prefix instead.
+the output literals in their declared order, the artifacts they produced, and the error (code,
+kind, recoverable, worker, timestamp, message). With --inputs, show the inputs.pb under an input
+prefix instead: the literals in declared order and the run's context.
 
 PREFIX is a local path, file://..., s3://bucket/..., gs://bucket/... or
 abfs[s]://container@account.dfs.core.windows.net/... Credentials come from the environment
@@ -254,8 +261,13 @@ class _Findings:
     mode: str
     prefix: DataReference
     files: dict[str, tuple[DataReference, bool]]
-    literals: core.LiteralMap | None = None
+    named: core.Inputs | core.Outputs | None = None  # as stored: order, context, artifacts
     error: core.ContainerError | None = None
+
+    @property
+    def literals(self) -> core.LiteralMap | None:
+        """The first-generation view: each name once (the last entry of a repeated name)."""
+        return None if self.named is None else as_literal_map(self.named)
 
     @property
     def found(self) -> bool:
@@ -279,27 +291,27 @@ async def _outputs(store: BlobStore, prefix: DataReference, max_bytes: int | Non
     paths = ReadOnlyOutputFilePaths(prefix)
     reader = RemoteFileOutputReader(store, paths, max_payload_bytes=max_bytes)
     error = await _error(store, paths.get_error_path(), max_bytes)  # first, as the engine asks
-    literals = None
+    named = None
     if await reader.exists():
-        outputs, _ = await reader.read()  # an empty map reads as (None, "No outputs produced")
-        literals = outputs if outputs is not None else core.LiteralMap()
+        outputs, _ = await reader.read_outputs()  # no literal reads as "No outputs produced"
+        named = outputs if outputs is not None else core.Outputs()
     files = {
-        "outputs.pb": (paths.get_output_path(), literals is not None),
+        "outputs.pb": (paths.get_output_path(), named is not None),
         "error.pb": (paths.get_error_path(), error is not None),
         "deck.html": (paths.get_deck_path(), await reader.deck_exists()),
     }
-    return _Findings("outputs", prefix, files, literals, error)
+    return _Findings("outputs", prefix, files, named, error)
 
 
 async def _inputs(store: BlobStore, prefix: DataReference, max_bytes: int | None) -> _Findings:
     paths = SimpleInputFilePaths(prefix)
     reader = RemoteFileInputReader(store, paths, max_payload_bytes=max_bytes)
     try:
-        literals: core.LiteralMap | None = await reader.get()
+        inputs: core.Inputs | None = await reader.get_inputs()
     except NotFoundError:
-        literals = None
-    files = {"inputs.pb": (paths.get_input_path(), literals is not None)}
-    return _Findings("inputs", prefix, files, literals)
+        inputs = None
+    files = {"inputs.pb": (paths.get_input_path(), inputs is not None)}
+    return _Findings("inputs", prefix, files, inputs)
 
 
 def _kind(error: core.ContainerError, notes: list[str]) -> str | int:
@@ -345,8 +357,16 @@ def _error_json(error: core.ContainerError, notes: list[str]) -> dict[str, Any]:
     }
 
 
+def _artifacts_json(outputs: core.Outputs, notes: list[str]) -> list[Any]:
+    return [
+        message_json(artifact, f"produced_artifacts[{index}]", notes)
+        for index, artifact in enumerate(outputs.produced_artifacts)
+    ]
+
+
 def _json(findings: _Findings) -> str:
     notes: list[str] = []
+    named = findings.named
     document = {
         "schema": SCHEMA,
         "mode": findings.mode,
@@ -357,6 +377,13 @@ def _json(findings: _Findings) -> str:
             for name, (path, exists) in findings.files.items()
         },
         "literals": None if findings.literals is None else literal_json(findings.literals, notes),
+        "order": None if named is None else [literal.name for literal in named.literals],
+        "context": [{"key": pair.key, "value": pair.value} for pair in named.context]
+        if isinstance(named, core.Inputs)
+        else None,
+        "produced_artifacts": _artifacts_json(named, notes)
+        if isinstance(named, core.Outputs)
+        else None,
         "error": None if findings.error is None else _error_json(findings.error, notes),
         "notes": notes,
     }
@@ -413,19 +440,40 @@ def error_lines(error: ExecutionError) -> list[str]:
     return table(_error_rows(error.to_container_error(), error.error_uri))
 
 
+def _artifact_text(artifact: core.ProducedArtifact) -> str:
+    text = f"artifact {one_line(artifact.name)}"
+    if artifact.version:
+        text += f" version {one_line(artifact.version)}"
+    if artifact.info.description:
+        text += f": {one_line(artifact.info.description)}"
+    return cut(text, _MAX_MESSAGE)
+
+
 def _text(findings: _Findings) -> str:
     lines = [f"{findings.mode} under {display(findings.prefix)}"]
+    named = findings.named
     rows = []
     for name, (path, exists) in findings.files.items():
         state = "found" if exists else "missing"
-        if exists and name in {"outputs.pb", "inputs.pb"} and findings.literals is not None:
-            count = len(findings.literals.literals)
+        if exists and name in {"outputs.pb", "inputs.pb"} and named is not None:
+            count = len(named.literals)
             state += f", {count} literal{'s' if count != 1 else ''}"
         rows.append((name, f"{state:<20}{display(path)}"))
     lines.extend(table(rows))
-    if findings.literals is not None and findings.literals.literals:
+    if named is not None and named.literals:
         lines.append("literals")
-        lines.extend(table(literal_lines(findings.literals), separator=" = "))
+        rows = [(literal.name, literal_text(literal.value)) for literal in named.literals]
+        lines.extend(table(rows, separator=" = "))
+    if isinstance(named, core.Inputs) and named.context:
+        lines.append("context")
+        rows = [(pair.key, cut(pair.value, _MAX_MESSAGE)) for pair in named.context]
+        lines.extend(table(rows, separator=" = "))
+    if isinstance(named, core.Outputs) and named.produced_artifacts:
+        lines.append("produced artifacts")
+        rows = [
+            (artifact.output, _artifact_text(artifact)) for artifact in named.produced_artifacts
+        ]
+        lines.extend(table(rows, separator=" = "))
     if findings.error is not None:
         lines.append("error")
         lines.extend(table(_error_rows(findings.error, "")))

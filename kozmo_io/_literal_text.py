@@ -35,6 +35,7 @@ __all__ = (
     "literal_lines",
     "literal_text",
     "literal_type_text",
+    "message_json",
     "timestamp_text",
 )
 
@@ -318,6 +319,22 @@ def literal_json(literals: core.LiteralMap, notes: list[str] | None = None) -> d
         literal = literals.literals[name]
         document[name] = _redact_uris(_message_json(literal, name, found))
         _note_unknown_enums(literal, name, found)
+    return document
+
+
+def message_json(message: Message, path: str, notes: list[str]) -> Any:  # noqa: ANN401 - JSON
+    """Return any message in the proto3 JSON mapping, as :func:`literal_json` renders a literal.
+
+    Args:
+        message: The message (e.g. a ``ProducedArtifact``).
+        path: How notes name it, e.g. ``"produced_artifacts[0]"``.
+        notes: Where to append a note for each value shown raw.
+
+    Returns:
+        The JSON value, every ``uri`` redacted.
+    """
+    document = _redact_uris(_message_json(message, path, notes))
+    _note_unknown_enums(message, path, notes)
     return document
 
 

@@ -184,6 +184,9 @@ def test_inspect_json_follows_the_documented_schema(
         "found",
         "files",
         "literals",
+        "order",
+        "context",
+        "produced_artifacts",
         "error",
         "notes",
     ]
@@ -297,7 +300,7 @@ def test_inspect_of_a_corrupt_outputs_file_exits_2_naming_it(
     assert (code, out) == (2, "")
     assert err.startswith("kozmo-io inspect: error: corrupt file: ")
     assert f"{local_prefix}/outputs.pb" in err
-    assert "kozmo.core.LiteralMap" in err
+    assert "kozmo.core.Outputs" in err
     assert err.count("\n") == 1
     assert "Traceback" not in err
 
@@ -652,3 +655,138 @@ def test_inspect_inputs_shows_out_of_range_values_raw(
     code, out, _ = _inspect(capsys, "--inputs", "--json", str(tmp_path))
     assert code == 0
     assert len(json.loads(out)["notes"]) == 4
+
+
+# --- second generation: declared order, context, produced artifacts -----------------------------
+
+SECOND_OUTPUTS = core.Outputs(
+    literals=[
+        core.NamedLiteral(name="zeta", value=_integer(6)),
+        core.NamedLiteral(name="alpha", value=_string("HI")),
+        core.NamedLiteral(name="mid", value=_integer(1)),
+    ],
+    produced_artifacts=[
+        core.ProducedArtifact(
+            output="alpha",
+            name="greeting",
+            version="v2",
+            info=core.ArtifactInfo(
+                description="what the task said",
+                card=core.ArtifactCard(uri="s3://KEY:SECRET@bucket/card.md", format="md"),
+            ),
+        )
+    ],
+)
+SECOND_INPUTS = core.Inputs(
+    literals=[
+        core.NamedLiteral(name="top_n", value=_integer(3)),
+        core.NamedLiteral(name="text", value=_string("hi")),
+    ],
+    context=[core.KeyValuePair(key="team", value="ml"), core.KeyValuePair(key="env", value="ci")],
+)
+
+
+def test_inspect_shows_outputs_in_declared_order_with_their_artifacts(
+    capsys: pytest.CaptureFixture[str], local_prefix: str
+) -> None:
+    _write_raw(local_prefix, "outputs.pb", SECOND_OUTPUTS)
+    code, out, err = _inspect(capsys, local_prefix)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[1].split()[:4] == ["outputs.pb", "found,", "3", "literals"]
+    assert lines[4:] == [
+        "literals",
+        "  zeta  = 6",
+        '  alpha = "HI"',
+        "  mid   = 1",
+        "produced artifacts",
+        "  alpha = artifact greeting version v2: what the task said",
+    ]
+
+
+def test_inspect_json_adds_order_and_produced_artifacts(
+    capsys: pytest.CaptureFixture[str], local_prefix: str
+) -> None:
+    _write_raw(local_prefix, "outputs.pb", SECOND_OUTPUTS)
+    code, out, _ = _inspect(capsys, "--json", local_prefix)
+    assert code == 0
+    document = json.loads(out)
+    assert document["schema"] == "kozmo-io.inspect/1"  # fields were only added
+    assert document["order"] == ["zeta", "alpha", "mid"]
+    assert document["context"] is None
+    [artifact] = document["produced_artifacts"]
+    assert (artifact["output"], artifact["name"], artifact["version"]) == (
+        "alpha",
+        "greeting",
+        "v2",
+    )
+    assert artifact["info"]["card"]["uri"] == "s3://***@bucket/card.md"
+    assert "SECRET" not in out
+    assert set(document["literals"]) == {"zeta", "alpha", "mid"}
+    assert document["notes"] == []
+
+
+def test_inspect_inputs_shows_declared_order_and_context(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data_dir = str(tmp_path / "n0")
+    _write_raw(data_dir, "inputs.pb", SECOND_INPUTS)
+    code, out, err = _inspect(capsys, "--inputs", data_dir)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[2:] == [
+        "literals",
+        "  top_n = 3",
+        '  text  = "hi"',
+        "context",
+        "  team = ml",
+        "  env  = ci",
+    ]
+    code, out, _ = _inspect(capsys, "--inputs", "--json", data_dir)
+    document = json.loads(out)
+    assert document["order"] == ["top_n", "text"]
+    assert document["context"] == [
+        {"key": "team", "value": "ml"},
+        {"key": "env", "value": "ci"},
+    ]
+    assert document["produced_artifacts"] is None
+
+
+def test_inspect_shows_every_entry_of_a_repeated_name(
+    capsys: pytest.CaptureFixture[str], local_prefix: str
+) -> None:
+    repeated = core.Outputs(
+        literals=[
+            core.NamedLiteral(name="o", value=_integer(1)),
+            core.NamedLiteral(name="o", value=_integer(2)),
+        ]
+    )
+    _write_raw(local_prefix, "outputs.pb", repeated)
+    code, out, _ = _inspect(capsys, local_prefix)
+    assert code == 0
+    assert out.splitlines()[4:] == ["literals", "  o = 1", "  o = 2"]
+    code, out, _ = _inspect(capsys, "--json", local_prefix)
+    document = json.loads(out)
+    assert document["order"] == ["o", "o"]
+    assert document["literals"] == {"o": {"scalar": {"primitive": {"integer": "2"}}}}
+
+
+def test_inspect_escapes_context_and_artifact_text(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, local_prefix: str
+) -> None:
+    data_dir = str(tmp_path / "n0")
+    hostile = core.Inputs(context=[core.KeyValuePair(key="k\x1b[2J", value="v\u202e\x07")])
+    _write_raw(data_dir, "inputs.pb", hostile)
+    code, out, _ = _inspect(capsys, "--inputs", data_dir)
+    assert code == 0
+    assert "\x1b" not in out
+    assert "\u202e" not in out
+    assert "\x07" not in out
+    outputs = core.Outputs(
+        literals=[core.NamedLiteral(name="o", value=_integer(1))],
+        produced_artifacts=[core.ProducedArtifact(output="o", name="a\x1b]0;x\x07")],
+    )
+    _write_raw(local_prefix, "outputs.pb", outputs)
+    code, out, _ = _inspect(capsys, local_prefix)
+    assert code == 0
+    assert "\x1b" not in out
+    assert "\x07" not in out

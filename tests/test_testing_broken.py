@@ -1030,3 +1030,52 @@ def test_uncallable_members_are_reported_once_not_exercised() -> None:
         check_output_reader(MissingDeckExists)  # type: ignore[arg-type]  # the bug under test
     members = [getattr(p, "member", None) for p in info.value.problems]
     assert members == ["deck_exists"]
+
+
+# --- the ordered (second-generation) readers ----------------------------------------------------
+
+
+class SortsInputsAndDropsContext(_InputReader):
+    """Opts into get_inputs() but rebuilds it from the map: sorted, no context."""
+
+    async def get_inputs(self) -> core.Inputs | None:
+        inputs = await self.inner.get()
+        return core.Inputs(
+            literals=[
+                core.NamedLiteral(name=name, value=inputs.literals[name])
+                for name in sorted(inputs.literals)
+            ]
+        )
+
+
+class DropsProducedArtifacts(_Reader):
+    """Opts into read_outputs() but loses the produced artifacts."""
+
+    async def read_outputs(self) -> tuple[core.Outputs | None, ExecutionError | None]:
+        outputs, error = await self.inner.read_outputs()
+        if outputs is not None:
+            outputs.ClearField("produced_artifacts")
+        return outputs, error
+
+
+def test_an_ordered_input_reader_must_keep_order_and_context() -> None:
+    with pytest.raises(ConformanceError) as info:
+        check_input_reader(SortsInputsAndDropsContext)
+    [problem] = info.value.problems
+    text = str(problem)
+    assert "get_inputs() with a second-generation inputs.pb" in text
+    assert "Inputs with ['ratio', 'greeting', 'answer'] in that order" in text
+    assert "found Inputs with ['answer', 'greeting', 'ratio'] in that order and context []" in text
+
+
+def test_an_ordered_output_reader_must_keep_produced_artifacts() -> None:
+    with pytest.raises(ConformanceError) as info:
+        check_output_reader(DropsProducedArtifacts)
+    [problem] = info.value.problems
+    assert "read_outputs() with a second-generation outputs.pb" in str(problem)
+    assert "0 produced artifact(s)" in str(problem)
+
+
+def test_the_reference_readers_pass_the_ordered_scenarios() -> None:
+    assert check_input_reader(RemoteFileInputReader).ok
+    assert check_output_reader(RemoteFileOutputReader).ok

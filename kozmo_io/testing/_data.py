@@ -29,6 +29,23 @@ __all__ = (
 )
 
 
+def ordered_inputs() -> core.Inputs:
+    """Return the kit's literals as second-generation inputs: out of name order, with a context."""
+    named = literals().literals
+    return core.Inputs(
+        literals=[core.NamedLiteral(name=name, value=named[name]) for name in sorted(named)[::-1]],
+        context=[core.KeyValuePair(key="team", value="kit"), core.KeyValuePair(key="attempt")],
+    )
+
+
+def ordered_outputs() -> core.Outputs:
+    """Return the kit's literals as second-generation outputs: out of name order, an artifact."""
+    return core.Outputs(
+        literals=ordered_inputs().literals,
+        produced_artifacts=[core.ProducedArtifact(output="answer", name="kit-answer", version="1")],
+    )
+
+
 def literals() -> core.LiteralMap:
     """Return the kit's outputs (and inputs): three literals of different types."""
     return core.LiteralMap(

@@ -83,6 +83,14 @@ def describe(value: object) -> str:  # noqa: PLR0911 - one short rendering per k
         if not value.literals:
             return "an empty LiteralMap"
         return f"a LiteralMap with {sorted(value.literals)}"
+    if isinstance(value, core.Inputs | core.Outputs):
+        names = [named.name for named in value.literals]
+        extra = (
+            f"context {[(pair.key, pair.value) for pair in value.context]}"
+            if isinstance(value, core.Inputs)
+            else f"{len(value.produced_artifacts)} produced artifact(s)"
+        )
+        return f"{type(value).__name__} with {names} in that order and {extra}"
     if isinstance(value, ExecutionError):
         fields = (
             f"code={value.code!r}, kind={value.kind.name}, is_recoverable={value.is_recoverable}"

@@ -1,5 +1,9 @@
 """Behavioural rules of InputReader and OutputReader, scenario by scenario.
 
+A reader that is also an :class:`~kozmo_io.protocols.OrderedInputReader` or
+:class:`~kozmo_io.protocols.OrderedOutputReader` is held to the richer method too, on a
+second-generation file (declared order, context, produced artifacts).
+
 Each scenario starts from a fresh store holding exactly the files it names; the factory builds the
 reader over that store and the kit's paths. "fresh" means a second reader from the factory that is
 asked without the engine's preceding question (``read()`` without ``exists()``, ``read_error()``
@@ -11,6 +15,7 @@ from __future__ import annotations
 from kozmo_io import core
 from kozmo_io.errors import CorruptDataError, NotFoundError
 from kozmo_io.execution_error import ErrorKind, ExecutionError
+from kozmo_io.protocols import OrderedInputReader, OrderedOutputReader
 from kozmo_io.testing._data import (
     CORRUPT,
     DECK,
@@ -21,6 +26,8 @@ from kozmo_io.testing._data import (
     expect_bool,
     expect_error,
     literals,
+    ordered_inputs,
+    ordered_outputs,
     stage_outputs,
 )
 from kozmo_io.testing._kit import Kit, Raised, Returned, describe, fresh_store
@@ -94,6 +101,34 @@ async def check_input_reader_of(kit: Kit) -> None:
     if reader is not None:
         outcome = await kit.call(reader, "get", situation)
         _expect_raise(kit, outcome, "get", situation, CorruptDataError)
+
+    await _ordered_input_scenario(kit)
+
+
+def _same_entries(found: object, expected: core.LiteralMap) -> bool:
+    """A map with the expected entries (a second-generation file's context rides along unseen)."""
+    return isinstance(found, core.LiteralMap) and dict(found.literals) == dict(expected.literals)
+
+
+async def _ordered_input_scenario(kit: Kit) -> None:
+    ordered = ordered_inputs()
+    situation = "with a second-generation inputs.pb (declared order and a context)"
+    reader = await _input_reader(kit, "ordered-inputs", ordered.SerializeToString(), situation)
+    if reader is None:
+        return
+    answer = kit.returned(await kit.call(reader, "get", situation), "get", situation, "the map")
+    if answer is not None and not _same_entries(answer.value, literals()):
+        kit.problem("get", situation, describe(literals()), describe(answer))
+    if not isinstance(reader, OrderedInputReader):
+        return
+    wanted = describe(ordered)
+    answer = kit.returned(
+        await kit.call(reader, "get_inputs", situation), "get_inputs", situation, wanted
+    )
+    if answer is not None and not (
+        isinstance(answer.value, core.Inputs) and answer.value == ordered
+    ):
+        kit.problem("get_inputs", situation, wanted, describe(answer))
 
 
 # --- OutputReader ----------------------------------------------------------------------------
@@ -207,6 +242,31 @@ async def _outputs_scenarios(kit: Kit) -> None:
     if reader is not None:
         outcome = await kit.call(reader, "read", situation)
         _expect_raise(kit, outcome, "read", situation, CorruptDataError)
+
+    await _ordered_outputs_scenario(kit)
+
+
+async def _ordered_outputs_scenario(kit: Kit) -> None:
+    ordered = ordered_outputs()
+    stage = await stage_outputs("ordered-outputs", outputs=ordered.SerializeToString())
+    situation = "with a second-generation outputs.pb (declared order and an artifact)"
+    reader = await _reader(kit, stage, situation)
+    if not isinstance(reader, OrderedOutputReader):
+        return
+    await _expect_answer(kit, reader, "exists", situation, want=True)
+    wanted = describe((ordered, None))
+    answer = kit.returned(
+        await kit.call(reader, "read_outputs", situation), "read_outputs", situation, wanted
+    )
+    value = None if answer is None else answer.value
+    if answer is not None and not (
+        isinstance(value, tuple)
+        and len(value) == 2  # noqa: PLR2004 - (outputs, error)
+        and isinstance(value[0], core.Outputs)
+        and value[0] == ordered
+        and value[1] is None
+    ):
+        kit.problem("read_outputs", situation, wanted, describe(answer))
 
 
 async def _error_scenarios(kit: Kit) -> None:
