@@ -30,7 +30,7 @@ from kozmo_io.ioutils import (
     stream_outputs,
     stream_reads,
 )
-from kozmo_io.ioutils.stream_outputs import _join
+from kozmo_io.ioutils.stream_outputs import _READ_AHEAD, _join
 from kozmo_io.protocols import OutputReader
 from kozmo_io.reference import DataReference, construct_reference
 from kozmo_io.storage import (
@@ -420,3 +420,61 @@ def test_the_quick_join_agrees_with_the_full_join(prefix: str) -> None:
 )
 def test_other_prefixes_take_the_full_join(prefix: str) -> None:
     assert _join(prefix, "outputs.pb") == construct_reference(prefix, "outputs.pb")
+
+
+def test_an_async_source_is_read_ahead_but_boundedly() -> None:
+    store = _slow_run(50)
+    pulled = 0
+
+    async def endless() -> AsyncIterator[str]:
+        nonlocal pulled
+        while True:
+            pulled += 1
+            yield f"memory://b/t{pulled % 50}"
+
+    async def take_three() -> None:
+        async with contextlib.aclosing(stream_outputs(store, endless(), concurrency=4)) as s:
+            seen = 0
+            async for _ in s:
+                seen += 1
+                if seen == 3:
+                    return
+
+    asyncio.run(take_three())
+    # ahead of the workers: at most the read-ahead buffer, one item per worker and one in hand
+    assert 3 <= pulled <= _READ_AHEAD + 4 + 4 + 3 + 1
+    assert store.current == 0
+
+
+def test_a_slow_async_source_is_fetched_while_reads_run() -> None:
+    store = _slow_run(40)
+    finished_when_listed: list[int] = []
+
+    async def listing() -> AsyncIterator[str]:
+        for page in range(4):
+            finished_when_listed.append(store.started - store.current)
+            await asyncio.sleep(0.01)  # one LIST request
+            for index in range(10 * page, 10 * page + 10):
+                yield f"memory://b/t{index}"
+
+    async def go() -> int:
+        return len([o async for o in stream_outputs(store, listing(), concurrency=2)])
+
+    assert asyncio.run(go()) == 40
+    # the second page is asked for as soon as the first is in hand, before any read finished
+    # (without reading ahead, the workers would ask for it only after 9 of the 10 reads)
+    assert finished_when_listed[:2] == [0, 0]
+
+
+def test_an_error_from_an_async_source_is_raised_after_the_reads_stop() -> None:
+    store = _slow_run(5)
+
+    async def broken() -> AsyncIterator[str]:
+        yield "memory://b/t0"
+        yield "memory://b/t1"
+        msg = "listing failed"
+        raise StorageError(msg)
+
+    with pytest.raises(StorageError, match="listing failed"):
+        _collect(stream_outputs(store, broken(), concurrency=2))
+    assert store.current == 0

@@ -3,8 +3,10 @@
 Both yield one :class:`OutputOutcome` per task as soon as its read completes (completion order;
 ``outcome.index`` is the task's position in the input), with at most ``concurrency`` reads in
 flight and at most ``concurrency`` finished outcomes waiting for the consumer. Inputs are taken
-lazily, so memory does not grow with the number of tasks: feed a generator (or the listing of
-:func:`~kozmo_io.ioutils.list_task_folders`) and keep only what you need of each outcome.
+lazily (an async iterable is read at most 2,048 items ahead, so a listing fetches its next page
+while the current one is read), so memory does not grow with the number of tasks: feed a generator
+(or the listing of :func:`~kozmo_io.ioutils.list_task_folders`) and keep only what you need of
+each outcome.
 
 A task's outcome is one of :class:`OutcomeKind`: its outputs, its own error, nothing there, a file
 over the read limit, a file that does not decode, or a storage failure. Those are values, never
@@ -263,33 +265,56 @@ async def _read_with(reader: OutputReader, index: int) -> OutputOutcome:
 
 
 _FINISHED = object()
+_READ_AHEAD = 2048  # items of an async source held ready: more than a listing page yields
 
 
-def _taker(items: Iterable[T] | AsyncIterable[T]) -> Callable[[], Awaitable[tuple[int, T] | None]]:
-    """Return a function the workers call for the next ``(index, item)``, ``None`` at the end."""
-    numbers = itertools.count()
-    if isinstance(items, AsyncIterable):
-        source = aiter(items)
-        lock = asyncio.Lock()
+class _ReadAhead:
+    """Reads an async iterable ahead of the workers, up to ``_READ_AHEAD`` items.
 
-        async def take_async() -> tuple[int, T] | None:
-            async with lock:  # one __anext__ at a time, and indexes in input order
-                try:
-                    item = await anext(source)
-                except StopAsyncIteration:
-                    return None
-                return next(numbers), item
+    A slow source (a listing, one page per request) then fetches its next items while the workers
+    read the ones already there, instead of every worker waiting for it.
+    """
 
-        return take_async
-    pending = iter(items)
+    def __init__(self, items: AsyncIterable[T]) -> None:
+        self._buffer: asyncio.Queue[object] = asyncio.Queue(_READ_AHEAD)
+        self._task = asyncio.ensure_future(self._fill(items))
 
-    async def take() -> tuple[int, T] | None:
+    async def _fill(self, items: AsyncIterable[T]) -> None:
+        try:
+            async for item in items:
+                await self._buffer.put(item)
+        except Exception as exc:  # noqa: BLE001 - handed to a worker, who raises it
+            await self._buffer.put(exc)
+        await self._buffer.put(_FINISHED)
+
+    async def take(self) -> object:
+        """The next item, ``_FINISHED`` at the end (for every worker), or the source's error."""
+        item = await self._buffer.get()
+        if item is _FINISHED:
+            self._buffer.put_nowait(_FINISHED)  # a get just made room; the next worker sees it
+        elif isinstance(item, Exception):
+            raise item
+        return item
+
+    async def stop(self) -> None:
+        """Stop reading the source."""
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+
+class _Pending:
+    """Hands out the items of a plain iterable."""
+
+    def __init__(self, items: Iterable[T]) -> None:
+        self._items = iter(items)
+
+    async def take(self) -> object:
+        """The next item, ``_FINISHED`` at the end."""
         # Taking the next item never awaits, so two workers never take the same one.
-        for item in pending:
-            return next(numbers), item
-        return None
+        return next(self._items, _FINISHED)
 
-    return take
+    async def stop(self) -> None:
+        """Nothing runs ahead of a plain iterable."""
 
 
 async def _stream(
@@ -301,12 +326,14 @@ async def _stream(
     # Workers hand results over through a queue as deep as the pool: a slow consumer stops the
     # workers instead of piling outcomes up.
     results: asyncio.Queue[object] = asyncio.Queue(concurrency)
-    take = _taker(items)
+    numbers = itertools.count()
+    source = _ReadAhead(items) if isinstance(items, AsyncIterable) else _Pending(items)
 
     async def work() -> None:
         try:
-            while (taken := await take()) is not None:
-                await results.put(await read(*taken))
+            while (item := await source.take()) is not _FINISHED:
+                # Numbered as soon as taken (no await in between): indexes follow the input.
+                await results.put(await read(next(numbers), item))  # type: ignore[arg-type]
         except Exception as exc:  # noqa: BLE001 - handed to the consumer, who raises it
             await results.put(exc)
         else:
@@ -327,6 +354,7 @@ async def _stream(
     finally:
         for worker in workers:
             worker.cancel()
+        await source.stop()
         await asyncio.gather(*workers, return_exceptions=True)
 
 
