@@ -14,7 +14,8 @@ raised; a bad reference (:class:`~kozmo_io.errors.InvalidReferenceError`) or an 
 not a :class:`~kozmo_io.errors.KozmoIOError` is raised from the stream.
 
 Stop early by leaving the loop inside ``contextlib.aclosing`` (or call ``aclose()``), or cancel
-the consuming task: the reads in flight are cancelled and awaited, and no new one starts::
+the consuming task: the reads in flight are cancelled and awaited, and no new one starts (a
+request a store has already sent may still run to its end; its answer is dropped)::
 
     async with contextlib.aclosing(stream_outputs(store, prefixes)) as outcomes:
         async for outcome in outcomes:
