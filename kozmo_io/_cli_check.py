@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import json
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -36,7 +38,7 @@ return types. The verdict is "conforms", "does not conform" or "cannot tell" (wi
 annotation that does not resolve at run time, a type variable, a member set in __init__ or served
 by __getattr__, a class the static check cannot import by name). With --protocol auto (the
 default) it lists the protocols the target satisfies. --static also type-checks it with mypy, or
---static=pyright with basedpyright (pip install 'kozmo-io[static]').
+--static=pyright with basedpyright; either must be installed beside kozmo-io (its static extra).
 """
 
 _EPILOG = """\
@@ -44,6 +46,16 @@ exit codes: 0 conforms (auto: satisfies at least one protocol); 1 does not confo
 import error; 3 cannot tell (auto: nothing satisfied, something cannot be told). With --strict,
 "cannot tell" counts as "does not conform" (exit 1).
 """
+# What each --static checker needs installed beside kozmo-io: (module, requirement).
+_CHECKER_PACKAGES = {
+    "mypy": ("mypy", "mypy>=1.15"),
+    "pyright": ("basedpyright", "basedpyright>=1.29"),
+}
+_NOT_INSTALLED = (
+    "--static={checker} needs {module}, which is not installed beside kozmo-io: install it into "
+    "the same environment, e.g. {python} -m pip install '{requirement}' (or pip install "
+    "'.[static]' in a clone of kozmo-io)"
+)
 
 
 def register(
@@ -201,6 +213,16 @@ def run(args: argparse.Namespace) -> int:
     Returns:
         0 conforms, 1 does not, 2 usage or import error, 3 cannot tell.
     """
+    module, requirement = _CHECKER_PACKAGES.get(args.static, (None, None))
+    if module is not None and importlib.util.find_spec(module) is None:
+        hint = _NOT_INSTALLED.format(
+            checker=args.static,
+            module=module,
+            python=shlex.quote(sys.executable),
+            requirement=requirement,
+        )
+        sys.stderr.write(f"kozmo-io check: error: {hint}\n")
+        return 2
     try:
         target = _import(args.target, "the target")
         protocol = None if args.protocol == "auto" else _protocol(args.protocol)

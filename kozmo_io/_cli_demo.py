@@ -80,7 +80,7 @@ def register(
     parser.add_argument(
         "--root",
         metavar="DIR",
-        type=Path,
+        type=_directory,
         help="write the files under DIR and keep them (default: a temporary directory, removed)",
     )
     parser.set_defaults(handler=run)
@@ -234,6 +234,14 @@ async def _play(demo: _Demo) -> tuple[DataReference, DataReference]:
     failed = await demo.failing()
     demo.conformance()
     return succeeded, failed
+
+
+def _directory(text: str) -> Path:
+    """Parse ``--root``, refusing an empty value (it would silently mean the current directory)."""
+    if not text.strip():
+        msg = "an empty DIR would write into the current directory; name one, e.g. --root ./demo"
+        raise argparse.ArgumentTypeError(msg)
+    return Path(text)
 
 
 def run(args: argparse.Namespace) -> int:

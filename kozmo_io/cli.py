@@ -14,7 +14,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from kozmo_io import _cli_check, _cli_demo, _cli_inspect
+from kozmo_io import __version__, _cli_check, _cli_demo, _cli_inspect
 
 __all__ = ("build_parser", "main")
 
@@ -27,6 +27,11 @@ def build_parser() -> argparse.ArgumentParser:
     Returns:
         The parser.
     """
+    return _build()[0]
+
+
+def _build() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """Build the parser; also return each subcommand's own parser, by name."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--debug",
@@ -44,10 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         parents=[common],
     )
-    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
     for command in _COMMANDS:
         command.register(subparsers, common)
-    return parser
+    return parser, dict(subparsers.choices)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,10 +66,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         The exit code: 0 success, 1 a negative verdict (e.g. does not conform), 2 a usage or import
         error.
     """
-    parser = build_parser()
+    parser, commands = _build()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse exits on --help (0) and on usage errors (2)
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # reported by the subcommand's parser, so the message names the subcommand
+            commands.get(args.command, parser).error(f"unrecognized arguments: {' '.join(extra)}")
+    except SystemExit as exc:  # argparse exits on --help and --version (0) and on usage errors (2)
         return exc.code if isinstance(exc.code, int) else 2
     handler = getattr(args, "handler", None)
     if handler is None:
@@ -75,6 +83,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if getattr(args, "debug", False):
             raise
-        sys.stderr.write(f"kozmo-io: error: {type(exc).__name__}: {exc}\n")
+        sys.stderr.write(f"kozmo-io {args.command}: error: {type(exc).__name__}: {exc}\n")
         return 2
     return code

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import re
 import subprocess
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+import kozmo_io
+from kozmo_io import _cli_inspect
 from kozmo_io.cli import build_parser, main
 
 PLUGIN = """
@@ -238,7 +241,9 @@ def test_static_without_mypy_exits_2_with_the_install_hint(
         capsys, "check", "kozmo_cli_plugin:Reader", "--protocol", "InputReader", "--static"
     )
     assert code == 2
-    assert "pip install 'kozmo-io[static]'" in err
+    assert err.startswith("kozmo-io check: error: --static=mypy needs mypy, which is not installed")
+    assert f"{sys.executable} -m pip install 'mypy>=1.15'" in err
+    assert "check_static" not in err  # CLI terms, not the Python API's
     assert "Traceback" not in err
 
 
@@ -313,3 +318,46 @@ def test_check_escapes_controls_and_bidi_from_the_checked_module(
     assert "boom\\x1b[2J\\u202e\\n\\x9b" in err
     assert err.count("\n") == 1
     assert UNSAFE.search(err) is None
+
+
+def _kozmo_io(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - this interpreter, the package's own command
+        [sys.executable, "-m", "kozmo_io", *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_version_prints_the_installed_version() -> None:
+    done = _kozmo_io("--version")
+    assert done.returncode == 0
+    assert done.stdout == f"kozmo-io {importlib.metadata.version('kozmo-io')}\n"
+    assert importlib.metadata.version("kozmo-io") == kozmo_io.__version__
+
+
+@pytest.mark.parametrize(
+    ("command", "operand"), [("demo", ()), ("inspect", ("memory://b/x",)), ("check", ("m:C",))]
+)
+def test_an_unknown_option_is_reported_by_the_subcommand(
+    command: str, operand: tuple[str, ...]
+) -> None:
+    done = _kozmo_io(command, *operand, "--no-such-option")
+    assert done.returncode == 2
+    assert done.stderr.endswith(
+        f"kozmo-io {command}: error: unrecognized arguments: --no-such-option\n"
+    )
+
+
+def test_an_unexpected_error_is_reported_under_the_subcommand_name(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(args: object) -> int:
+        del args
+        msg = "boom"
+        raise RuntimeError(msg)
+
+    monkeypatch.setattr(_cli_inspect, "run", boom)
+    code, out, err = run(capsys, "inspect", "/somewhere")
+    assert (code, out) == (2, "")
+    assert err == "kozmo-io inspect: error: RuntimeError: boom\n"

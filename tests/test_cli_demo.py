@@ -197,3 +197,21 @@ def test_python_m_kozmo_io_demo_exits_0(tmp_path: Path) -> None:
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines()[-2] == "every step behaved as expected"
     assert "  RemoteFileOutputReader  OutputReader  conforms" in result.stdout.splitlines()
+
+
+@pytest.mark.parametrize("root", ["", "  "])
+def test_demo_refuses_an_empty_root(
+    root: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # where an empty root would have put the files
+    assert main(["demo", "--root", root]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.endswith(
+        "kozmo-io demo: error: argument --root: an empty DIR would write into the current "
+        "directory; name one, e.g. --root ./demo\n"
+    )
+    assert list(tmp_path.iterdir()) == []

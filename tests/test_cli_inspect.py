@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import http.server
 import json
 import os
 import re
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -790,3 +794,45 @@ def test_inspect_escapes_context_and_artifact_text(
     assert code == 0
     assert "\x1b" not in out
     assert "\x07" not in out
+
+
+class _RefusingMetadataService(http.server.BaseHTTPRequestHandler):
+    """A stand-in instance metadata service on 127.0.0.1 that refuses every request (403)."""
+
+    def _refuse(self) -> None:
+        self.send_response(403)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_PUT = _refuse  # noqa: N815 - the names http.server dispatches to
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base's name
+        del format, args  # keep the test output quiet
+
+
+def test_inspect_s3_without_credentials_says_they_are_missing(tmp_path: Path) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _RefusingMetadataService)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        # No credentials anywhere, so the store asks the metadata service, which refuses.
+        env["AWS_METADATA_ENDPOINT"] = f"http://127.0.0.1:{server.server_address[1]}"
+        done = subprocess.run(
+            [sys.executable, "-m", "kozmo_io", "inspect", "s3://bucket/metadata/run1/n0/0"],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.startswith("kozmo-io inspect: error: ")
+    assert "no credentials found" in done.stderr
+    assert "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY" in done.stderr

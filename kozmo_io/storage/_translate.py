@@ -23,6 +23,12 @@ _OBJECT_OPERATIONS = frozenset({"head", "get", "delete"})
 # no object can exist there, so it is missing, as on an object store.
 _NOT_A_DIRECTORY = "(os error 20)"
 _MAX_DETAIL = 300
+# Where a cloud SDK fetches credentials when neither the options nor the environment hold any (the
+# instance metadata services of AWS, GCP and Azure, and the ECS task endpoint): a failure there
+# means "no credentials", which the raw message (an HTTP error from a link-local address) hides.
+_METADATA_SERVICE = re.compile(
+    r"169\.254\.169\.254|169\.254\.170\.2|metadata\.google\.internal|/latest/api/token"
+)
 
 
 def _detail(exc: BaseException) -> str:
@@ -64,4 +70,11 @@ def translate(exc: BaseException, operation: str, path: str) -> KozmoIOError:
         return NotFoundError(shown)
     if isinstance(exc, ValueError) and operation != "open":
         return InvalidReferenceError(f"the store cannot address {shown}: {_detail(exc)}")
+    if _METADATA_SERVICE.search(str(exc)):
+        msg = (
+            f"{operation} {shown} failed: no credentials found: none were passed to the store or "
+            "set in the environment (e.g. AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), and the "
+            f"cloud metadata service did not provide any ({_detail(exc)})"
+        )
+        return StorageError(msg)
     return StorageError(f"{operation} {shown} failed: {_detail(exc)}")
