@@ -1,8 +1,9 @@
-"""InMemoryOutputReader: the engine's vector T1 and the no-error case."""
+"""InMemoryOutputReader: outputs and an error held in memory, and the values it refuses."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
@@ -109,3 +110,35 @@ def test_nothing_given_reads_outputs_as_nothing() -> None:
 def test_outputs_given_twice_are_refused() -> None:
     with pytest.raises(InvalidArgumentError, match="not both"):
         InMemoryOutputReader(_results(), outputs=ORDERED)
+
+
+def test_the_error_message_in_place_of_the_error_value_is_refused_at_construction() -> None:
+    message = core.ExecutionError(code="Boom", message="it broke")
+    with pytest.raises(InvalidArgumentError, match=r"ExecutionError\.from_proto") as caught:
+        InMemoryOutputReader(error=message)  # type: ignore[arg-type]  # the mistake under test
+    assert isinstance(caught.value, ValueError)
+    assert "kozmo_io.core.ExecutionError" in str(caught.value)
+    # The conversion the message names gives a reader a writer accepts.
+    reader = InMemoryOutputReader(error=ExecutionError.from_proto(message))
+    assert asyncio.run(reader.read_error()).code == "Boom"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (
+            {"error": "it broke"},
+            "error must be a kozmo_io.ExecutionError or None, got builtins.str",
+        ),
+        (
+            {"literals": {"x": 1}},
+            "literals must be a kozmo_io.core.LiteralMap or None, got builtins",
+        ),
+        ({"literals": core.Literal()}, "got kozmo_io.core.literals_pb2.Literal"),
+    ],
+)
+def test_values_of_another_type_are_refused_at_construction(
+    arguments: dict[str, object], expected: str
+) -> None:
+    with pytest.raises(InvalidArgumentError, match=re.escape(expected)):
+        InMemoryOutputReader(**arguments)  # type: ignore[arg-type]  # the mistake under test

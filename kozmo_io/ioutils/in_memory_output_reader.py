@@ -27,6 +27,31 @@ def _not_both(
         raise InvalidArgumentError(msg)
 
 
+def _check_literals(value: object) -> None:
+    if value is not None and not isinstance(value, core.LiteralMap):
+        msg = f"literals must be a kozmo_io.core.LiteralMap or None, got {_kind(value)}"
+        raise InvalidArgumentError(msg)
+
+
+def _check_error(value: object) -> None:
+    # The message kozmo_io.core.ExecutionError and the value kozmo_io.ExecutionError share a name;
+    # taking one for the other would otherwise fail only later, inside a writer's put().
+    if isinstance(value, core.ExecutionError):
+        msg = (
+            "error must be a kozmo_io.ExecutionError (the value), got the protobuf message "
+            "kozmo_io.core.ExecutionError: convert it with kozmo_io.ExecutionError.from_proto(...)"
+        )
+        raise InvalidArgumentError(msg)
+    if value is not None and not isinstance(value, ExecutionError):
+        msg = f"error must be a kozmo_io.ExecutionError or None, got {_kind(value)}"
+        raise InvalidArgumentError(msg)
+
+
+def _kind(value: object) -> str:
+    kind = type(value)
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
 @final
 @attrs.frozen
 class InMemoryOutputReader:
@@ -40,18 +65,28 @@ class InMemoryOutputReader:
     Args:
         literals: The outputs as a map, or ``None`` (an empty map counts as outputs).
         deck_path: Where the deck was written, or ``None`` when there is no deck.
-        error: The task's error, or ``None``.
+        error: The task's error (a :class:`~kozmo_io.ExecutionError`), or ``None``.
         outputs: The outputs in declared order with their produced artifacts, or ``None`` (empty
             outputs count as outputs). Keyword only.
 
     Raises:
-        InvalidArgumentError: Both ``literals`` and ``outputs`` are given.
+        InvalidArgumentError: Both ``literals`` and ``outputs`` are given; ``literals`` is not a
+            LiteralMap or ``outputs`` not an Outputs message; ``error`` is not an
+            :class:`~kozmo_io.ExecutionError` (e.g. the protobuf message of the same name).
     """
 
     literals: core.LiteralMap | None = None
     deck_path: DataReference | None = attrs.field(default=None, converter=_optional_reference)
     error: ExecutionError | None = None
     outputs: core.Outputs | None = attrs.field(default=None, kw_only=True, validator=_not_both)
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse values of another type now rather than inside a writer's ``put()``."""
+        _check_literals(self.literals)
+        _check_error(self.error)
+        if self.outputs is not None and not isinstance(self.outputs, core.Outputs):
+            msg = f"outputs must be a kozmo_io.core.Outputs or None, got {_kind(self.outputs)}"
+            raise InvalidArgumentError(msg)
 
     def is_file(self) -> bool:
         """Return False: the outputs are in memory, a writer must persist them."""
