@@ -195,3 +195,57 @@ def store(store_case: StoreCase) -> BlobStore:
 def store_root(store_case: StoreCase) -> str:
     """Return the reference prefix of the case's objects."""
     return store_case.root
+
+
+@final
+@attrs.frozen
+class DocumentedInstall:
+    """A fresh virtual environment holding exactly what the README's Install section installs.
+
+    Args:
+        python: Its interpreter.
+        wheel: The wheel built from this repository (through its sdist) and installed there.
+        sdist: The sdist that wheel was built from.
+    """
+
+    python: Path
+    wheel: Path
+    sdist: Path
+
+    def run(self, *args: str, cwd: Path, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        """Run this environment's Python with ``args`` in ``cwd`` (never the repository)."""
+        return subprocess.run(  # noqa: S603 - this environment's interpreter, the test's arguments
+            [str(self.python), *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+            **kwargs,
+        )
+
+
+_REPOSITORY = Path(__file__).resolve().parent.parent
+# The README's Install section: `pip install .`, then the static and flyteidl extras (`pip` builds a
+# wheel from the clone and installs it, which is what is done here, through the sdist).
+_DOCUMENTED_EXTRAS = "static,flyteidl"
+
+
+@pytest.fixture(scope="session")
+def documented_install(tmp_path_factory: pytest.TempPathFactory) -> DocumentedInstall:
+    """Build the sdist and wheel, and install the wheel with the documented extras in a new venv."""
+    root = tmp_path_factory.mktemp("documented-install")
+    uv = [sys.executable, "-m", "uv"]
+    dist = root / "dist"
+    for command in (
+        [*uv, "build", "--quiet", "--out-dir", str(dist), str(_REPOSITORY)],
+        [*uv, "venv", "--quiet", "--python", sys.executable, str(root / "venv")],
+    ):
+        subprocess.run(command, check=True, capture_output=True, timeout=600)  # noqa: S603
+    [wheel] = dist.glob("*.whl")
+    [sdist] = dist.glob("*.tar.gz")
+    python = root / "venv" / "bin" / "python"
+    requirement = f"kozmo-io[{_DOCUMENTED_EXTRAS}] @ {wheel.as_uri()}"
+    install = [*uv, "pip", "install", "--quiet", "--python", str(python), requirement]
+    subprocess.run(install, check=True, capture_output=True, timeout=600)  # noqa: S603
+    return DocumentedInstall(python=python, wheel=wheel, sdist=sdist)

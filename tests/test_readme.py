@@ -1,71 +1,98 @@
-"""The README's plugin example runs as written, on a local directory and on the S3 server."""
+"""The README's Python blocks run as written, in order, in a venv holding the documented install.
+
+Each block is a whole program, or continues the program before it when its first line is
+``# continues the program above``. Every program runs in its own process, from an empty directory,
+with S3 settings pointing at the suite's S3 server (so the S3 block runs too).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import re
-from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any, cast
 
 import pytest
-from conftest import S3Server
+from conftest import DocumentedInstall, S3Server
 
-from kozmo_io import ErrorKind, core
-from kozmo_io.ioutils import ReadOnlyOutputFilePaths, RemoteFileOutputReader
-from kozmo_io.storage import BlobStore, open_store, write_message
+from kozmo_io.storage import open_store
 
-README = Path(__file__).parent.parent / "README.md"
-Run = Callable[..., Coroutine[Any, Any, None]]
+pytestmark = [pytest.mark.slow, pytest.mark.s3]
 
-
-def _plugin() -> Run:
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
-    source = next(block for block in blocks if "async def run(" in block)
-    namespace: dict[str, Any] = {}
-    exec(compile(source, str(README), "exec"), namespace)  # noqa: S102 - the README's own code
-    return cast("Run", namespace["run"])
+README = Path(__file__).resolve().parent.parent / "README.md"
+CONTINUES = "# continues the program above\n"
+BUCKET = "my-bucket"  # the README's
 
 
-def _name(value: str) -> core.LiteralMap:
-    text = core.Literal(scalar=core.Scalar(primitive=core.Primitive(string_value=value)))
-    return core.LiteralMap(literals={"name": text})
-
-
-async def _play(base: str, store: BlobStore, **options: object) -> None:
-    run = _plugin()
-    await write_message(store, f"{base}/ok/inputs.pb", _name("kozmo"))
-    await run(f"{base}/ok", f"{base}/ok/0", f"{base}/raw/ok", **options)
-    reader = RemoteFileOutputReader(store, ReadOnlyOutputFilePaths(f"{base}/ok/0"))
-    assert not await reader.is_error()
-    assert await reader.exists()
-    outputs, error = await reader.read()
-    assert error is None
-    assert outputs is not None
-    assert outputs.literals["greeting"].scalar.primitive.string_value == "hello kozmo"
-
-    await write_message(store, f"{base}/bad/inputs.pb", core.LiteralMap())
-    await run(f"{base}/bad", f"{base}/bad/0", f"{base}/raw/bad", **options)
-    reader = RemoteFileOutputReader(store, ReadOnlyOutputFilePaths(f"{base}/bad/0"))
-    assert await reader.is_error()
-    failure = await reader.read_error()
-    assert (failure.code, failure.kind, failure.is_recoverable) == (
-        "MissingInput",
-        ErrorKind.USER,
-        False,
+def programs() -> list[str]:
+    """Return the README's Python blocks joined into programs."""
+    blocks = re.findall(
+        r"^```python\n(.*?)^```$", README.read_text(encoding="utf-8"), re.MULTILINE | re.DOTALL
     )
-    assert not await reader.exists()
+    joined: list[str] = []
+    for block in blocks:
+        if block.startswith(CONTINUES):
+            assert joined, "the first block cannot continue anything"
+            joined[-1] += block
+        else:
+            joined.append(block)
+    return joined
 
 
-def test_readme_plugin_runs_on_a_local_directory(tmp_path: Path) -> None:
-    base = str(tmp_path / "metadata")
-    asyncio.run(_play(base, open_store(base)))
-    assert (tmp_path / "metadata" / "ok" / "0" / "outputs.pb").is_file()
-    assert (tmp_path / "metadata" / "bad" / "0" / "error.pb").is_file()
+def test_the_readme_has_the_programs_this_test_knows() -> None:
+    found = programs()
+    assert len(found) == 3
+    assert "async def run(" in found[0]
+    assert 's3://my-bucket/kozmo"' in found[0]  # the S3 block continues the first program
+    assert "check_static(" in found[1]
+    assert "check_output_reader(" in found[2]
 
 
-@pytest.mark.s3
-def test_readme_plugin_runs_on_s3(s3_server: S3Server, s3_bucket: str) -> None:
-    base = f"s3://{s3_bucket}/metadata"
-    options = s3_server.options()
-    asyncio.run(_play(base, open_store(base, **options), **options))
+def _environment(s3_server: S3Server) -> dict[str, str]:
+    env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+    env.update(
+        AWS_ENDPOINT_URL=s3_server.endpoint,
+        AWS_ACCESS_KEY_ID=s3_server.access_key_id,
+        AWS_SECRET_ACCESS_KEY=s3_server.secret_access_key,
+        AWS_EC2_METADATA_DISABLED="true",
+        XDG_CACHE_HOME=str(Path(env.get("TMPDIR", "/tmp")) / "kozmo-readme-cache"),  # noqa: S108
+    )
+    return env
+
+
+@pytest.fixture
+def readme_bucket(s3_server: S3Server) -> str:
+    s3_server.create_bucket(BUCKET)
+    return BUCKET
+
+
+def test_the_plugin_program_runs_locally_then_on_s3(
+    documented_install: DocumentedInstall, s3_server: S3Server, readme_bucket: str, tmp_path: Path
+) -> None:
+    done = documented_install.run("-c", programs()[0], cwd=tmp_path, env=_environment(s3_server))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "hello kozmo\nhello kozmo\n"  # local directory, then S3
+    assert list(tmp_path.iterdir()) == []  # the local run used (and removed) a temporary directory
+
+    store = open_store(f"s3://{readme_bucket}", **s3_server.options())
+    page = asyncio.run(store.list(f"s3://{readme_bucket}/kozmo/"))
+    assert sorted(page.items) == [
+        f"s3://{readme_bucket}/kozmo/metadata/run1/n0/0/outputs.pb",
+        f"s3://{readme_bucket}/kozmo/metadata/run1/n0/inputs.pb",
+    ]
+
+
+def test_the_conformance_programs_run(
+    documented_install: DocumentedInstall, s3_server: S3Server, tmp_path: Path
+) -> None:
+    check, behaviour = programs()[1:]
+    env = _environment(s3_server)
+    done = documented_install.run("-c", check, cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "kozmo_io.ioutils.remote_file_output_reader:RemoteFileOutputReader conforms to "
+        f"kozmo_io.protocols:OutputReader ({layer} check)"
+        for layer in ("runtime", "static")
+    ]
+    done = documented_install.run("-c", behaviour, cwd=tmp_path, env=env)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
