@@ -3,7 +3,9 @@
 Readers return an ExecutionError for a task-level problem (the task raised, or produced no outputs);
 they raise for system problems. On the wire it is either an ``ExecutionError`` message or, inside
 ``error.pb``, an ``ErrorDocument`` holding a ``ContainerError``; both round trips keep every field
-this value has, except the GPU fault, which only the ``ExecutionError`` message can carry.
+this value has, except the GPU fault, which only the ``ExecutionError`` message can carry. Not to
+be confused with :class:`kozmo_io.core.ExecutionError`, the protobuf message: convert with
+:meth:`ExecutionError.from_proto` and :meth:`ExecutionError.to_proto`.
 """
 
 from __future__ import annotations

@@ -1,18 +1,15 @@
 """The contracts between a Kozmo task plugin and the engine, as structural protocols.
 
 Each protocol is ``runtime_checkable`` and method-only, so ``isinstance`` and ``issubclass`` both
-work; a
-plugin author implements them by shape, never by inheritance. Path getters are plain methods
-returning a
-:class:`~kozmo_io.DataReference`; every IO method is ``async def`` (cancel it the asyncio way).
-Parameters after
-``self`` are positional-only so every type checker reads them alike.
+work; a plugin author implements them by shape, never by inheritance. Path getters are plain
+methods returning a :class:`~kozmo_io.DataReference`; every IO method is ``async def`` (cancel it
+the asyncio way). Parameters after ``self`` are positional-only so every type checker reads them
+alike.
 
 System problems (storage down, corrupt files, oversized objects) are raised as
 :class:`~kozmo_io.errors.KozmoIOError` subclasses; a task's own failure is returned as an
 :class:`~kozmo_io.ExecutionError`. The request counts quoted below are those of the reference
-implementations in
-:mod:`kozmo_io.ioutils`.
+implementations in :mod:`kozmo_io.ioutils`.
 
 :class:`OrderedInputReader` and :class:`OrderedOutputReader` are the richer form of the readers:
 they add one method each that returns the second generation's message (the literals in declared
@@ -124,9 +121,8 @@ class ErrorReader(Protocol):
         """Read the task's error.
 
         Returns:
-            The error. A missing document reads as code ``ErrorFileNotFound`` (kind
-            SYSTEM, recoverable); a
-            document without an error as ``ErrorFileBadFormat``.
+            The error. A missing document reads as code ``ErrorFileNotFound`` (kind SYSTEM,
+            recoverable); a document without an error as ``ErrorFileBadFormat``.
 
         Raises:
             PayloadTooLargeError: The error document is larger than the read limit.
@@ -162,8 +158,7 @@ class OutputReader(ErrorReader, Protocol):
 
         Returns:
             ``(outputs, None)`` on success, ``(None, None)`` for a void task, or
-            ``(None, error)`` for a
-            task-level problem such as "No outputs produced".
+            ``(None, error)`` for a task-level problem such as "No outputs produced".
 
         Raises:
             NotFoundError: The outputs file is missing (a system problem, never a task error).

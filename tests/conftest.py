@@ -19,7 +19,12 @@ Fixtures:
   ``memory://bucket``, ``""`` for the local store (references such as ``/a/b``, i.e.
   ``<tmp_path>/root/a/b``) or ``s3://<bucket>``. Build references as ``f"{store_root}/a/b"``.
 
-Import :class:`S3Server` and :class:`StoreCase` with ``from conftest import ...`` for annotations.
+* ``documented_install`` (session): a :class:`DocumentedInstall`, a fresh virtual environment
+  holding exactly the README's install (the wheel built from this repository through its sdist,
+  with the static and flyteidl extras); ``run()`` runs its Python outside the repository.
+
+Import :class:`S3Server`, :class:`StoreCase` and :class:`DocumentedInstall` with
+``from conftest import ...`` for annotations.
 Run ``pytest -m "not s3"`` to skip everything that needs the S3 server.
 """
 

@@ -9,8 +9,6 @@ import http.server
 import json
 import os
 import re
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -810,29 +808,24 @@ class _RefusingMetadataService(http.server.BaseHTTPRequestHandler):
         del format, args  # keep the test output quiet
 
 
-def test_inspect_s3_without_credentials_says_they_are_missing(tmp_path: Path) -> None:
+def test_inspect_s3_without_credentials_says_they_are_missing(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _RefusingMetadataService)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    for name in [name for name in os.environ if name.startswith("AWS_")]:
+        monkeypatch.delenv(name)
+    # No credentials anywhere, so the store asks the metadata service, which refuses.
+    monkeypatch.setenv("AWS_METADATA_ENDPOINT", f"http://127.0.0.1:{server.server_address[1]}")
     try:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        # No credentials anywhere, so the store asks the metadata service, which refuses.
-        env["AWS_METADATA_ENDPOINT"] = f"http://127.0.0.1:{server.server_address[1]}"
-        done = subprocess.run(
-            [sys.executable, "-m", "kozmo_io", "inspect", "s3://bucket/metadata/run1/n0/0"],
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        code = main(["inspect", "s3://bucket/metadata/run1/n0/0"])
     finally:
         server.shutdown()
         server.server_close()
         thread.join()
-    assert done.returncode == 2
-    assert done.stdout == ""
-    assert done.stderr.startswith("kozmo-io inspect: error: ")
-    assert "no credentials found" in done.stderr
-    assert "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY" in done.stderr
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "")
+    assert err.startswith("kozmo-io inspect: error: ")
+    assert "no credentials found" in err
+    assert "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY" in err

@@ -1,8 +1,10 @@
-"""A small, copyable task plugin built on the reference implementations (used by ``kozmo-io demo``).
+"""Small, copyable task plugins built on the reference implementations.
 
-:mod:`kozmo_io.examples.word_count` counts the words of a text: it reads its inputs through an
-:class:`~kozmo_io.protocols.InputReader` and hands its outputs, or its error, to an
-:class:`~kozmo_io.protocols.OutputWriter`. Every name is re-exported here.
+* :mod:`kozmo_io.examples.hello`: a whole task execution in one short program, the plugin and the
+  engine's side around it (``python -m kozmo_io.examples.hello DIR [NAME]``).
+* :mod:`kozmo_io.examples.word_count` (used by ``kozmo-io demo``): counts the words of a text; it
+  reads its inputs through an :class:`~kozmo_io.protocols.InputReader` and hands its outputs, or its
+  error, to an :class:`~kozmo_io.protocols.OutputWriter`. Its names are re-exported here.
 """
 
 from __future__ import annotations

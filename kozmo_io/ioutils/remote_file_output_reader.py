@@ -17,7 +17,8 @@ Differences from the engine, on purpose: an oversized ``error.pb`` raises
 :class:`~kozmo_io.errors.NotFoundError` from ``read()`` (the engine flattened it into a string);
 ``max_payload_bytes=None`` is the store's limit and 0 is refused; the DEFAULT error strategy reads
 ``get_error_path()`` verbatim (the engine re-built the path through a split and join that decoded
-percent-escapes, collapsed ``//`` and refused scheme-less paths).
+percent-escapes, collapsed ``//`` and refused scheme-less paths). Every difference from the Go
+reader is listed in ``docs/differences-from-go.md`` in the repository.
 
 With :attr:`ErrorAggregationStrategy.EARLIEST` (distributed tasks whose workers each write
 ``error-<suffix>.pb``), the error files are found by listing ``<error dir>/<error name stem>``

@@ -115,7 +115,7 @@ class CountingStore:
 
 @final
 class CachedStore:
-    """A BlobStore that keeps whole objects in memory (Go's cached raw store, section 2.0.5).
+    """A BlobStore that keeps whole objects in memory (like the Go engine's cached raw store).
 
     Entries never expire; the least recently used are evicted once the cached bytes would exceed
     ``max_bytes``. An object larger than the whole cache is returned (or written) but not cached.

@@ -1,9 +1,8 @@
 """Static cases for the protocols: mypy must accept the positive ones and reject each negative one.
 
 Checked by the ordinary ``mypy`` run (never executed). Every negative case carries a ``type:
-ignore`` with
-the exact error code; ``warn_unused_ignores`` turns a case that stops failing into an error, so they
-cannot rot.
+ignore`` with the exact error code; ``warn_unused_ignores`` turns a case that stops failing into an
+error, so they cannot rot.
 """
 
 from __future__ import annotations
