@@ -14,7 +14,15 @@ pytestmark = pytest.mark.slow
 
 _REPO = Path(__file__).resolve().parent.parent
 # What ./scripts/demo needs at run time, and nothing else (no test or lint tool).
-_RUNTIME = {"attrs", "kozmo_io", "obstore", "protobuf", "types_protobuf", "typing_extensions"}
+_RUNTIME = {
+    "attrs",
+    "kozmo_io",
+    "msgpack",
+    "obstore",
+    "protobuf",
+    "types_protobuf",
+    "typing_extensions",
+}
 
 
 def _copy_of_the_repository(into: Path) -> Path:
