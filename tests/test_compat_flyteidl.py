@@ -422,7 +422,9 @@ def test_missing_flyteidl_raises_import_error_naming_the_extra(
     monkeypatch.setitem(sys.modules, "flyteidl", None)
     monkeypatch.setitem(sys.modules, "flyteidl.core", None)
 
-    with pytest.raises(ImportError, match=r"pip install 'kozmo-io\[flyteidl\]'") as caught:
+    with pytest.raises(
+        ImportError, match=r"needs flyteidl \(the flyteidl extra\): pip install flyteidl"
+    ) as caught:
         importlib.import_module("kozmo_io.compat.flyteidl")
 
     assert isinstance(caught.value.__cause__, ImportError)

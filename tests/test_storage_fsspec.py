@@ -928,5 +928,5 @@ def test_without_fsspec_the_import_error_says_what_to_install() -> None:
         "    print(exc.name, exc)\n"
     )
     assert out.stdout.strip() == (
-        "fsspec kozmo_io.storage.fsspec_store needs fsspec: pip install 'kozmo-io[fsspec]'"
+        "fsspec kozmo_io.storage.fsspec_store needs fsspec (the fsspec extra): pip install fsspec"
     ), out.stderr

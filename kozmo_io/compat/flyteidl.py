@@ -1,6 +1,6 @@
 """Lossless conversion between ``kozmo_io.core`` messages and ``flyteidl.core`` messages.
 
-Needs the ``flyteidl`` package (``pip install 'kozmo-io[flyteidl]'``). Both sides share field
+Needs the ``flyteidl`` package (kozmo-io's ``flyteidl`` extra). Both sides share field
 numbers, so a message converts by serializing it on one side and parsing the bytes on the other:
 every field survives, including those only one side declares, which travel as unknown fields.
 ``ExecutionError.recoverability`` (field 7) is the one field flyteidl v1 does not declare; it rides
@@ -23,7 +23,7 @@ from kozmo_io.execution_error import ExecutionError
 try:
     from flyteidl.core import errors_pb2, execution_pb2, literals_pb2
 except ImportError as exc:
-    _MISSING = "kozmo_io.compat.flyteidl needs flyteidl: pip install 'kozmo-io[flyteidl]'"
+    _MISSING = "kozmo_io.compat.flyteidl needs flyteidl (the flyteidl extra): pip install flyteidl"
     raise ImportError(_MISSING, name=exc.name) from exc
 
 __all__ = (

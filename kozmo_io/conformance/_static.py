@@ -97,8 +97,8 @@ def _load_pyright() -> list[str]:
         found = None
     if found is None:
         msg = (
-            "check_static(checker='pyright') needs basedpyright: install the extra with  "
-            "pip install 'kozmo-io[static]'"
+            "check_static(checker='pyright') needs basedpyright: "
+            "pip install 'basedpyright>=1.29' (the static extra)"
         )
         raise KozmoIOError(msg)
     return [sys.executable, "-m", "basedpyright"]
@@ -108,7 +108,7 @@ def _load_mypy() -> ModuleType:
     try:
         from mypy import api  # noqa: PLC0415 - mypy is an optional extra, loaded only when used
     except ImportError as exc:
-        msg = "check_static needs mypy: install the extra with  pip install 'kozmo-io[static]'"
+        msg = "check_static needs mypy: pip install 'mypy>=1.15' (the static extra)"
         raise KozmoIOError(msg) from exc
     return api
 
@@ -511,8 +511,8 @@ def check_static(
         The report, with the checker's messages as problems (rule ``static``).
 
     Raises:
-        KozmoIOError: The checker is not installed (``pip install 'kozmo-io[static]'``) or could
-            not run.
+        KozmoIOError: The checker is not installed (kozmo-io's ``static`` extra) or could not
+            run.
         TypeError: A target is not a class, or ``protocol`` not a Protocol class.
         ValueError: ``checker`` is not one of :data:`CHECKERS`.
     """

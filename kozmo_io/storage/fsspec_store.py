@@ -1,6 +1,6 @@
 """A :class:`~kozmo_io.storage.BlobStore` over any fsspec filesystem, for users already on fsspec.
 
-Needs the ``fsspec`` package (``pip install 'kozmo-io[fsspec]'``) and is imported on its own
+Needs the ``fsspec`` package (kozmo-io's ``fsspec`` extra) and is imported on its own
 (``from kozmo_io.storage.fsspec_store import FsspecBlobStore``): ``import kozmo_io.storage`` never
 imports fsspec.
 
@@ -62,7 +62,7 @@ from kozmo_io.storage.blobstore import DEFAULT_MAX_PAYLOAD_BYTES, ListPage, Obje
 try:
     from fsspec import AbstractFileSystem
 except ImportError as exc:
-    _MISSING = "kozmo_io.storage.fsspec_store needs fsspec: pip install 'kozmo-io[fsspec]'"
+    _MISSING = "kozmo_io.storage.fsspec_store needs fsspec (the fsspec extra): pip install fsspec"
     raise ImportError(_MISSING, name=exc.name) from exc
 
 __all__ = ("FsspecBlobStore",)
