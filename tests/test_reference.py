@@ -4,7 +4,7 @@ import pickle
 from urllib.parse import unquote
 
 import pytest
-from hypothesis import assume, given, reject
+from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
 
 from kozmo_io.errors import InvalidReferenceError, KozmoIOError
@@ -425,6 +425,9 @@ def test_join_never_escapes_its_base(base: str, keys: list[str]) -> None:
 
 
 @given(_BASES, _KEYS)
+# Most generated keys are hostile on purpose and the join rejects them, so how many examples are
+# filtered out depends on the draw: a run that happens to draw many of them must not fail.
+@settings(suppress_health_check=[HealthCheck.filter_too_much])
 def test_split_recovers_the_joined_keys(base: str, keys: list[str]) -> None:
     assume(all(segment != "." for key in keys for segment in key.strip("/").split("/")))
     result = _joined(base, keys)
