@@ -142,3 +142,8 @@ def test_values_of_another_type_are_refused_at_construction(
 ) -> None:
     with pytest.raises(InvalidArgumentError, match=re.escape(expected)):
         InMemoryOutputReader(**arguments)  # type: ignore[arg-type]  # the mistake under test
+
+
+def test_outputs_of_another_type_are_refused_at_construction() -> None:
+    with pytest.raises(InvalidArgumentError, match=r"outputs must be a kozmo_io\.core\.Outputs"):
+        InMemoryOutputReader(outputs=core.LiteralMap())  # type: ignore[arg-type]  # under test

@@ -41,11 +41,13 @@ def programs() -> list[str]:
 
 def test_the_readme_has_the_programs_this_test_knows() -> None:
     found = programs()
-    assert len(found) == 3
+    assert len(found) == 4
     assert "async def run(" in found[0]
     assert 's3://my-bucket/kozmo"' in found[0]  # the S3 block continues the first program
+    assert "stream_outputs(" in found[0]  # and so does the one reading the run back
     assert "check_static(" in found[1]
     assert "check_output_reader(" in found[2]
+    assert "async def read_ordered(" in found[3]
 
 
 def _environment(s3_server: S3Server) -> dict[str, str]:
@@ -71,7 +73,11 @@ def test_the_plugin_program_runs_locally_then_on_s3(
 ) -> None:
     done = documented_install.run("-c", programs()[0], cwd=tmp_path, env=_environment(s3_server))
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "hello kozmo\nhello kozmo\n"  # local directory, then S3
+    assert done.stdout == (
+        "hello kozmo\n"  # on a local directory
+        "hello kozmo\n"  # on S3
+        f"s3://{readme_bucket}/kozmo/metadata/run1/n0/0 has outputs\n"  # the run read back
+    )
     assert list(tmp_path.iterdir()) == []  # the local run used (and removed) a temporary directory
 
     store = open_store(f"s3://{readme_bucket}", **s3_server.options())
@@ -82,17 +88,22 @@ def test_the_plugin_program_runs_locally_then_on_s3(
     ]
 
 
-def test_the_conformance_programs_run(
+def test_the_conformance_and_generation_programs_run(
     documented_install: DocumentedInstall, s3_server: S3Server, tmp_path: Path
 ) -> None:
-    check, behaviour = programs()[1:]
+    check, behaviour, ordered = programs()[1:]
     env = _environment(s3_server)
     done = documented_install.run("-c", check, cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == [
+    conforms = (
         "kozmo_io.ioutils.remote_file_output_reader:RemoteFileOutputReader conforms to "
-        f"kozmo_io.protocols:OutputReader ({layer} check)"
-        for layer in ("runtime", "static")
+        "kozmo_io.protocols:OutputReader"
+    )
+    assert done.stdout.splitlines() == [
+        f"conforms {conforms} (runtime check)",  # print(report.verdict, report)
+        f"{conforms} (static check)",  # mypy
+        f"{conforms} (static check)",  # basedpyright
     ]
-    done = documented_install.run("-c", behaviour, cwd=tmp_path, env=env)
-    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    for program in (behaviour, ordered):
+        done = documented_install.run("-c", program, cwd=tmp_path, env=env)
+        assert (done.returncode, done.stdout, done.stderr) == (0, "", "")

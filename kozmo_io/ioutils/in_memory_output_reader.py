@@ -33,6 +33,12 @@ def _check_literals(value: object) -> None:
         raise InvalidArgumentError(msg)
 
 
+def _check_outputs(value: object) -> None:
+    if value is not None and not isinstance(value, core.Outputs):
+        msg = f"outputs must be a kozmo_io.core.Outputs or None, got {_kind(value)}"
+        raise InvalidArgumentError(msg)
+
+
 def _check_error(value: object) -> None:
     # The message kozmo_io.core.ExecutionError and the value kozmo_io.ExecutionError share a name;
     # taking one for the other would otherwise fail only later, inside a writer's put().
@@ -84,9 +90,7 @@ class InMemoryOutputReader:
         """Refuse values of another type now rather than inside a writer's ``put()``."""
         _check_literals(self.literals)
         _check_error(self.error)
-        if self.outputs is not None and not isinstance(self.outputs, core.Outputs):
-            msg = f"outputs must be a kozmo_io.core.Outputs or None, got {_kind(self.outputs)}"
-            raise InvalidArgumentError(msg)
+        _check_outputs(self.outputs)
 
     def is_file(self) -> bool:
         """Return False: the outputs are in memory, a writer must persist them."""
