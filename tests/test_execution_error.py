@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import attrs
 import pytest
@@ -215,3 +216,31 @@ def test_gpu_fault_is_a_hashable_frozen_value() -> None:
     assert hash(ExecutionError(gpu_fault=fault)) == hash(
         ExecutionError(gpu_fault=GpuFault(code=79))
     )
+
+
+def test_gpu_fault_from_a_flyteidl2_message_round_trips_byte_for_byte() -> None:
+    flyte2 = importlib.import_module("flyteidl2.core.execution_pb2")
+    theirs = flyte2.ExecutionError(
+        code="GPUFault",
+        kind=flyte2.ExecutionError.SYSTEM,
+        recoverability=flyte2.ContainerError.RECOVERABLE,
+        gpu_fault=flyte2.GpuFault(
+            kind=flyte2.GpuFault.KIND_SXID,
+            code=20034,
+            severity=flyte2.GpuFault.SEVERITY_WARN,
+            gpu_index=3,
+            node="node-2",
+        ),
+    )
+    wire = theirs.SerializeToString(deterministic=True)
+
+    value = ExecutionError.from_proto(core.ExecutionError.FromString(wire))
+
+    assert value.gpu_fault == GpuFault(
+        kind=GpuFaultKind.SXID,
+        code=20034,
+        severity=GpuFaultSeverity.WARN,
+        gpu_index=3,
+        node="node-2",
+    )
+    assert value.to_proto().SerializeToString(deterministic=True) == wire
