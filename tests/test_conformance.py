@@ -1,10 +1,12 @@
-# ruff: noqa: ARG002  # implementations under test ignore their arguments
+# ruff: noqa: ARG001, ARG002, PLR0913  # implementations under test ignore their arguments
 from __future__ import annotations
 
+import inspect
 import json
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable
+import types
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any, Protocol, TypeVar
 
 import pytest
@@ -23,6 +25,7 @@ from kozmo_io.conformance import (
     conforms_cache_info,
     satisfied_protocols,
 )
+from kozmo_io.conformance._runtime import _function_signature
 from kozmo_io.core import LiteralMap
 from kozmo_io.errors import ConformanceError, KozmoIOError
 from kozmo_io.execution_error import ExecutionError
@@ -788,3 +791,107 @@ def test_importing_the_toolkit_loads_neither_mypy_nor_the_testing_kit() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+# --- conforms(): instances judged on their own where they can differ from their class -----------
+
+
+class SlotReader:
+    __slots__ = ("get",)
+    get: Callable[[], Coroutine[Any, Any, LiteralMap | None]]
+
+    def get_input_prefix_path(self) -> DataReference:
+        return DataReference("s3://b/in")
+
+    def get_input_path(self) -> DataReference:
+        return DataReference("s3://b/in/inputs.pb")
+
+
+async def no_inputs() -> LiteralMap | None:
+    return None
+
+
+def test_conforms_judges_the_slots_of_each_instance() -> None:
+    clear_conforms_cache()
+    assert conforms(SlotReader, InputReader)  # by the declared type
+    empty = SlotReader()
+    assert not conforms(empty, InputReader)  # the slot holds nothing
+    filled = SlotReader()
+    filled.get = no_inputs
+    assert conforms(filled, InputReader)
+    assert not conforms(empty, InputReader)
+
+
+class PlainReader:
+    def get_input_prefix_path(self) -> DataReference:
+        return DataReference("s3://b/in")
+
+    def get_input_path(self) -> DataReference:
+        return DataReference("s3://b/in/inputs.pb")
+
+    async def get(self) -> LiteralMap | None:
+        return None
+
+
+def test_conforms_sees_a_member_replaced_after_the_verdict_was_cached() -> None:
+    clear_conforms_cache()
+    reader = PlainReader()
+    assert conforms(reader, InputReader)
+    reader.get = None  # type: ignore[assignment,method-assign]  # the replacement under test
+    assert not conforms(reader, InputReader)
+    del reader.get
+    assert conforms(reader, InputReader)
+    assert conforms_cache_info().size == 1
+
+
+class _UnhashableProtocolMeta(type(InputReader)):  # type: ignore[misc]  # a metaclass of the test's own
+    def __hash__(self) -> int:
+        msg = "the protocol class must not be hashed"
+        raise AssertionError(msg)
+
+
+def test_conforms_and_check_never_hash_the_protocol() -> None:
+    class Reading(Protocol, metaclass=_UnhashableProtocolMeta):
+        async def read(self) -> bytes: ...
+
+    class Good:
+        async def read(self) -> bytes:
+            return b""
+
+    clear_conforms_cache()
+    assert check(Good, Reading).ok
+    assert conforms(Good(), Reading)
+    assert conforms(Good(), Reading)
+    assert conforms(Good, Reading)
+
+
+def _every_kind(
+    self: object,
+    a: int,
+    /,
+    b: str,
+    c: float = 1.0,
+    *args: int,
+    d: bytes,
+    e: bool = False,
+    **kw: str,
+) -> int:
+    return 0
+
+
+def _bare(*, key) -> None:  # type: ignore[no-untyped-def]  # noqa: ANN001 - unannotated on purpose
+    return None
+
+
+def _defaults_only(x=1, y=2, /, z=3):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202 - unannotated on purpose
+    return x
+
+
+@pytest.mark.parametrize(
+    "func", [_every_kind, _bare, _defaults_only, GoodStore.label, GoodStore.fetch, zero]
+)
+def test_function_signature_reads_as_inspect_does(func: Callable[..., object]) -> None:
+    assert isinstance(func, types.FunctionType)
+    expected = inspect.signature(func, follow_wrapped=False)
+    assert _function_signature(func) == expected
+    assert str(_function_signature(func)) == str(expected)

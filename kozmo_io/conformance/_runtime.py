@@ -56,7 +56,12 @@ _UNSET = _Unset()
 _P = inspect.Parameter
 _EMPTY = inspect.Parameter.empty
 _CALLABLE: object = collections.abc.Callable
-_PROTOCOL_BASES = frozenset({object, typing.Generic, typing.Protocol, typing_extensions.Protocol})
+_PROTOCOL_BASES = (
+    object,
+    typing.Generic,
+    typing.Protocol,
+    typing_extensions.Protocol,
+)  # a tuple: a protocol is never hashed
 _METHOD_TYPES = (types.FunctionType, staticmethod, classmethod, functools.partialmethod)
 # Methods that may set instance attributes: a member stored there is dynamic, not missing.
 _SETTERS = ("__init__", "__new__", "__post_init__", "__attrs_post_init__", "__setstate__")
@@ -131,10 +136,43 @@ def _call_of(obj: object) -> object:
 
 
 def _signature(func: object, *, follow_wrapped: bool = True) -> inspect.Signature | None:
+    if isinstance(func, types.FunctionType) and not follow_wrapped:
+        return _function_signature(func)
     try:
         return inspect.signature(func, follow_wrapped=follow_wrapped)  # type: ignore[arg-type]  # any callable
     except (TypeError, ValueError):
         return None
+
+
+def _function_signature(func: types.FunctionType) -> inspect.Signature:
+    """Read a plain function's signature from its code object (what ``inspect`` does, faster)."""
+    code = func.__code__
+    names = code.co_varnames
+    positional, keyword_only = code.co_argcount, code.co_kwonlyargcount
+    defaults = func.__defaults__ or ()
+    keyword_defaults = func.__kwdefaults__ or {}
+    annotations = func.__annotations__
+    first_default = positional - len(defaults)
+    params = []
+    for index, name in enumerate(names[:positional]):
+        kind = _P.POSITIONAL_ONLY if index < code.co_posonlyargcount else _P.POSITIONAL_OR_KEYWORD
+        default = defaults[index - first_default] if index >= first_default else _EMPTY
+        params.append(_P(name, kind, default=default, annotation=annotations.get(name, _EMPTY)))
+    rest = positional + keyword_only
+    if code.co_flags & inspect.CO_VARARGS:
+        name = names[rest]
+        params.append(_P(name, _P.VAR_POSITIONAL, annotation=annotations.get(name, _EMPTY)))
+        rest += 1
+    for name in names[positional : positional + keyword_only]:
+        default = keyword_defaults.get(name, _EMPTY)
+        params.append(
+            _P(name, _P.KEYWORD_ONLY, default=default, annotation=annotations.get(name, _EMPTY))
+        )
+    if code.co_flags & inspect.CO_VARKEYWORDS:
+        name = names[rest]
+        params.append(_P(name, _P.VAR_KEYWORD, annotation=annotations.get(name, _EMPTY)))
+    return_annotation = annotations.get("return", _EMPTY)
+    return inspect.Signature(params, return_annotation=return_annotation)
 
 
 def _has_type_vars(tp: object) -> bool:
@@ -875,10 +913,12 @@ def assert_conforms(target: object, protocol: type, *, strict: bool = False) -> 
         raise ConformanceError(str(report), problems=report.problems, report=report)
 
 
-_NO, _YES, _ASK_INSTANCE = 0, 1, 2
-# id(protocol) -> (protocol, {class: verdict}). Keyed by id: hashing a protocol class runs its
-# metaclass's __hash__ in Python, which would cost more than the rest of the lookup.
-_VERDICTS: dict[int, tuple[type, dict[type, int], frozenset[str]]] = {}
+_ASK_INSTANCE = "instance"  # the class's members are dynamic: every instance is checked
+# id(protocol) -> (protocol, {class of an instance: verdict}, member names, {class: verdict}).
+# Keyed by id: hashing a protocol class runs its metaclass's __hash__ in Python, which would cost
+# more than the rest of the lookup.
+_Entry = tuple[type, dict[type, object], frozenset[str], dict[type, object]]
+_VERDICTS: dict[int, _Entry] = {}
 _DEEP_CHECKS = [0]  # a cell, so the hot path reads no global counter
 
 
@@ -897,14 +937,23 @@ class CacheInfo:
     size: int
 
 
-def _class_verdict(cls: type, protocol: type) -> int:
+def _held_by_instances(cls: type, names: Iterable[str]) -> bool:
+    """Tell whether instances hold some member themselves (a slot, or declared, not set)."""
+    for name in names:
+        raw = next((vars(base)[name] for base in cls.__mro__ if name in vars(base)), None)
+        if raw is None or isinstance(raw, types.MemberDescriptorType):
+            return True
+    return False
+
+
+def _class_verdict(cls: type, protocol: type) -> object:
     report = check(cls, protocol)
     _DEEP_CHECKS[0] += 1
     if report.ok:
-        return _YES
+        return True
     if not report.problems and all(r.rule == DYNAMIC for r in report.cannot_tell):
         return _ASK_INSTANCE  # only instances show their dynamic members
-    return _NO
+    return False
 
 
 def conforms(obj: object, protocol: type) -> bool:
@@ -927,30 +976,49 @@ def conforms(obj: object, protocol: type) -> bool:
         TypeError: ``protocol`` is not a Protocol class.
     """
     entry = _VERDICTS.get(id(protocol))
+    if entry is not None and entry[0] is protocol:
+        verdict = entry[1].get(type(obj))  # only instances' classes are keys here
+        if verdict is True or verdict is False:
+            try:
+                own = obj.__dict__
+            except AttributeError:  # slots only, none of them a member (else it is _ASK_INSTANCE)
+                return verdict
+            if not own or entry[2].isdisjoint(own):
+                return verdict
+    return _conforms_slowly(obj, protocol)
+
+
+def _conforms_slowly(obj: object, protocol: type) -> bool:
+    """:func:`conforms` for a class, a first sight, or an instance that must be checked itself."""
+    entry = _VERDICTS.get(id(protocol))
     if entry is None or entry[0] is not protocol:
         names = frozenset(protocol_member_names(as_protocol(protocol)))
-        entry = _VERDICTS[id(protocol)] = (protocol, {}, names)
+        entry = _VERDICTS[id(protocol)] = (protocol, {}, names, {})
+    if isinstance(obj, type):
+        verdict = entry[3].get(obj)
+        if verdict is None:
+            verdict = entry[3][obj] = _class_verdict(obj, protocol)
+        return verdict is True
     cls = type(obj)
-    is_class = isinstance(obj, type)
-    if is_class:
-        cls = typing.cast("type", obj)
-    verdicts = entry[1]
-    verdict = verdicts.get(cls)
+    verdict = entry[1].get(cls)
     if verdict is None:
-        verdict = verdicts[cls] = _class_verdict(cls, protocol)
-    if is_class:
-        return verdict == _YES
-    if verdict != _ASK_INSTANCE:
+        verdict = entry[3].get(cls)
+        if verdict is None:
+            verdict = entry[3][cls] = _class_verdict(cls, protocol)
+        if verdict is True and _held_by_instances(cls, entry[2]):
+            verdict = _ASK_INSTANCE
+        entry[1][cls] = verdict
+    if verdict is not _ASK_INSTANCE:
         own = getattr(obj, "__dict__", None)
         if not own or entry[2].isdisjoint(own):
-            return verdict == _YES
+            return verdict is True
     _DEEP_CHECKS[0] += 1
     return check(obj, protocol).ok
 
 
 def conforms_cache_info() -> CacheInfo:
     """Return how many deep checks :func:`conforms` ran and how many verdicts it holds."""
-    return CacheInfo(_DEEP_CHECKS[0], sum(len(entry[1]) for entry in _VERDICTS.values()))
+    return CacheInfo(_DEEP_CHECKS[0], sum(len(entry[3]) for entry in _VERDICTS.values()))
 
 
 def clear_conforms_cache() -> None:

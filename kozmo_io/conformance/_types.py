@@ -60,6 +60,14 @@ def _union_members(tp: object) -> tuple[object, ...] | None:
     return None
 
 
+def _equal(found: object, expected: object) -> bool:
+    """Tell whether two annotations are equal (``X | None`` evaluated twice is two objects)."""
+    try:
+        return bool(found == expected)
+    except Exception:  # noqa: BLE001 - an annotation object with a strange __eq__: not equal
+        return False
+
+
 def _all(answers: typing.Iterable[bool | None]) -> bool | None:
     """Three-valued AND: False if any is False, else None if any is None, else True."""
     result: bool | None = True
@@ -181,9 +189,9 @@ def assignable(found: object, expected: object) -> bool | None:  # noqa: C901, P
         True when it certainly fits, False when it certainly does not, None when this module
         cannot tell (a type variable without a fitting bound, ``Self``, a forward reference).
     """
-    if found is expected or expected is object:
+    if found is expected or expected in _TOP or found is Any or _equal(found, expected):
         return True
-    if type(found) is type and type(expected) is type:  # two plain classes: the common case
+    if isinstance(found, type) and isinstance(expected, type):  # plain classes: the common case
         verdict = _class_assignable(found, expected)
         if verdict is not None:
             return verdict
