@@ -15,6 +15,7 @@ Run with ``python bench/bench_conformance.py``. It prints medians of per-call ti
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import tempfile
@@ -31,7 +32,7 @@ from kozmo_io.reference import DataReference
 
 REPEAT = 7
 NUMBER = 200_000
-FRESH_CLASSES = 200
+FRESH_CLASSES = 1000
 
 
 READER_SOURCE = """
@@ -98,6 +99,18 @@ class StoredReader(Reader):
         self.paths = object()
 
 
+def interleaved_ns(calls: dict[str, Callable[[], object]], rounds: int = 1000) -> dict[str, float]:
+    """Fastest per-call time of each, in ns, over batches run in turn (fair on a busy machine)."""
+    best = dict.fromkeys(calls, float("inf"))
+    for _ in range(rounds):
+        for name, call in calls.items():
+            start = time.perf_counter()
+            for _ in range(1000):
+                call()
+            best[name] = min(best[name], (time.perf_counter() - start) * 1e6)
+    return best
+
+
 def fresh_class() -> type:
     """A new class compiled from source: new functions, nothing cached about them."""
     namespace: dict[str, object] = {"DataReference": DataReference, "LiteralMap": LiteralMap}
@@ -107,8 +120,8 @@ def fresh_class() -> type:
     return cls
 
 
-def first_check_us(*, cold_protocol: bool) -> float:
-    """Median time of the first check() of a new class, in microseconds."""
+def first_check_us(*, cold_protocol: bool) -> tuple[float, float]:
+    """Median and fastest time of the first check() of a new class, in microseconds."""
     classes = [fresh_class() for _ in range(FRESH_CLASSES if not cold_protocol else 20)]
     times = []
     for cls in classes:
@@ -118,7 +131,7 @@ def first_check_us(*, cold_protocol: bool) -> float:
         report = check(cls, InputReader)
         times.append(time.perf_counter() - start)
         assert report.ok, str(report)
-    return statistics.median(times) * 1e6
+    return statistics.median(times) * 1e6, min(times) * 1e6
 
 
 def static_seconds(cache_dir: str, checker: str = "mypy") -> float:
@@ -146,6 +159,14 @@ def main() -> None:
     isinstance_te = per_call_us(lambda: isinstance(reader, InputReader))
     isinstance_stored = per_call_us(lambda: isinstance(stored, InputReader))
     isinstance_typing = per_call_us(lambda: isinstance(reader, TypingInputReader))
+    fastest = interleaved_ns(
+        {
+            "conforms": lambda: conforms(reader, InputReader),
+            "isinstance": lambda: isinstance(reader, InputReader),
+            "conforms, own attributes": lambda: conforms(stored, InputReader),
+            "isinstance, own attributes": lambda: isinstance(stored, InputReader),
+        }
+    )
     warm_table = first_check_us(cold_protocol=False)
     cold_table = first_check_us(cold_protocol=True)
     with tempfile.TemporaryDirectory(prefix="kozmo-io-bench-mypy-") as cache_dir:
@@ -162,14 +183,27 @@ def main() -> None:
     print(f"  isinstance (typing_ext.) / conforms: {isinstance_te / cached:5.2f}")
     print(f"  isinstance (typing)      / conforms: {isinstance_typing / cached:5.2f}")
     print(f"  with own attributes: isinstance / conforms: {isinstance_stored / cached_stored:5.2f}")
-    met = cached <= isinstance_te and cached_stored <= isinstance_stored
+    print("fastest of 1,000 interleaved batches of 1,000 calls:")
+    for name, ns in fastest.items():
+        print(f"  {name:<30} {ns:6.0f} ns")
+    met = (
+        fastest["conforms"] <= fastest["isinstance"]
+        and fastest["conforms, own attributes"] <= fastest["isinstance, own attributes"]
+    )
     print(f"  target conforms <= isinstance: {'met' if met else 'MISSED'}")
-    print(f"first check() of a new class (member table built) {warm_table:9.1f} us")
-    print(f"first check() of a new class (cold member table)  {cold_table:9.1f} us")
-    print(f"  target first check() <= 100 us: {'met' if warm_table <= 100 else 'MISSED'}")
+    print(
+        f"first check() of a new class (member table built) {warm_table[0]:9.1f} us"
+        f"  (fastest {warm_table[1]:.1f} us)"
+    )
+    print(
+        f"first check() of a new class (cold member table)  {cold_table[0]:9.1f} us"
+        f"  (fastest {cold_table[1]:.1f} us)"
+    )
+    print(f"  target first check() <= 100 us: {'met' if warm_table[0] <= 100 else 'MISSED'}")
     print(f"check_static(RemoteFileInputReader, InputReader) cold  {static_cold:6.2f} s")
     print(f"check_static(RemoteFileInputReader, InputReader) warm  {static_warm:6.2f} s")
     print(f"check_static(..., checker='pyright')                   {pyright:6.2f} s")
+    print(f"load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
