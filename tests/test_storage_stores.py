@@ -15,7 +15,12 @@ from typing import Any, TypeVar
 import pytest
 from obstore.exceptions import BaseError as ObstoreError
 
-from kozmo_io.errors import InvalidReferenceError, NotFoundError, StorageError
+from kozmo_io.errors import (
+    InvalidArgumentError,
+    InvalidReferenceError,
+    NotFoundError,
+    StorageError,
+)
 from kozmo_io.storage import (
     AzureBlobStore,
     BlobStore,
@@ -116,15 +121,85 @@ def test_open_store_refuses_a_reference_that_does_not_parse(ref: str) -> None:
         open_store(ref)
 
 
-def test_open_store_refuses_an_option_the_store_does_not_take() -> None:
-    with pytest.raises(TypeError, match="region"):
+def test_open_store_refuses_an_option_the_store_does_not_take_naming_it() -> None:
+    with pytest.raises(
+        InvalidArgumentError, match=r"^MemoryBlobStore does not take the option region \("
+    ):
         open_store("memory://x", region="eu-west-1")
+    with pytest.raises(InvalidArgumentError, match="options account, retries"):
+        open_store("s3://b/x", retries=3, account="a")
 
 
-def test_unknown_obstore_setting_is_a_storage_error() -> None:
-    with pytest.raises(StorageError, match="bogus") as caught:
+def test_unknown_obstore_setting_is_an_invalid_argument_naming_it() -> None:
+    with pytest.raises(InvalidArgumentError, match=r"^config .*: .*'bogus'") as caught:
         S3BlobStore("b", config={"bogus": "1"})
     assert isinstance(caught.value.__cause__, ObstoreError)
+
+
+SECONDS = dt.timedelta(seconds=1)
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        ({"retry_config": "3"}, "retry_config must be a mapping"),
+        ({"retry_config": 3}, "retry_config must be a mapping"),
+        ({"retry_config": {"max_retries": "3"}}, r"retry_config\['max_retries'\] must be"),
+        ({"retry_config": {"max_retries": -1}}, r"retry_config\['max_retries'\] must be"),
+        ({"retry_config": {"max_retry": 3}}, r"retry_config has unknown keys \['max_retry'\]"),
+        ({"retry_config": {"retry_timeout": 5}}, r"retry_config\['retry_timeout'\] must be"),
+        ({"retry_config": {"backoff": "x"}}, r"retry_config\['backoff'\] must be"),
+        (
+            {"retry_config": {"backoff": {"init_backoff": 1}}},
+            r"retry_config\['backoff'\]\['init_backoff'\] must be",
+        ),
+        ({"retry_config": {"backoff": {"base": "2"}}}, r"\['base'\] must be a number"),
+        ({"client_options": "x"}, "client_options must be a mapping"),
+        ({"client_options": {"timeout": object()}}, r"^client_options for s3://b: "),
+        ({"client_options": {"bogus": "1"}}, r"^client_options for s3://b: .*bogus"),
+        ({"config": ["region"]}, "config must be a mapping"),
+        ({"config": {"region": 5}}, r"^config \(or credentials, endpoint, region, account\)"),
+        ({"credentials": "secret"}, "credentials must be a mapping"),
+        ({"credentials": {"secret_access_key": 5}}, r"credentials\['secret_access_key'\] must"),
+        ({"endpoint": 8080}, "endpoint must be a string or None, got int 8080"),
+        ({"region": ["us"]}, "region must be a string or None, got list"),
+        ({"allow_http": "yes"}, "allow_http must be True or False, got str 'yes'"),
+        ({"max_payload_bytes": "2"}, "max_payload_bytes must be None or a non-negative"),
+    ],
+)
+def test_bad_store_options_are_invalid_arguments_naming_the_option(
+    options: dict[str, Any], named: str
+) -> None:
+    with pytest.raises(InvalidArgumentError, match=named):
+        S3BlobStore("b", **options)
+    with pytest.raises(InvalidArgumentError, match=named):
+        open_store("s3://b/x", **options)
+
+
+def test_good_retry_and_client_options_are_taken() -> None:
+    retry = {
+        "max_retries": 2,
+        "retry_timeout": SECONDS,
+        "backoff": {"init_backoff": SECONDS, "max_backoff": SECONDS, "base": 2},
+    }
+    S3BlobStore("b", retry_config=retry, client_options={"timeout": "5s"})  # type: ignore[arg-type]
+    GCSBlobStore("b", retry_config=retry)  # type: ignore[arg-type]
+    AzureBlobStore("c", account="a", retry_config=retry)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("make", "named"),
+    [
+        (lambda: S3BlobStore(5), "the bucket or container must be a non-empty string"),  # type: ignore[arg-type]
+        (lambda: GCSBlobStore("b", endpoint=5), "endpoint must be"),  # type: ignore[arg-type]
+        (lambda: AzureBlobStore("c", account=5), "account must be"),  # type: ignore[arg-type]
+        (lambda: LocalBlobStore(5), "root must be a path"),  # type: ignore[arg-type]
+        (lambda: MemoryBlobStore(max_payload_bytes=-1), "max_payload_bytes must be"),
+    ],
+)
+def test_every_store_names_a_bad_option(make: Callable[[], object], named: str) -> None:
+    with pytest.raises(InvalidArgumentError, match=named):
+        make()
 
 
 def test_store_reprs_show_no_secrets() -> None:

@@ -21,15 +21,19 @@ and a ranged ``get`` that the backend refuses because the range starts past the 
 
 from __future__ import annotations
 
+import datetime as dt
+import inspect
 import os
 import re
 import stat
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple, cast, final
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, cast, final
 
+from obstore.exceptions import UnknownConfigurationKeyError
 from obstore.store import AzureStore, GCSStore, LocalStore, MemoryStore, S3Store
 
-from kozmo_io.errors import InvalidReferenceError, StorageError
+from kozmo_io._secrets import redact_text, scrub
+from kozmo_io.errors import InvalidArgumentError, InvalidReferenceError, StorageError
 from kozmo_io.reference import DataReference
 from kozmo_io.storage._obstore import PROBE_BYTES, ObstoreBlobStore
 from kozmo_io.storage._paths import (
@@ -144,6 +148,8 @@ class LocalBlobStore(ObstoreBlobStore):
         max_payload_bytes: int | None = DEFAULT_MAX_PAYLOAD_BYTES,
     ) -> None:
         """Open the directory ``root``."""
+        if not isinstance(root, (str, os.PathLike)):
+            _refuse("root", "a path (str or os.PathLike)", root)
         self._root = os.path.abspath(os.fspath(root))  # noqa: PTH100 - a str path, not a Path object
         try:
             store = LocalStore(self._root, mkdir=True)
@@ -246,6 +252,118 @@ def _connection(
     return _Connection(merged, client, retry_config, provider)
 
 
+_RETRY_KEYS = frozenset({"max_retries", "retry_timeout", "backoff"})
+_BACKOFF_KEYS = frozenset({"init_backoff", "max_backoff", "base"})
+
+
+def _refuse(option: str, expected: str, value: object) -> NoReturn:
+    msg = f"{option} must be {expected}, got {_shown(value)}"
+    raise InvalidArgumentError(msg)
+
+
+def _shown(value: object) -> str:
+    """A value's type, and the value itself unless it is a container (it may hold secrets)."""
+    if isinstance(value, (str, int, float, dt.timedelta)) or value is None:
+        return f"{type(value).__name__} {redact_text(repr(value))[:80]}"
+    return type(value).__name__
+
+
+def _optional_text(option: str, value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        _refuse(option, "a string or None", value)
+
+
+def _mapping(option: str, value: object) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
+        _refuse(option, "a mapping with string keys or None", value)
+    return value
+
+
+def _seconds(option: str, value: object) -> None:
+    if not isinstance(value, dt.timedelta):
+        _refuse(option, "a datetime.timedelta", value)
+
+
+def _retry_config(value: object) -> RetryConfig | None:
+    """Vet obstore's RetryConfig (obstore ignores a value of another type, or an unknown key)."""
+    if value is None:
+        return None
+    retry = _mapping("retry_config", value)
+    unknown = sorted(set(retry) - _RETRY_KEYS)
+    if unknown:
+        msg = f"retry_config has unknown keys {unknown} (known: {sorted(_RETRY_KEYS)})"
+        raise InvalidArgumentError(msg)
+    retries = retry.get("max_retries", 0)
+    if not isinstance(retries, int) or isinstance(retries, bool) or retries < 0:
+        _refuse("retry_config['max_retries']", "a non-negative integer", retries)
+    if "retry_timeout" in retry:
+        _seconds("retry_config['retry_timeout']", retry["retry_timeout"])
+    if "backoff" in retry:
+        backoff = _mapping("retry_config['backoff']", retry["backoff"])
+        unknown = sorted(set(backoff) - _BACKOFF_KEYS)
+        if unknown:
+            msg = (
+                f"retry_config['backoff'] has unknown keys {unknown} "
+                f"(known: {sorted(_BACKOFF_KEYS)})"
+            )
+            raise InvalidArgumentError(msg)
+        for key in ("init_backoff", "max_backoff"):
+            if key in backoff:
+                _seconds(f"retry_config['backoff'][{key!r}]", backoff[key])
+        base = backoff.get("base", 2.0)
+        if not isinstance(base, (int, float)) or isinstance(base, bool) or base < 1:
+            _refuse("retry_config['backoff']['base']", "a number >= 1", base)
+    return cast("RetryConfig", retry)
+
+
+def _vet_options(  # noqa: PLR0913 - one keyword per shared store option
+    *,
+    container: object,
+    endpoint: object,
+    allow_http: object,
+    credentials: object,
+    config: object,
+    client_options: object,
+    retry_config: object,
+    **names: object,
+) -> None:
+    """Refuse a cloud store option of the wrong type, naming it.
+
+    obstore would raise a bare TypeError, or silently ignore a retry configuration it cannot use.
+    """
+    if not isinstance(container, str) or not container:
+        _refuse("the bucket or container", "a non-empty string", container)
+    _optional_text("endpoint", endpoint)
+    for name, value in names.items():
+        _optional_text(name, value)
+    if not isinstance(allow_http, bool):
+        _refuse("allow_http", "True or False", allow_http)
+    if credentials is not None and not callable(credentials):
+        values = _mapping("credentials", credentials)
+        for key, value in values.items():
+            if not isinstance(value, str):
+                _refuse(f"credentials[{key!r}]", "a string", value)
+    _mapping("config", config)
+    _mapping("client_options", client_options)
+    _retry_config(retry_config)
+
+
+def _culprit(factory: Callable[..., ObjectStore], container: str, connection: _Connection) -> str:
+    """Name the option obstore refused, trying each one on its own (no request is made)."""
+    for name, value in connection._asdict().items():
+        if not value:
+            continue
+        try:
+            factory(container, **{name: value})
+        except (TypeError, ValueError, UnknownConfigurationKeyError):
+            return {"config": "config (or credentials, endpoint, region, account)"}.get(name, name)
+        except BACKEND_ERRORS:
+            continue
+    return "the store options"
+
+
 def _given(**settings: str | None) -> dict[str, str]:
     return {name: value for name, value in settings.items() if value is not None}
 
@@ -268,6 +386,13 @@ class _CloudBlobStore(ObstoreBlobStore):
         self._container = container
         try:
             store = factory(container, **connection._asdict())
+        except (TypeError, ValueError, UnknownConfigurationKeyError) as exc:
+            scrub(exc)
+            option = _culprit(factory, container, connection)
+            msg = (
+                f"{option} for {self._label}://{container}: {redact_text(str(exc).splitlines()[0])}"
+            )
+            raise InvalidArgumentError(msg) from exc
         except BACKEND_ERRORS as exc:
             raise translate(exc, "open", f"{self._label}://{container}") from exc
         super().__init__(store, max_payload_bytes=max_payload_bytes)
@@ -326,6 +451,16 @@ class S3BlobStore(_CloudBlobStore):
         max_payload_bytes: int | None = DEFAULT_MAX_PAYLOAD_BYTES,
     ) -> None:
         """Connect lazily to ``bucket`` (no request is made here)."""
+        _vet_options(
+            container=bucket,
+            endpoint=endpoint,
+            allow_http=allow_http,
+            credentials=credentials,
+            config=config,
+            client_options=client_options,
+            retry_config=retry_config,
+            region=region,
+        )
         connection = _connection(
             credentials=credentials,
             config={**_given(endpoint=endpoint, region=region), **(config or {})},
@@ -372,6 +507,15 @@ class GCSBlobStore(_CloudBlobStore):
         max_payload_bytes: int | None = DEFAULT_MAX_PAYLOAD_BYTES,
     ) -> None:
         """Connect lazily to ``bucket`` (no request is made here)."""
+        _vet_options(
+            container=bucket,
+            endpoint=endpoint,
+            allow_http=allow_http,
+            credentials=credentials,
+            config=config,
+            client_options=client_options,
+            retry_config=retry_config,
+        )
         connection = _connection(
             credentials=credentials,
             config={**_given(base_url=endpoint), **(config or {})},
@@ -424,6 +568,16 @@ class AzureBlobStore(_CloudBlobStore):
         max_payload_bytes: int | None = DEFAULT_MAX_PAYLOAD_BYTES,
     ) -> None:
         """Connect lazily to ``container`` (no request is made here)."""
+        _vet_options(
+            container=container,
+            endpoint=endpoint,
+            allow_http=allow_http,
+            credentials=credentials,
+            config=config,
+            client_options=client_options,
+            retry_config=retry_config,
+            account=account,
+        )
         connection = _connection(
             credentials=credentials,
             config={**_given(account_name=account, endpoint=endpoint), **(config or {})},
@@ -441,6 +595,34 @@ class AzureBlobStore(_CloudBlobStore):
         if location.account and self._account and location.account != self._account:
             raise self._foreign(location)
         return super()._key(location)
+
+
+def _vet_option_names(scheme: str, options: Mapping[str, object]) -> None:
+    """Refuse an option the store chosen for ``scheme`` does not take, naming it."""
+    if scheme == "memory":
+        cls: type = MemoryBlobStore
+    elif scheme in {"", "file"}:
+        cls = LocalBlobStore
+    elif scheme in S3_SCHEMES:
+        cls = S3BlobStore
+    elif scheme in GCS_SCHEMES:
+        cls = GCSBlobStore
+    elif scheme in AZURE_SCHEMES:
+        cls = AzureBlobStore
+    else:
+        return  # an unknown scheme is refused by open_store itself
+    taken = [
+        name
+        for name, parameter in inspect.signature(cls).parameters.items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY or name == "root"
+    ]
+    unknown = sorted(set(options) - set(taken))
+    if unknown:
+        msg = (
+            f"{cls.__name__} does not take the option{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(unknown)} (it takes: {', '.join(taken)})"
+        )
+        raise InvalidArgumentError(msg)
 
 
 def open_store(ref: str, /, **options: object) -> BlobStore:
@@ -466,12 +648,14 @@ def open_store(ref: str, /, **options: object) -> BlobStore:
     Raises:
         InvalidReferenceError: ``ref`` does not parse, has an unknown scheme or names no bucket /
             container.
+        InvalidArgumentError: An option the chosen store does not take, or one of the wrong
+            type (named in the message).
         StorageError: obstore refuses the configuration.
-        TypeError: An option the chosen store does not take.
     """
     location = locate(ref, need_key=False)
     kwargs = cast("dict[str, Any]", options)
     scheme = location.scheme
+    _vet_option_names(scheme, kwargs)
     if scheme == "memory":
         return MemoryBlobStore(**kwargs)
     if scheme in {"", "file"}:
