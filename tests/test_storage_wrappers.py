@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from conftest import S3Server
 from google.protobuf.wrappers_pb2 import BytesValue
 
 from kozmo_io.errors import (
@@ -21,8 +23,10 @@ from kozmo_io.storage import (
     CachedStore,
     CountingStore,
     ListPage,
+    LocalBlobStore,
     MemoryBlobStore,
     ObjectMeta,
+    S3BlobStore,
     read_message,
     write_message,
 )
@@ -338,3 +342,48 @@ def test_big_message_through_a_small_cache_round_trips() -> None:
     payload = os.urandom(3 * MiB // 2)
     run(write_message(cache, "memory://b/big.pb", BytesValue(value=payload)))
     assert run(read_message(cache, "memory://b/big.pb", BytesValue)).value == payload
+
+
+def test_cached_store_never_answers_a_reference_the_local_store_refuses(tmp_path: Path) -> None:
+    backend = CountingStore(LocalBlobStore(tmp_path))
+    cache = CachedStore(backend, max_bytes=MiB)
+    run(cache.put("/x/k", b"local"))
+    assert run(cache.get("/x/k")) == b"local"  # a hit: the store took this reference
+    backend.reset()
+    # The same cache key, spelled in a scheme the local store does not serve.
+    for method in (cache.get, cache.head):
+        with pytest.raises(InvalidReferenceError, match="is not in this store"):
+            run(method("memory://x/k"))
+    assert backend.counts["get"] + backend.counts["head"] == 2  # asked, not answered from cache
+    assert run(cache.get("file:///x/k")) == b"local"  # another spelling the store does take
+    backend.reset()
+    assert run(cache.get("file:///x/k")) == b"local"
+    assert backend.total == 0  # now a hit
+
+
+@pytest.mark.s3
+def test_cached_store_never_answers_a_reference_a_cloud_store_refuses(
+    s3_server: S3Server, s3_bucket: str
+) -> None:
+    backend = CountingStore(S3BlobStore(s3_bucket, **s3_server.options()))
+    cache = CachedStore(backend, max_bytes=MiB)
+    run(cache.put(f"s3://{s3_bucket}/k", b"cached"))
+    backend.reset()
+    assert run(cache.get(f"s3://{s3_bucket}/k")) == b"cached"
+    assert backend.total == 0
+    for other in (f"s3://{s3_bucket}-other/k", f"gs://{s3_bucket}/k", f"memory://{s3_bucket}/k"):
+        with pytest.raises(InvalidReferenceError, match="is not in this store"):
+            run(cache.get(other))
+        with pytest.raises(InvalidReferenceError, match="is not in this store"):
+            run(cache.head(other))
+    assert backend.counts["get"] == backend.counts["head"] == 3
+    assert run(cache.get(f"s3a://{s3_bucket}/k")) == b"cached"  # a spelling the store takes
+
+
+def test_cached_store_forgets_the_accepted_spellings_with_the_entry() -> None:
+    cache, backend = _cached(max_bytes=8)
+    run(cache.put("memory://b/x", b"12345678"))
+    run(cache.put("memory://b/y", b"1"))  # evicts x
+    backend.reset()
+    assert run(cache.get("memory://b/x")) == b"12345678"
+    assert backend.counts["get"] == 1

@@ -121,9 +121,14 @@ class CachedStore:
     ``max_bytes``. An object larger than the whole cache is returned (or written) but not cached.
     ``get`` of a cached object and ``head`` of a cached object (``exists=True``, size from the
     cache, no etag) make no request; ``put`` writes through and then caches; ``delete`` drops the
-    entry, then delegates; ``list`` always delegates. References are vetted like the stores do, also
-    on a cache hit. Only the object's own writes through this wrapper keep the cache fresh: do not
-    let another writer change objects behind it.
+    entry, then delegates; ``list`` always delegates. Only the object's own writes through this
+    wrapper keep the cache fresh: do not let another writer change objects behind it.
+
+    The cache keeps the wrapped store's contract: it answers only references the store itself has
+    accepted for that object (by a read or a write through this wrapper). Another spelling of the
+    same object (``s3a://`` for ``s3://``, ``memory://`` for a local path, a reference the store
+    serves no longer or never did) goes to the store, which answers or refuses it as it would
+    without the cache.
 
     Args:
         inner: The store to wrap.
@@ -153,6 +158,8 @@ class CachedStore:
             else check_limit(max_payload_bytes, "max_payload_bytes")
         )
         self._entries: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        # The exact references the inner store accepted for each cached object: only these hit.
+        self._accepted: dict[tuple[str, str], set[str]] = {}
         self._size = 0
         # Bumped by every write and delete: a read that started before one must not cache what it
         # fetched.
@@ -180,23 +187,33 @@ class CachedStore:
 
     def _forget(self, key: tuple[str, str]) -> None:
         old = self._entries.pop(key, None)
+        self._accepted.pop(key, None)
         if old is not None:
             self._size -= len(old)
 
-    def _remember(self, key: tuple[str, str], data: bytes) -> None:
+    def _remember(self, key: tuple[str, str], data: bytes, reference: str) -> None:
+        accepted = self._accepted.get(key, set())
         self._forget(key)
         if len(data) > self._capacity:
             return
         self._entries[key] = data
+        self._accepted[key] = accepted | {reference}
         self._size += len(data)
         while self._size > self._capacity:
-            _, evicted = self._entries.popitem(last=False)
+            evicted_key, evicted = self._entries.popitem(last=False)
+            self._accepted.pop(evicted_key, None)
             self._size -= len(evicted)
+
+    def _hit(self, key: tuple[str, str], reference: str) -> bytes | None:
+        """The cached bytes, if ``reference`` is one the inner store accepted for them."""
+        if reference not in self._accepted.get(key, ()):
+            return None
+        return self._entries.get(key)
 
     async def head(self, path: str, /) -> ObjectMeta:
         """See :meth:`BlobStore.head`; a cached object answers without a request."""
         location = locate(path, need_key=True)
-        cached = self._entries.get(cache_key(location))
+        cached = self._hit(cache_key(location), str(path))
         if cached is not None:
             return ObjectMeta(location.reference, exists=True, size=len(cached))
         return await self._inner.head(path)
@@ -212,12 +229,12 @@ class CachedStore:
         """See :meth:`BlobStore.get`; a hit makes no request, a whole read on a miss is cached."""
         location = locate(path, need_key=True)
         key = cache_key(location)
-        cached = self._entries.get(key)
+        cached = self._hit(key, str(path))
         if cached is None:
             generation = self._generation
             data = await self._inner.get(path, max_bytes=max_bytes, byte_range=byte_range)
             if byte_range is None and generation == self._generation:
-                self._remember(key, data)
+                self._remember(key, data, str(path))
             return data
         self._entries.move_to_end(key)
         limit = self._limit if max_bytes is None else positive(max_bytes, "max_bytes")
@@ -234,7 +251,7 @@ class CachedStore:
         self._generation += 1
         self._forget(key)
         await self._inner.put(path, data)
-        self._remember(key, bytes(data))
+        self._remember(key, bytes(data), str(path))
 
     async def list(
         self, prefix: str, /, *, max_items: int = 1000, cursor: str | None = None
