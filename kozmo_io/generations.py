@@ -18,10 +18,28 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from typing import TypeVar
+
+from google.protobuf.message import DecodeError, Message
 
 from kozmo_io import core
+from kozmo_io.errors import InvalidArgumentError
 
 __all__ = ("as_inputs", "as_literal_map", "as_outputs", "duplicate_context_keys", "duplicate_names")
+
+M = TypeVar("M", bound=Message)
+
+
+def _convert(message: Message, target: type[M]) -> M:
+    """Re-read ``message``'s encoding as ``target`` (the two share their wire format)."""
+    try:
+        return target.FromString(message.SerializeToString(deterministic=True))
+    except DecodeError as exc:
+        msg = (
+            f"{message.DESCRIPTOR.full_name} cannot be read as {target.DESCRIPTOR.full_name} "
+            f"({exc}): it nests deeper than protobuf reads (100 levels)"
+        )
+        raise InvalidArgumentError(msg) from exc
 
 
 def as_literal_map(message: core.Inputs | core.Outputs, /) -> core.LiteralMap:
@@ -33,8 +51,11 @@ def as_literal_map(message: core.Inputs | core.Outputs, /) -> core.LiteralMap:
     Returns:
         A new map: each name once, with the value of its last entry; the context or produced
         artifacts ride along as unknown fields, so writing the map writes them too.
+
+    Raises:
+        InvalidArgumentError: ``message`` nests deeper than protobuf decodes (100 levels).
     """
-    return core.LiteralMap.FromString(message.SerializeToString(deterministic=True))
+    return _convert(message, core.LiteralMap)
 
 
 def as_outputs(literal_map: core.LiteralMap, /) -> core.Outputs:
@@ -47,8 +68,11 @@ def as_outputs(literal_map: core.LiteralMap, /) -> core.Outputs:
         New outputs with the entries in the order the first-generation writer writes them, so both
         encode to the same bytes; produced artifacts the map carries as unknown fields (a
         second-generation file read as a map) become known again.
+
+    Raises:
+        InvalidArgumentError: ``literal_map`` nests deeper than protobuf decodes (100 levels).
     """
-    return core.Outputs.FromString(literal_map.SerializeToString(deterministic=True))
+    return _convert(literal_map, core.Outputs)
 
 
 def as_inputs(literal_map: core.LiteralMap, /) -> core.Inputs:
@@ -61,8 +85,11 @@ def as_inputs(literal_map: core.LiteralMap, /) -> core.Inputs:
         New inputs with the entries in the order the first-generation writer writes them, so both
         encode to the same bytes; a context the map carries as unknown fields (a second-generation
         file read as a map) becomes known again.
+
+    Raises:
+        InvalidArgumentError: ``literal_map`` nests deeper than protobuf decodes (100 levels).
     """
-    return core.Inputs.FromString(literal_map.SerializeToString(deterministic=True))
+    return _convert(literal_map, core.Inputs)
 
 
 def _repeated(names: Iterable[str]) -> tuple[str, ...]:

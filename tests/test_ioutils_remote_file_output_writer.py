@@ -8,13 +8,16 @@ from collections.abc import Coroutine
 from typing import Any, NoReturn, TypeVar, final
 
 import pytest
+from conftest import StoreCase
 
 from kozmo_io import core
 from kozmo_io.errors import (
     CorruptDataError,
     DuplicateNameError,
+    InvalidArgumentError,
     NotFoundError,
     NothingToWriteError,
+    PayloadTooLargeError,
     StorageError,
 )
 from kozmo_io.execution_error import ErrorKind, ExecutionError
@@ -25,7 +28,7 @@ from kozmo_io.ioutils.remote_file_output_reader import RemoteFileOutputReader
 from kozmo_io.ioutils.remote_file_output_writer import RemoteFileOutputWriter
 from kozmo_io.protocols import OrderedOutputReader, OutputReader, OutputWriter
 from kozmo_io.reference import DataReference
-from kozmo_io.storage import BlobStore, CountingStore, ListPage, read_message
+from kozmo_io.storage import BlobStore, CountingStore, ListPage, read_message, write_message
 
 T = TypeVar("T")
 WHEN = dt.datetime(2024, 11, 5, 12, 30, 1, tzinfo=dt.UTC)
@@ -356,3 +359,60 @@ def test_a_first_generation_reader_is_still_written(store: BlobStore, store_root
     run(writer.put(reader))
     written = run(read_message(store, writer.get_output_path(), core.LiteralMap))
     assert dict(written.literals) == {"y": _int(1), "x": _int(2)}
+
+
+def _nested(levels: int) -> core.LiteralMap:
+    """Outputs whose one literal is a collection of a collection ... ``levels`` deep."""
+    outputs = core.LiteralMap()
+    node = outputs.literals["deep"]  # built in place: copying a deep message decodes it
+    for _ in range(levels):
+        node = node.collection.literals.add()
+    node.scalar.primitive.integer = 1
+    return outputs
+
+
+def test_writer_refuses_outputs_nested_past_the_decode_depth_writing_nothing(
+    store: BlobStore, store_root: str
+) -> None:
+    paths = _paths(store_root)
+    writer = RemoteFileOutputWriter(store, paths)
+    with pytest.raises(InvalidArgumentError, match=r"nests deeper than protobuf reads \(100"):
+        run(writer.put(InMemoryOutputReader(_nested(60))))
+    with pytest.raises(InvalidArgumentError, match=r"nests deeper than protobuf reads \(100"):
+        run(write_message(store, paths.get_output_path(), _nested(60)))  # a map, as it is
+    assert not run(store.head(paths.get_output_path())).exists
+    run(writer.put(InMemoryOutputReader(_nested(45))))  # within the depth: written, and read back
+    outputs, _ = run(
+        RemoteFileOutputReader(store, ReadOnlyOutputFilePaths(paths.output_prefix)).read()
+    )
+    assert outputs == _nested(45)
+
+
+def test_writer_refuses_a_file_larger_than_the_read_limit_writing_nothing(
+    store_case: StoreCase, store_root: str
+) -> None:
+    store = store_case.make(max_payload_bytes=1000)
+    paths = _paths(store_root)
+    big = core.Literal(scalar=core.Scalar(primitive=core.Primitive(string_value="x" * 2000)))
+    outputs = core.LiteralMap(literals={"big": big})
+    with pytest.raises(PayloadTooLargeError) as caught:
+        run(RemoteFileOutputWriter(store, paths).put(InMemoryOutputReader(outputs)))
+    assert (caught.value.size, caught.value.limit) == (outputs.ByteSize(), 1000)
+    assert caught.value.path.endswith("/out/outputs.pb")
+    error = ExecutionError(code="Boom", message="m" * 2000)
+    with pytest.raises(PayloadTooLargeError):
+        run(RemoteFileOutputWriter(store, paths).put(InMemoryOutputReader(error=error)))
+    assert not run(store.head(paths.get_output_path())).exists
+    assert not run(store.head(paths.get_error_path())).exists
+    # A writer given its reader's larger limit writes it, and that reader reads it back.
+    run(RemoteFileOutputWriter(store, paths, 4000).put(InMemoryOutputReader(outputs)))
+    reader = RemoteFileOutputReader(
+        store, ReadOnlyOutputFilePaths(paths.output_prefix), max_payload_bytes=4000
+    )
+    assert run(reader.read())[0] == outputs
+
+
+@pytest.mark.parametrize("limit", [0, -1, True, "10"])
+def test_writer_refuses_a_bad_limit(store: BlobStore, store_root: str, limit: object) -> None:
+    with pytest.raises(InvalidArgumentError, match="max_payload_bytes"):
+        RemoteFileOutputWriter(store, _paths(store_root), limit)  # type: ignore[arg-type]

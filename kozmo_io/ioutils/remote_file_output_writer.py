@@ -7,7 +7,7 @@ from typing import final
 import attrs
 
 from kozmo_io import core
-from kozmo_io.errors import DuplicateNameError, NothingToWriteError
+from kozmo_io.errors import DuplicateNameError, InvalidArgumentError, NothingToWriteError
 from kozmo_io.execution_error import ExecutionError
 from kozmo_io.generations import duplicate_names
 from kozmo_io.protocols import OrderedOutputReader, OutputFilePaths, OutputReader
@@ -17,20 +17,35 @@ from kozmo_io.storage import BlobStore, write_message
 __all__ = ("RemoteFileOutputWriter",)
 
 
+def _positive_or_none(
+    _instance: object, _attribute: attrs.Attribute[int | None], value: object
+) -> None:
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+        msg = f"max_payload_bytes must be a positive integer or None, got {value!r}"
+        raise InvalidArgumentError(msg)
+
+
 @final
 @attrs.frozen
 class RemoteFileOutputWriter:
     """An :class:`~kozmo_io.protocols.OutputWriter` writing ``outputs.pb`` or ``error.pb``.
 
-    Path getters delegate to ``paths``.
+    Path getters delegate to ``paths``. It never writes what its reader would refuse: a file
+    larger than the read limit, or outputs nesting deeper than protobuf decodes.
 
     Args:
         store: The store to write to.
         paths: Where to write (e.g. :class:`~kozmo_io.ioutils.CheckpointRemoteFilePaths`).
+        max_payload_bytes: The read limit a written file must fit (the reader's
+            ``max_payload_bytes``); ``None`` means the store's limit (2 MiB by default).
+
+    Raises:
+        InvalidArgumentError: ``max_payload_bytes`` is not a positive integer or None.
     """
 
     store: BlobStore
     paths: OutputFilePaths
+    max_payload_bytes: int | None = attrs.field(default=None, validator=_positive_or_none)
 
     def get_output_prefix_path(self) -> DataReference:
         """Return ``paths.get_output_prefix_path()``. No storage request."""
@@ -72,7 +87,8 @@ class RemoteFileOutputWriter:
         An error is written to ``error.pb`` as an ErrorDocument keeping code, message,
         recoverability, origin (kind), timestamp and worker (the engine lost the last three); it
         wins over outputs. Outputs, even empty ones, are written to ``outputs.pb``. One PUT, plus
-        whatever reading ``reader`` costs.
+        whatever reading ``reader`` costs; nothing is written when a reader would refuse the file
+        (larger than the read limit, or nesting too deep to decode).
 
         Args:
             reader: What the task produced.
@@ -80,6 +96,10 @@ class RemoteFileOutputWriter:
         Raises:
             NothingToWriteError: ``reader`` holds neither outputs nor an error.
             DuplicateNameError: The outputs give a name more than once; nothing is written.
+            PayloadTooLargeError: The file would be larger than the read limit; nothing is
+                written.
+            InvalidArgumentError: The outputs nest deeper than protobuf decodes (100 levels);
+                nothing is written.
             StorageError: The store failed.
             KozmoIOError: Reading ``reader`` failed; its exception propagates unchanged and nothing
                 is written.
@@ -95,9 +115,16 @@ class RemoteFileOutputWriter:
             if duplicates:
                 raise DuplicateNameError(duplicates)
         if error is not None:
-            await write_message(self.store, self.paths.get_error_path(), error.to_error_document())
+            await write_message(
+                self.store,
+                self.paths.get_error_path(),
+                error.to_error_document(),
+                max_bytes=self.max_payload_bytes,
+            )
         elif outputs is not None:
-            await write_message(self.store, self.paths.get_output_path(), outputs)
+            await write_message(
+                self.store, self.paths.get_output_path(), outputs, max_bytes=self.max_payload_bytes
+            )
         else:
             prefix = self.paths.get_output_prefix_path().redacted()
             msg = (

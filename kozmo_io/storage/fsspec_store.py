@@ -19,11 +19,13 @@ are refused. Keys are percent-decoded like every store's (``s3://b/a%20b`` is th
 
 Calls run fsspec's synchronous API in worker threads (:func:`asyncio.to_thread`); an instance
 created with ``asynchronous=True`` is refused. Filesystem calls per store call: ``head`` one
-(``info``); ``get`` an ``info`` that checks the size, then one ``cat_file`` (none when the object is
-too large or the read is empty); ``put`` one ``pipe_file``, or on a disk (see below) an ``isdir``, a
-``pipe_file``, an ``mv`` and a ``makedirs`` when a parent directory is missing; ``list`` one
-``find`` (of the whole directory holding the prefix, filtered and sorted here, so each page costs a
-full listing of that directory); ``delete`` an ``info``, then ``rm_file``.
+(``info``); ``get`` an ``info`` that checks the size, then one ``cat_file`` of at most the limit
+plus one byte, so an object replaced by a larger one after the check is refused without being
+held (none when the object is too large or the read is empty); ``put`` one ``pipe_file``, or on a
+disk (see below) an ``isdir``, a ``pipe_file``, an ``mv`` and a ``makedirs`` when a parent
+directory is missing; ``list`` one ``find`` (of the whole directory holding the prefix, filtered
+and sorted here, so each page costs a full listing of that directory); ``delete`` an ``info``,
+then ``rm_file``.
 
 ``put`` is atomic, readers see the old or the new object and never a part:
 
@@ -263,8 +265,13 @@ class FsspecBlobStore:
             raise PayloadTooLargeError(location.reference.redacted(), end - start, limit)
         if start == end:
             return b""
+        # The object may be replaced by a larger one after the size check: never ask for more
+        # than limit + 1 bytes, so at most that much is held, and a larger object is refused.
+        stop = None if span is None else span[1]
+        if limit is not None:
+            stop = start + limit + 1 if stop is None else min(stop, start + limit + 1)
         try:
-            data = self._fs.cat_file(path) if span is None else self._fs.cat_file(path, start, end)
+            data = self._fs.cat_file(path) if stop is None else self._fs.cat_file(path, start, stop)
         except _BACKEND_ERRORS as exc:
             raise _failure(exc, "get", location) from exc
         if limit is not None and len(data) > limit:

@@ -17,13 +17,16 @@ from typing import TypeVar
 
 from google.protobuf.message import DecodeError, Message
 
-from kozmo_io.errors import CorruptDataError
+from kozmo_io.errors import CorruptDataError, InvalidArgumentError, PayloadTooLargeError
 from kozmo_io.reference import redact
-from kozmo_io.storage.blobstore import BlobStore
+from kozmo_io.storage._obstore import positive
+from kozmo_io.storage.blobstore import DEFAULT_MAX_PAYLOAD_BYTES, BlobStore
 
 __all__ = ("encoding_of", "read_message", "remember_encoding", "write_message")
 
 M = TypeVar("M", bound=Message)
+
+_MAX_DEPTH = 100  # protobuf's default recursion limit when decoding
 
 _REMEMBERED_MESSAGES = 256
 _REMEMBERED_BYTES = 32 * 1024 * 1024
@@ -112,16 +115,45 @@ async def read_message(
     return message
 
 
-async def write_message(store: BlobStore, path: str, message: Message, /) -> None:
-    """Encode one message (see :func:`encoding_of`) and ``put`` it.
+async def write_message(
+    store: BlobStore, path: str, message: Message, /, *, max_bytes: int | None = None
+) -> None:
+    """Encode one message (see :func:`encoding_of`) and ``put`` it, unless a reader would refuse it.
+
+    Nothing is written when the bytes could not be read back: larger than the read limit, or
+    nesting deeper than protobuf decodes (100 levels: a collection of collections ... of a literal
+    about 50 deep). The check decodes the bytes once, as a reader will.
 
     Args:
         store: The store.
         path: Full reference of the object.
         message: The message.
+        max_bytes: The read limit the bytes must fit; ``None`` means the store's own limit (its
+            ``max_payload_bytes``, 2 MiB when it has none; a store without a limit checks no size).
 
     Raises:
+        PayloadTooLargeError: The encoded message is larger than the limit.
+        InvalidArgumentError: The message does not decode back (it nests too deeply).
         InvalidReferenceError: ``path`` is malformed, hostile or not in the store.
         StorageError: The store failed.
     """
-    await store.put(path, encoding_of(message))
+    data = encoding_of(message)
+    limit = _store_limit(store) if max_bytes is None else positive(max_bytes, "max_bytes")
+    if limit is not None and len(data) > limit:
+        raise PayloadTooLargeError(redact(path), len(data), limit)
+    try:
+        type(message)().ParseFromString(data)
+    except DecodeError as exc:
+        name = message.DESCRIPTOR.full_name
+        msg = (
+            f"{name} for {redact(path)} would not decode ({exc}): it nests deeper than protobuf "
+            f"reads ({_MAX_DEPTH} levels); nothing was written"
+        )
+        raise InvalidArgumentError(msg) from exc
+    await store.put(path, data)
+
+
+def _store_limit(store: BlobStore) -> int | None:
+    """The read limit of ``store``: its ``max_payload_bytes``, else the default 2 MiB."""
+    limit = getattr(store, "max_payload_bytes", DEFAULT_MAX_PAYLOAD_BYTES)
+    return limit if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 else None
