@@ -343,6 +343,41 @@ def test_object_grown_after_the_size_check_is_still_refused() -> None:
     assert (caught.value.size, caught.value.limit) == (8, 6)
 
 
+class _Replacing(_RecordingLocal):
+    """A disk whose object is replaced by a larger one right after the store checks its size."""
+
+    replacement: bytes | None = None
+    returned: list[int] = []  # noqa: RUF012 - set per instance below
+
+    def info(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        found = super().info(*args, **kwargs)
+        if self.replacement is not None:
+            Path(args[0]).write_bytes(self.replacement)
+            self.replacement = None
+        return found
+
+    def cat_file(self, *args: Any, **kwargs: Any) -> bytes:
+        data = super().cat_file(*args, **kwargs)
+        self.returned.append(len(data))
+        return data
+
+
+@pytest.mark.parametrize("byte_range", [None, (0, 10**9), (5, 10**9)])
+def test_object_replaced_after_the_size_check_is_refused_holding_at_most_limit_plus_one(
+    tmp_path: Path, byte_range: tuple[int, int] | None
+) -> None:
+    fs = _Replacing(skip_instance_cache=True)
+    fs.returned = []
+    store = FsspecBlobStore(fs, max_payload_bytes=1000)
+    reference = f"{tmp_path.as_posix()}/k"
+    run(store.put(reference, b"0123456789"))
+    fs.replacement = b"x" * (10 * MiB)
+    with pytest.raises(PayloadTooLargeError) as caught:
+        run(store.get(reference, byte_range=byte_range))
+    assert (caught.value.size, caught.value.limit) == (1001, 1000)
+    assert fs.returned == [1001]  # never more than limit + 1 bytes held
+
+
 @pytest.mark.parametrize("max_bytes", [0, -1, True, 1.5, "10"])
 def test_get_rejects_a_limit_that_is_not_a_positive_integer(
     store: FsspecBlobStore, root: str, max_bytes: Any
