@@ -141,7 +141,9 @@ def test_inputs_exactly_at_the_limit_pass_and_one_byte_over_fails(
 def test_none_limit_means_the_store_limit(store_case: StoreCase, store_root: str) -> None:
     tight = store_case.make(max_payload_bytes=_inputs().ByteSize() - 1)
     reader = _reader(tight, store_root)
-    run(write_message(tight, reader.get_input_path(), _inputs()))
+    with pytest.raises(PayloadTooLargeError):  # the writer refuses what its reader would
+        run(write_message(tight, reader.get_input_path(), _inputs()))
+    run(tight.put(reader.get_input_path(), _inputs().SerializeToString()))  # another writer
     with pytest.raises(PayloadTooLargeError):
         run(reader.get())
 

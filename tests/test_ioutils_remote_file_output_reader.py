@@ -205,6 +205,11 @@ def _put(store: BlobStore, path: str, message: Message) -> None:
     run(write_message(store, path, message))
 
 
+def _put_raw(store: BlobStore, path: str, message: Message) -> None:
+    """Store ``message`` as another writer might, whatever its size (write_message would not)."""
+    run(store.put(path, message.SerializeToString()))
+
+
 # --- outputs ---------------------------------------------------------------------------------
 
 
@@ -411,7 +416,7 @@ def test_none_limit_means_the_store_limit(store_case: StoreCase, store_root: str
     paths = _paths(store_root)
     size = _outputs().ByteSize()
     tight = store_case.make(max_payload_bytes=size - 1)
-    _put(tight, paths.get_output_path(), _outputs())
+    _put_raw(tight, paths.get_output_path(), _outputs())
     with pytest.raises(PayloadTooLargeError) as info:
         run(RemoteFileOutputReader(tight, paths).exists())
     assert info.value.limit == size - 1
@@ -423,7 +428,7 @@ def test_none_limit_means_the_store_limit(store_case: StoreCase, store_root: str
 def test_default_limit_is_two_mebibytes(store: BlobStore, store_root: str) -> None:
     paths = _paths(store_root)
     blob = core.Literal(scalar=core.Scalar(binary=core.Binary(value=b"x" * (2 * 1024 * 1024))))
-    _put(store, paths.get_output_path(), core.LiteralMap(literals={"big": blob}))
+    _put_raw(store, paths.get_output_path(), core.LiteralMap(literals={"big": blob}))
     with pytest.raises(PayloadTooLargeError) as info:
         run(RemoteFileOutputReader(store, paths).exists())
     assert info.value.limit == 2 * 1024 * 1024
