@@ -44,7 +44,8 @@ def _build() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser
         description="Tools for Kozmo task-plugin IO.",
         epilog=(
             "exit codes: 0 success; 1 a negative answer (does not conform, nothing at the prefix, "
-            "a demo step misbehaved); 2 a usage, import, reference or storage error. "
+            "a demo step misbehaved); 2 a usage, import, reference or storage error; 3 check "
+            "cannot tell whether the target conforms. "
             "Run 'kozmo-io COMMAND --help' for a command's options."
         ),
         parents=[common],
@@ -64,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Returns:
         The exit code: 0 success, 1 a negative verdict (e.g. does not conform), 2 a usage or import
-        error.
+        error, 3 ``check`` cannot tell.
     """
     parser, commands = _build()
     try:

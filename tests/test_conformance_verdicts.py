@@ -262,6 +262,10 @@ def test_cli_auto_with_only_cannot_tell_left(capsys: pytest.CaptureFixture[str])
 
 
 def test_cli_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    assert "3 check cannot tell whether the target conforms" in " ".join(
+        capsys.readouterr().out.split()
+    )
     assert main(["check", "--help"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "3 cannot tell" in out
