@@ -2,6 +2,8 @@
 
 * :mod:`kozmo_io.examples.hello`: a whole task execution in one short program, the plugin and the
   engine's side around it (``python -m kozmo_io.examples.hello DIR [NAME]``).
+* :mod:`kozmo_io.examples.by_shape`: an OutputReader of your own, written by shape and checked,
+  handed to the reference writer (``python -m kozmo_io.examples.by_shape DIR``).
 * :mod:`kozmo_io.examples.word_count` (used by ``kozmo-io demo``): counts the words of a text; it
   reads its inputs through an :class:`~kozmo_io.protocols.InputReader` and hands its outputs, or its
   error, to an :class:`~kozmo_io.protocols.OutputWriter`. Its names are re-exported here.
