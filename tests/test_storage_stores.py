@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Coroutine
@@ -383,6 +386,56 @@ def test_local_store_refuses_devices_and_sockets_even_through_a_symlink(tmp_path
             with pytest.raises(StorageError, match=f"it is {what}, not a file"):
                 run(store.head(f"/{name}"))
     assert (tmp_path / "null").readlink() == Path("/dev/null")  # the link was not touched
+
+
+_KILLED_WRITER = """
+import asyncio, sys
+from kozmo_io.storage import LocalBlobStore
+store = LocalBlobStore(sys.argv[1])
+data = b"x" * (128 * 1024 * 1024)
+print("writing", flush=True)
+asyncio.run(store.put("/out/outputs.pb", data))
+"""
+
+
+def test_a_writer_killed_mid_write_leaves_a_hidden_staging_file_a_later_put_removes(
+    tmp_path: Path,
+) -> None:
+    store = LocalBlobStore(tmp_path)
+    run(store.put("/out/outputs.pb", b"old"))
+    leftover = tmp_path / "out" / "outputs.pb#1"
+    writer = subprocess.Popen(  # noqa: S603 - this interpreter on a fixed script
+        [sys.executable, "-c", _KILLED_WRITER, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert writer.stdout is not None
+        assert writer.stdout.readline() == "writing\n"
+        deadline = time.monotonic() + 60
+        while not leftover.exists() and time.monotonic() < deadline:
+            time.sleep(0.0005)
+        writer.send_signal(signal.SIGKILL)  # mid-write: the staging file exists, not renamed yet
+    finally:
+        writer.kill()
+        writer.wait()
+        writer.stdout.close()  # type: ignore[union-attr]
+    assert writer.returncode == -signal.SIGKILL
+    assert leftover.exists()
+    assert leftover.stat().st_size <= 128 * 1024 * 1024  # bounded by what was being written
+    # Harmless: the object is intact, the listing does not show the file, nothing can name it.
+    assert run(store.get("/out/outputs.pb")) == b"old"
+    assert run(store.list("/out/")).items == ("/out/outputs.pb",)
+    with pytest.raises(InvalidReferenceError, match="reserved"):
+        run(store.get("/out/outputs.pb%231"))
+    # A put soon after keeps it (it could be a live write); once it is old, a put removes it.
+    run(store.put("/out/outputs.pb", b"new"))
+    assert leftover.exists()
+    hour_ago = time.time() - 3600
+    os.utime(leftover, (hour_ago, hour_ago))
+    live = tmp_path / "out" / "outputs.pb#3"  # another writer's file, still changing
+    live.write_bytes(b"in progress")
+    run(store.put("/out/outputs.pb", b"newer"))
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["outputs.pb", "outputs.pb#3"]
+    assert run(store.get("/out/outputs.pb")) == b"newer"
 
 
 def test_local_store_listing_a_missing_directory_is_empty(tmp_path: Path) -> None:

@@ -21,11 +21,13 @@ and a ranged ``get`` that the backend refuses because the range starts past the 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import inspect
 import os
 import re
 import stat
+import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, cast, final
 
@@ -69,6 +71,12 @@ Azure), or an obstore credential provider (a callable returning a credential map
 
 # object_store's local backend stages writes in "<name>#<n>" files and refuses such names as keys.
 _STAGING_NAME = re.compile(r"#\d+$")
+# A local staging file unchanged this long belongs to a killed writer (a live write keeps changing
+# its file): the next put of the same object removes it.
+_ABANDONED_AFTER_SECONDS = 600
+# How many staging names a put looks at, and after how many free ones in a row it stops.
+_MAX_STAGING_PROBES = 64
+_STAGING_GAP = 2
 _SPECIAL_FILES = (
     (stat.S_ISFIFO, "a FIFO"),
     (stat.S_ISSOCK, "a socket"),
@@ -123,6 +131,12 @@ class LocalBlobStore(ObstoreBlobStore):
     ``.`` segments are refused, so a reference never escapes the root (symbolic links inside the
     root are followed). ``file://host/...`` with a host is refused. Key segments ending in
     ``#<digits>`` are refused (the backend's staging file names).
+
+    A writer killed mid-write (SIGKILL, out of memory) leaves its staging file ``<name>#<n>``
+    beside the object: at most one per killed write, no larger than the data being written. It is
+    harmless: the object keeps its previous content (or stays missing), listings never show such
+    names and references to them are refused. It is removed by the next put of the same object
+    once it is 10 minutes old; one that no later put reaches stays until removed by hand.
 
     Only regular files are objects. ``head``, ``get`` and ``delete`` of a FIFO, a socket or a device
     (also through a symbolic link) raise :class:`~kozmo_io.errors.StorageError` at once, checked
@@ -215,6 +229,34 @@ class LocalBlobStore(ObstoreBlobStore):
         """See :meth:`kozmo_io.storage.BlobStore.delete`; a FIFO, socket or device is refused."""
         self._refuse_special_file(path, "delete")
         await super().delete(path)
+
+    async def put(self, path: str, data: bytes, /) -> None:
+        """See :meth:`kozmo_io.storage.BlobStore.put`; then removes abandoned staging files.
+
+        The backend writes ``<name>#<n>`` (the lowest free ``n``) and renames it onto ``<name>``.
+        A writer killed in between leaves that file; this put removes those of the same object
+        whose last change is more than 10 minutes old (a live write keeps changing its file).
+        """
+        await super().put(path, data)
+        self._sweep_staging(os.path.join(self._root, locate(path, need_key=True).key))  # noqa: PTH118 - a str path
+
+    @staticmethod
+    def _sweep_staging(target: str) -> None:
+        cutoff = time.time() - _ABANDONED_AFTER_SECONDS
+        misses = 0
+        for number in range(1, _MAX_STAGING_PROBES + 1):
+            staged = f"{target}#{number}"
+            try:
+                found = os.lstat(staged)
+            except OSError:
+                misses += 1
+                if misses == _STAGING_GAP:  # the backend takes the lowest free number
+                    return
+                continue
+            misses = 0
+            if stat.S_ISREG(found.st_mode) and found.st_mtime < cutoff:
+                with contextlib.suppress(OSError):  # another put may sweep it at the same time
+                    os.unlink(staged)  # noqa: PTH108 - a str path
 
     def __repr__(self) -> str:
         """Name the store and its root."""
