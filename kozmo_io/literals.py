@@ -582,10 +582,12 @@ def _enum_codec(cls: type[enum.Enum], sdk: SDK) -> _Codec:
     values: dict[str, enum.Enum] = {member.value: member for member in members}
     names: dict[str, enum.Enum] = dict(cls.__members__)
     first, second = (names, values) if by_name else (values, names)
-    literal_type = core.LiteralType()
-    literal_type.enum_type.values.extend(
-        member.name if by_name else member.value for member in members
-    )
+    declared = [member.name if by_name else member.value for member in members]
+
+    def type_of(_: object) -> core.LiteralType:
+        return core.LiteralType(
+            enum_type=core.EnumType(values=declared)
+        )  # a new one: callers tag it
 
     def encode(value: object, target: core.Literal) -> None:
         if not isinstance(value, cls):
@@ -610,7 +612,7 @@ def _enum_codec(cls: type[enum.Enum], sdk: SDK) -> _Codec:
         encode,
         decode,
         lambda v: type(v) is cls,
-        lambda _: literal_type,
+        type_of,
         _tag("DefaultEnumTransformer"),
         frozenset({"DefaultEnumTransformer"}),
     )

@@ -381,6 +381,15 @@ def test_a_plain_literal_reads_where_a_union_is_declared_and_a_union_where_a_pla
     assert from_literal(to_literal(["a"], list[str] | None), list[str]) == ["a"]
 
 
+def test_a_union_tag_stays_on_the_union_and_off_the_types_inside_later_ones() -> None:
+    to_literal(Color.RED, Color | None)
+
+    stored = to_literal([Color.RED], list[Color] | None).scalar.union.type
+
+    assert stored.structure.tag == "Typed List"
+    assert not stored.collection_type.HasField("structure")
+
+
 def test_a_typed_map_reads_as_an_untyped_dict() -> None:
     assert from_literal(to_literal({"a": [1]}, dict[str, list[int]]), dict) == {"a": [1]}
 
