@@ -10,9 +10,8 @@ container entrypoint ``a0``) two tasks run once per session (``sdk_values.py``,
 - ``make``: the SDK's task returns the same values, built by the SDK itself; kozmo_io decodes
   them to the expected Python values.
 
-The Flyte 2 SDK reads an ``Inputs`` message and writes an ``Outputs`` message: both are a
-repeated ``NamedLiteral`` (name 1, value 2) in field 1, which is exactly the wire form of a
-``LiteralMap``'s map entries (key 1, value 2), so kozmo_io's LiteralMap writes and reads them.
+The Flyte 2 SDK reads an ``Inputs`` message and writes an ``Outputs`` message (second-generation
+task files): kozmo_io.generations turns the literal map into the one and the other into a map.
 """
 
 from __future__ import annotations
@@ -33,6 +32,7 @@ import attrs
 import pytest
 
 from kozmo_io import core
+from kozmo_io.generations import as_inputs, as_literal_map
 from kozmo_io.literals import (
     SDK,
     BlobRef,
@@ -158,6 +158,7 @@ _SDKS: Final[tuple[SDK, ...]] = ("flytekit", "flyte")
 class _Run:
     """One finished task execution: what it was given, where it wrote and what it said."""
 
+    sdk: SDK
     inputs: Mapping[str, object]
     output_prefix: Path
     returncode: int
@@ -239,7 +240,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Mapping[tuple[SDK, str], _
             hints = {name: hint for name, (hint, _) in _CASES.items() if name in inputs}
             literal_map = to_literal_map(inputs, hints, sdk=sdk)
             inputs_pb = str(case / "inputs.pb")
-            _run(write_message(open_store(inputs_pb), inputs_pb, literal_map))
+            message = literal_map if sdk == "flytekit" else as_inputs(literal_map)
+            _run(write_message(open_store(inputs_pb), inputs_pb, message))
             # A clean environment: no user config, no backend, temporary files under the case.
             env = {
                 "PATH": f"{venvs[sdk] / 'bin'}{os.pathsep}{os.environ.get('PATH', os.defpath)}",
@@ -248,9 +250,6 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Mapping[tuple[SDK, str], _
                 "PYTHONPATH": str(tasks),
                 "PYTHONNOUSERSITE": "1",
                 "PYTHONDONTWRITEBYTECODE": "1",
-                # `a0` starts a controller (for sub-tasks, which these tasks never launch) that
-                # needs a Flyte backend; a clustered worker runs without one.
-                "FLYTE_CLUSTERED_WORKER": "1",
             }
             log = case / "task.log"
             with log.open("wb") as sink:
@@ -267,6 +266,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Mapping[tuple[SDK, str], _
         for key, (process, case, log, inputs) in started.items():
             returncode = process.wait(timeout=_RUN_TIMEOUT)
             finished[key] = _Run(
+                sdk=key[0],
                 inputs=inputs,
                 output_prefix=case / "outputs",
                 returncode=returncode,
@@ -284,7 +284,9 @@ def _outputs(run: _Run) -> core.LiteralMap:
     assert run.returncode == 0, run.log
     assert not (run.output_prefix / "error.pb").exists(), run.log
     path = str(run.output_prefix / "outputs.pb")
-    return _run(read_message(open_store(path), path, core.LiteralMap))
+    if run.sdk == "flytekit":
+        return _run(read_message(open_store(path), path, core.LiteralMap))
+    return as_literal_map(_run(read_message(open_store(path), path, core.Outputs)))
 
 
 def _output(runs: Mapping[tuple[SDK, str], _Run], sdk: SDK, task: str, name: str) -> core.Literal:
