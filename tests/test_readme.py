@@ -41,13 +41,14 @@ def programs() -> list[str]:
 
 def test_the_readme_has_the_programs_this_test_knows() -> None:
     found = programs()
-    assert len(found) == 4
+    assert len(found) == 5
     assert "async def run(" in found[0]
     assert 's3://my-bucket/kozmo"' in found[0]  # the S3 block continues the first program
     assert "stream_outputs(" in found[0]  # and so does the one reading the run back
     assert "check_static(" in found[1]
     assert "check_output_reader(" in found[2]
     assert "async def read_ordered(" in found[3]
+    assert "to_literal_map(" in found[4]
 
 
 def _environment(s3_server: S3Server) -> dict[str, str]:
@@ -88,10 +89,10 @@ def test_the_plugin_program_runs_locally_then_on_s3(
     ]
 
 
-def test_the_conformance_and_generation_programs_run(
+def test_the_conformance_generation_and_literals_programs_run(
     documented_install: DocumentedInstall, s3_server: S3Server, tmp_path: Path
 ) -> None:
-    check, behaviour, ordered = programs()[1:]
+    check, behaviour, ordered, literals = programs()[1:]
     env = _environment(s3_server)
     done = documented_install.run("-c", check, cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr
@@ -104,6 +105,6 @@ def test_the_conformance_and_generation_programs_run(
         f"{conforms} (static check)",  # mypy
         f"{conforms} (static check)",  # basedpyright
     ]
-    for program in (behaviour, ordered):
+    for program in (behaviour, ordered, literals):
         done = documented_install.run("-c", program, cwd=tmp_path, env=env)
         assert (done.returncode, done.stdout, done.stderr) == (0, "", "")

@@ -11,7 +11,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from kozmo_io import ErrorKind, ExecutionError, core
+from kozmo_io import ErrorKind, ExecutionError, from_literal, to_literal_map
 from kozmo_io.ioutils import (
     CheckpointRemoteFilePaths, InMemoryOutputReader, PrecomputedRawOutputPaths,
     ReadOnlyOutputFilePaths, RemoteFileInputReader, RemoteFileOutputReader,
@@ -22,22 +22,18 @@ from kozmo_io.storage import open_store, write_message
 __all__ = ("main", "plugin")
 
 
-def _string(value: str) -> core.Literal:
-    return core.Literal(scalar=core.Scalar(primitive=core.Primitive(string_value=value)))
-
-
 async def plugin(input_prefix: str, output_prefix: str, raw_prefix: str) -> None:
     """The task plugin: read ``name``, write ``greeting``, or an error when ``name`` is empty."""
     store = open_store(output_prefix)
     inputs = await RemoteFileInputReader(store, SimpleInputFilePaths(input_prefix)).get()
     paths = CheckpointRemoteFilePaths(output_prefix, PrecomputedRawOutputPaths(raw_prefix))
     given = inputs.literals.get("name")  # .get: indexing a message map would add the key
-    name = "" if given is None else given.scalar.primitive.string_value
+    name = "" if given is None else from_literal(given, str)  # a str, or LiteralConversionError
     if not name:  # the task's own failure: persisted as error.pb, not raised
         error = ExecutionError(code="MissingName", message="'name' is empty", kind=ErrorKind.USER)
         await RemoteFileOutputWriter(store, paths).put(InMemoryOutputReader(error=error))
         return
-    outputs = core.LiteralMap(literals={"greeting": _string(f"hello {name}")})
+    outputs = to_literal_map({"greeting": f"hello {name}"})
     await RemoteFileOutputWriter(store, paths).put(InMemoryOutputReader(outputs))
 
 
@@ -45,7 +41,7 @@ async def main(base: str, name: str) -> str:
     """Write the inputs under ``base``, run the plugin, return what the engine reads back."""
     store = open_store(base)
     node, attempt = f"{base}/metadata/run1/n0", f"{base}/metadata/run1/n0/0"
-    inputs = core.LiteralMap(literals={"name": _string(name)})
+    inputs = to_literal_map({"name": name})
     await write_message(store, SimpleInputFilePaths(node).get_input_path(), inputs)
     await plugin(node, attempt, f"{base}/raw/run1-n0-0")
     reader = RemoteFileOutputReader(store, ReadOnlyOutputFilePaths(attempt))
@@ -54,7 +50,7 @@ async def main(base: str, name: str) -> str:
         return f"task failed: {error.code}: {error.message}"
     outputs, _ = await reader.read()
     assert outputs is not None  # noqa: S101 - the plugin wrote either outputs or an error
-    return outputs.literals["greeting"].scalar.primitive.string_value
+    return from_literal(outputs.literals["greeting"], str)
 
 
 if __name__ == "__main__":
