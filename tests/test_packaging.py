@@ -47,11 +47,11 @@ def test_a_misspelt_message_field_fails_mypy_strict(
     documented_install: DocumentedInstall, tmp_path: Path
 ) -> None:
     plugin = programs()[0]
-    assert plugin.count(".string_value\n") == 1
-    misspelt = plugin.replace(".string_value\n", ".string_vlaue\n")
+    assert plugin.count("inputs.literals:") == 1  # the plugin's one message field
+    misspelt = plugin.replace("inputs.literals:", "inputs.literls:")
     code, report = _mypy(documented_install, tmp_path, misspelt)
     assert code == 1
-    assert '"Primitive" has no attribute "string_vlaue"' in report
+    assert '"LiteralMap" has no attribute "literls"' in report
     assert report.rstrip().endswith("[attr-defined]")
     assert report.count("error:") == 1
 
