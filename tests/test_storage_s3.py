@@ -263,3 +263,37 @@ def test_missing_bucket_reads_as_missing_objects_but_writes_fail(s3_server: S3Se
     assert caught.value.__cause__ is not None
     with pytest.raises(StorageError):
         run(store.list("s3://no-such-bucket/x"))
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_a_credential_provider_is_called_for_requests(
+    s3_server: S3Server, s3_bucket: str, kind: str
+) -> None:
+    calls: list[str] = []
+    credentials = {
+        "access_key_id": s3_server.access_key_id,
+        "secret_access_key": s3_server.secret_access_key,
+        "token": None,
+        "expires_at": None,
+    }
+
+    def sync_provider() -> dict[str, Any]:
+        calls.append("sync")
+        return credentials
+
+    async def async_provider() -> dict[str, Any]:
+        calls.append("async")
+        await asyncio.sleep(0)
+        return credentials
+
+    provider = async_provider if kind == "async" else sync_provider
+    store = S3BlobStore(s3_bucket, **s3_server.options(credentials=provider))
+    path = f"s3://{s3_bucket}/provided/outputs.pb"
+
+    async def use() -> bytes:
+        await store.put(path, b"payload")
+        return await store.get(path)
+
+    assert run(use()) == b"payload"
+    assert calls
+    assert set(calls) == {kind}

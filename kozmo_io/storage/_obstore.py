@@ -1,9 +1,17 @@
-"""The BlobStore behaviour of every obstore-backed store; subclasses only map references to keys."""
+"""The BlobStore behaviour of every obstore-backed store; subclasses only map references to keys.
+
+Every request uses obstore's synchronous API, run in the worker threads of
+:mod:`kozmo_io.storage._workers` (an in-process store runs it on the caller's thread): obstore's
+asynchronous API hands results back from its runtime's threads, which can abort the process while
+the interpreter finalizes. A whole operation (a read with its size checks and follow-up request,
+a HEAD then DELETE, a listing) runs as one job, so it costs one thread hop.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from obstore.exceptions import PreconditionError
 
@@ -13,10 +21,12 @@ from kozmo_io.errors import (
     InvalidReferenceError,
     NotFoundError,
     PayloadTooLargeError,
+    StorageError,
 )
 from kozmo_io.reference import DataReference
 from kozmo_io.storage._paths import Location, locate
 from kozmo_io.storage._translate import BACKEND_ERRORS, translate
+from kozmo_io.storage._workers import run_in_worker
 from kozmo_io.storage.blobstore import ListPage, ObjectMeta
 
 if TYPE_CHECKING:
@@ -28,18 +38,24 @@ if TYPE_CHECKING:
 
 __all__ = ("PROBE_BYTES", "ObstoreBlobStore", "check_limit", "check_range", "positive")
 
+T = TypeVar("T")
+
 PROBE_BYTES = 60 * 1024
 """How much a network store's limited read asks for first (see ``ObstoreBlobStore.get``)."""
 
-# A range starting at byte 0 is unsatisfiable only when the object is empty (RFC 9110, 14.1.1).
-_UNSATISFIABLE = "416 Range Not Satisfiable"
+# How a backend refuses a range that starts at or past the end of an existing object: HTTP 416
+# (RFC 9110, 15.5.17) from the network stores, ``StartTooLarge`` from the local and memory ones.
+# A missing object is a not-found error instead, so a refused range means an existing object.
+_RANGE_REFUSALS = ("416 Range Not Satisfiable", "StartTooLarge")
+
+# A network body is read in chunks of about this size, so a response that runs past the length
+# its headers declare is stopped after at most one chunk more.
+_BODY_CHUNK = 64 * 1024
 
 
-async def _body(result: GetResult, location: Location, *, in_process: bool) -> bytes:
-    try:
-        return bytes(result.bytes() if in_process else await result.bytes_async())
-    except BACKEND_ERRORS as exc:
-        raise translate(exc, "get", location.reference) from exc
+def _range_refused(exc: Exception) -> bool:
+    text = str(exc)
+    return not isinstance(exc, FileNotFoundError) and any(r in text for r in _RANGE_REFUSALS)
 
 
 def check_limit(value: object, name: str) -> int | None:
@@ -121,7 +137,7 @@ def _just_before(key: str) -> str | None:
     return shorter if shorter.rpartition("/")[2] not in {"", ".", ".."} else None
 
 
-async def _matching_keys(
+def _matching_keys(
     stream: ListStream[Sequence[BackendMeta]],
     wanted: str,
     offset: str | None,
@@ -130,15 +146,14 @@ async def _matching_keys(
 ) -> list[str]:
     """Return up to ``count`` keys starting with ``wanted``, after ``offset``, in key order."""
     if not in_order:
-        listed = await stream.collect_async()
         keys = sorted(
             meta["path"]
-            for meta in listed
+            for meta in stream.collect()
             if meta["path"].startswith(wanted) and (offset is None or meta["path"] > offset)
         )
         return keys[:count]
     keys = []
-    async for chunk in stream:
+    for chunk in stream:
         for meta in chunk:
             key = meta["path"]
             if key.startswith(wanted):
@@ -198,12 +213,21 @@ class ObstoreBlobStore:
             f"{location.reference.redacted()} is not in this store ({self!r})"
         )
 
+    async def _run(self, function: Callable[..., T], /, *args: object) -> T:
+        """Run one blocking job: in a worker thread, or here for an in-process backend."""
+        if self._in_process:
+            await asyncio.sleep(0)  # still let other tasks run, as a real request would
+            return function(*args)
+        return await run_in_worker(function, *args)
+
     async def head(self, path: str, /) -> ObjectMeta:
         """See :meth:`kozmo_io.storage.BlobStore.head`."""
         location = locate(path, need_key=True)
-        key = self._key(location)
+        return await self._run(self._head, location, self._key(location))
+
+    def _head(self, location: Location, key: str) -> ObjectMeta:
         try:
-            meta = await self._store.head_async(key)
+            meta = self._store.head(key)
         except BACKEND_ERRORS as exc:
             error = translate(exc, "head", location.reference)
             if isinstance(error, NotFoundError):
@@ -225,109 +249,140 @@ class ObstoreBlobStore:
         limit = self._max_payload_bytes if max_bytes is None else positive(max_bytes, "max_bytes")
         if byte_range is None:
             if limit is not None and self._probe_bytes:
-                return await self._probed_get(location, key, limit, self._probe_bytes)
-            return await self._whole_get(location, key, limit)
+                return await self._run(self._probed_get, location, key, limit, self._probe_bytes)
+            return await self._run(self._whole_get, location, key, limit)
         start, end = check_range(byte_range, location)
         if start == end:
-            return await self._empty_read(location, key, start, None)
+            return await self._run(self._empty_read, location, key)
+        return await self._run(self._range_get, location, key, start, end, limit)
+
+    def _body(self, result: GetResult, location: Location) -> bytes:
+        """Read the body of ``result``, exactly the length its response declares.
+
+        A network body is streamed, so a response that runs past its declared length (a server
+        that misreports the size) is stopped within one chunk: the limit checked against the
+        declared length holds. The local and memory backends read exactly the declared length.
+        """
+        shown = location.reference.redacted()
         try:
-            result = await self._get_result(key, {"range": (start, end)})
+            if self._in_process or not self._probe_bytes:
+                return bytes(result.bytes())
+            first, stop = result.range
+            declared = stop - first
+            chunks: list[bytes] = []
+            received = 0
+            for chunk in result.stream(min_chunk_size=_BODY_CHUNK):
+                received += len(chunk)
+                if received > declared:
+                    break  # dropping the stream closes the response with the rest unread
+                chunks.append(chunk)
         except BACKEND_ERRORS as exc:
-            if isinstance(exc, FileNotFoundError):
-                raise translate(exc, "get", location.reference) from exc
-            # The range may start at or past the end of the object, which backends refuse.
-            return await self._empty_read(location, key, start, exc)
+            raise translate(exc, "get", location.reference) from exc
+        if received > declared:
+            msg = (
+                f"get {shown} failed: the response body runs past the {declared} bytes it declares"
+            )
+            raise StorageError(msg)
+        if received < declared:
+            msg = (
+                f"get {shown} failed: the response body ended after {received} of the "
+                f"{declared} bytes it declares"
+            )
+            raise StorageError(msg)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+    def _range_get(
+        self, location: Location, key: str, start: int, end: int, limit: int | None
+    ) -> bytes:
+        """One ranged read, refused from its response metadata when over ``limit``."""
+        try:
+            result = self._store.get(key, options={"range": (start, end)})
+        except BACKEND_ERRORS as exc:
+            if _range_refused(exc):
+                return b""  # the object exists and ends at or before ``start``
+            raise translate(exc, "get", location.reference) from exc
         first, stop = result.range
         if limit is not None and stop - first > limit:
             # Decided on the response metadata alone: dropping the result closes the response with
             # its body unread, so the object is never downloaded.
             del result
             raise PayloadTooLargeError(location.reference.redacted(), stop - first, limit)
-        return await _body(result, location, in_process=self._in_process)
+        return self._body(result, location)
 
-    async def _get_result(self, key: str, options: GetOptions) -> GetResult:
-        if self._in_process:
-            await asyncio.sleep(0)  # still let other tasks run, as a real read would
-            return self._store.get(key, options=options)
-        return await self._store.get_async(key, options=options)
-
-    async def _probed_get(self, location: Location, key: str, limit: int, probe: int) -> bytes:
+    def _probed_get(self, location: Location, key: str, limit: int, probe: int) -> bytes:
         """Read a whole object within ``limit``: one request up to ``probe`` bytes, else two.
 
         The second request asks for the rest on condition that the object is still the one the
         first saw (its etag); if it was replaced, one unranged read takes the new object whole, so
-        the bytes never mix two versions.
+        the bytes never mix two versions. A failed request is reported as it is (never followed
+        by another request that would spend the retry budget again).
         """
         try:
-            first = await self._get_result(key, {"range": (0, min(probe, limit + 1))})
+            first = self._store.get(key, options={"range": (0, min(probe, limit + 1))})
         except BACKEND_ERRORS as exc:
-            if isinstance(exc, FileNotFoundError):
-                raise translate(exc, "get", location.reference) from exc
-            if _UNSATISFIABLE in str(exc):
-                return b""
-            return await self._empty_read(location, key, 0, exc)
+            if _range_refused(exc):
+                return b""  # a range from byte 0 is refused only for an empty object
+            raise translate(exc, "get", location.reference) from exc
         size = first.meta["size"]
         if size > limit:
             del first  # closes the response with the rest of the body unread
             raise PayloadTooLargeError(location.reference.redacted(), size, limit)
-        head = await _body(first, location, in_process=self._in_process)
+        head = self._body(first, location)
         if len(head) >= size:
             return head
         options: GetOptions = {"range": (len(head), size)}
         if first.meta["e_tag"]:
             options["if_match"] = first.meta["e_tag"]
         try:
-            rest = await self._get_result(key, options)
+            rest = self._store.get(key, options=options)
         except PreconditionError as exc:
             scrub(exc)  # it is the context of any error the next read raises
-            return await self._whole_get(location, key, limit)
+            return self._whole_get(location, key, limit)
         except BACKEND_ERRORS as exc:
             raise translate(exc, "get", location.reference) from exc
-        return head + await _body(rest, location, in_process=self._in_process)
+        return head + self._body(rest, location)
 
-    async def _whole_get(self, location: Location, key: str, limit: int | None) -> bytes:
+    def _whole_get(self, location: Location, key: str, limit: int | None) -> bytes:
         """One unranged read, refused from its response metadata when over ``limit``."""
         try:
-            result = await self._get_result(key, {})
+            result = self._store.get(key)
         except BACKEND_ERRORS as exc:
             raise translate(exc, "get", location.reference) from exc
         size = result.meta["size"]
         if limit is not None and size > limit:
             del result  # closes the response with its body unread
             raise PayloadTooLargeError(location.reference.redacted(), size, limit)
-        return await _body(result, location, in_process=self._in_process)
+        return self._body(result, location)
 
-    async def _empty_read(
-        self, location: Location, key: str, start: int, refused: Exception | None
-    ) -> bytes:
-        """Answer a range read that returns nothing: ``b""`` when the object exists."""
-        if refused is not None:
-            scrub(refused)  # it becomes the context of any error raised here
+    def _empty_read(self, location: Location, key: str) -> bytes:
+        """Answer an empty range: ``b""`` when the object exists (one HEAD)."""
         try:
-            meta = await self._store.head_async(key)
+            self._store.head(key)
         except BACKEND_ERRORS as exc:
             raise translate(exc, "get", location.reference) from exc
-        if refused is not None and start < meta["size"]:
-            raise translate(refused, "get", location.reference) from refused
         return b""
 
     async def put(self, path: str, data: bytes, /) -> None:
         """See :meth:`kozmo_io.storage.BlobStore.put`."""
         location = locate(path, need_key=True)
-        key = self._key(location)
+        await self._run(self._put, location, self._key(location), data)
+
+    def _put(self, location: Location, key: str, data: bytes) -> None:
         try:
-            await self._store.put_async(key, data)
+            self._store.put(key, data)
         except BACKEND_ERRORS as exc:
             raise translate(exc, "put", location.reference) from exc
 
     async def delete(self, path: str, /) -> None:
         """See :meth:`kozmo_io.storage.BlobStore.delete`."""
         location = locate(path, need_key=True)
-        key = self._key(location)
+        await self._run(self._delete, location, self._key(location))
+
+    def _delete(self, location: Location, key: str) -> None:
         try:
             if not self._delete_reports_missing:
-                await self._store.head_async(key)
-            await self._store.delete_async(key)
+                self._store.head(key)
+            self._store.delete(key)
         except BACKEND_ERRORS as exc:
             raise translate(exc, "delete", location.reference) from exc
 
@@ -340,6 +395,9 @@ class ObstoreBlobStore:
         if wanted and (location.directory or not location.key):
             wanted += "/"  # stay inside the directory (or the memory store's container) named
         limit = positive(max_items, "max_items")
+        return await self._run(self._list, location, wanted, limit, cursor)
+
+    def _list(self, location: Location, wanted: str, limit: int, cursor: str | None) -> ListPage:
         # obstore lists whole path segments, so ask for the directory holding the prefix and filter;
         # start after the cursor, or just before the prefix so earlier siblings are skipped by the
         # backend.
@@ -347,7 +405,7 @@ class ObstoreBlobStore:
         offset = cursor if cursor is not None else _just_before(wanted)
         try:
             stream = self._store.list(directory, offset=offset, chunk_size=min(limit + 1, 1000))
-            keys = await _matching_keys(stream, wanted, offset, limit + 1, self._lists_in_order)
+            keys = _matching_keys(stream, wanted, offset, limit + 1, self._lists_in_order)
         except BACKEND_ERRORS as exc:
             raise translate(exc, "list", location.reference) from exc
         page = keys[:limit]

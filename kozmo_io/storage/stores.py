@@ -15,8 +15,16 @@ store.get(item)`` works.
 
 Requests per call: one, except ``delete`` on the memory and cloud stores (a HEAD, then the DELETE:
 their backends accept deleting a missing object, and the contract reports it as ``NotFoundError``)
-and a ranged ``get`` that the backend refuses because the range starts past the end of the object
-(a HEAD then tells an empty read from a missing object).
+and a limited ``get`` of a network object over 60 KiB (see :meth:`~kozmo_io.storage.BlobStore.get`).
+A ranged ``get`` past the end of an object reads ``b""`` from the backend's refusal; an empty range
+is answered by one HEAD. A failed request is reported after the store's own retries
+(``retry_config``) and is never followed by another request.
+
+Requests run obstore's synchronous API in worker threads (the memory store answers on the caller's
+thread): obstore's asynchronous API hands results back from its runtime's threads, which can abort
+a process as its interpreter finalizes. Cancelling a call
+withdraws its request if it has not started; one under way runs to its end and its answer is
+dropped. Credential providers are called on those worker threads.
 """
 
 from __future__ import annotations
@@ -47,6 +55,7 @@ from kozmo_io.storage._paths import (
     quote_key,
 )
 from kozmo_io.storage._translate import BACKEND_ERRORS, translate
+from kozmo_io.storage._workers import LoopProvider
 from kozmo_io.storage.blobstore import DEFAULT_MAX_PAYLOAD_BYTES
 
 if TYPE_CHECKING:
@@ -286,7 +295,7 @@ def _connection(
     if isinstance(credentials, Mapping):
         merged.update(credentials)
     elif credentials is not None:
-        provider = credentials
+        provider = LoopProvider(credentials)
     merged.update(config)
     client: dict[str, Any] = dict(client_options or {})
     if allow_http:
