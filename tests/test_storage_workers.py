@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +106,32 @@ def test_an_asynchronous_provider_outside_a_request_is_refused() -> None:
 
     with pytest.raises(RuntimeError, match="event loop"):
         LoopProvider(provider)()
+
+
+_ATEXIT_SCRIPT = """
+import asyncio, atexit, sys
+from kozmo_io.storage import LocalBlobStore
+
+store = LocalBlobStore(sys.argv[1])
+
+async def save():
+    await store.put("/late/outputs.pb", b"written at exit")
+    assert await store.get("/late/outputs.pb") == b"written at exit"
+
+atexit.register(lambda: asyncio.run(save()))
+asyncio.run(store.put("/early/outputs.pb", b"written first"))
+"""
+
+
+def test_a_store_still_works_in_an_atexit_handler(tmp_path: Path) -> None:
+    script = tmp_path / "at_exit.py"
+    script.write_text(_ATEXIT_SCRIPT, encoding="utf-8")
+    completed = subprocess.run(  # noqa: S603 - this interpreter with a script written here
+        [sys.executable, str(script), str(tmp_path / "root")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert (completed.returncode, completed.stderr) == (0, "")
+    assert (tmp_path / "root" / "late" / "outputs.pb").read_bytes() == b"written at exit"

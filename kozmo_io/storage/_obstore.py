@@ -186,9 +186,13 @@ class ObstoreBlobStore:
     # names the object's size, so an oversized object costs one small request, not whatever the
     # connection had buffered before it was dropped. ``None`` reads in one unranged request.
     _probe_bytes: int | None = None
-    # An in-process backend answers at once: calling its synchronous API skips a hop through
-    # obstore's runtime thread (about a quarter of a millisecond per read) and blocks nothing.
+    # An in-process backend answers at once: its requests run on the caller's thread, skipping
+    # the hop to a worker thread, and block nothing.
     _in_process = False
+    # A backend that reads a body of exactly the length it declares (the local and memory ones
+    # read what the file or buffer holds, up to that length); a network body is streamed and
+    # checked against the length its response declares.
+    _exact_bodies = True
 
     def __init__(self, store: ObjectStore, *, max_payload_bytes: int | None) -> None:
         """Wrap ``store``."""
@@ -265,7 +269,7 @@ class ObstoreBlobStore:
         """
         shown = location.reference.redacted()
         try:
-            if self._in_process or not self._probe_bytes:
+            if self._exact_bodies:
                 return bytes(result.bytes())
             first, stop = result.range
             declared = stop - first

@@ -138,7 +138,12 @@ async def run_in_worker(function: Callable[..., T], /, *args: object) -> T:
     """
     loop = asyncio.get_running_loop()
     waiter: asyncio.Future[T] = loop.create_future()
-    job = _executor().submit(_call, loop, function, args)
+    try:
+        job = _executor().submit(_call, loop, function, args)
+    except RuntimeError:
+        # The interpreter is shutting down (e.g. an ``atexit`` handler): the pool takes no more
+        # work, so the request runs here, blocking this thread, which is a Python one.
+        return _call(loop, function, args)
     job.add_done_callback(partial(_deliver, loop, waiter))
     try:
         return await waiter

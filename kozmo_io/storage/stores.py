@@ -425,6 +425,7 @@ class _CloudBlobStore(ObstoreBlobStore):
     _schemes: frozenset[str] = frozenset()
     _label = ""
     _probe_bytes = PROBE_BYTES
+    _exact_bodies = False
 
     def __init__(
         self,
