@@ -98,7 +98,9 @@ class S3Server:
         """Create bucket ``name`` (moto needs no signature for this) and return its name."""
         # The URL is always http://127.0.0.1:<port>/<name>, the server this fixture started.
         request = urllib.request.Request(f"{self.endpoint}/{name}", method="PUT")  # noqa: S310
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        # The server's first request imports its S3 backend: on a loaded machine that alone can
+        # take tens of seconds, so the wait is generous (it is a readiness wait, not a test).
+        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
             assert response.status == 200, response.status
         return name
 
