@@ -356,7 +356,7 @@ def run_cases(  # noqa: PLR0913 - one keyword per documented option
         workdir: The directory :func:`prepare` wrote (the children's working directory).
         s3: The S3 server of the S3 cases, if any.
         workers: Processes running at once.
-        progress: Print a dot per 100 runs to stderr.
+        progress: Print the tally so far to stderr every 250 runs.
 
     Returns:
         The tally.
@@ -374,8 +374,8 @@ def run_cases(  # noqa: PLR0913 - one keyword per documented option
                     f"{case.name} ({case.store}): exit {_status(code)}, expected "
                     f"{case.expected}; stderr ends: {stderr.strip()!r}"
                 )
-            if progress and tally.runs % 100 == 0:
-                sys.stderr.write(".")
+            if progress and tally.runs % 250 == 0:
+                sys.stderr.write(f"  so far: {tally.summary()}\n")
                 sys.stderr.flush()
     return tally
 
