@@ -14,11 +14,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from kozmo_io import __version__, _cli_check, _cli_demo, _cli_inspect
+from kozmo_io import __version__, _cli_check, _cli_demo, _cli_inspect, _cli_scan
 
 __all__ = ("build_parser", "main")
 
-_COMMANDS = (_cli_demo, _cli_inspect, _cli_check)
+_COMMANDS = (_cli_demo, _cli_inspect, _cli_scan, _cli_check)
 
 
 def build_parser() -> argparse.ArgumentParser:
