@@ -21,15 +21,25 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from kozmo_io import core
-from kozmo_io._cli_inspect import display, error_lines, local_reference, table
+from kozmo_io._cli_inspect import _positive, display, error_lines, local_reference, table
+from kozmo_io._cli_scan import scan
 from kozmo_io._literal_text import literal_lines
 from kozmo_io._terminal import one_line, printable
 from kozmo_io.conformance import check
 from kozmo_io.errors import KozmoIOError
-from kozmo_io.examples import WordCount, WordCountOutcome, count_words, make_inputs, run_word_count
+from kozmo_io.examples import (
+    WordCount,
+    WordCountOutcome,
+    count_words,
+    make_inputs,
+    plan_map_run,
+    run_word_count,
+    write_map_run,
+)
 from kozmo_io.execution_error import ErrorKind, ExecutionError
 from kozmo_io.ioutils import (
     CheckpointRemoteFilePaths,
+    OutcomeKind,
     ReadOnlyOutputFilePaths,
     RemoteFileInputReader,
     RemoteFileOutputReader,
@@ -82,6 +92,14 @@ def register(
         metavar="DIR",
         type=_directory,
         help="write the files under DIR and keep them (default: a temporary directory, removed)",
+    )
+    parser.add_argument(
+        "--map",
+        metavar="N",
+        type=_positive,
+        default=None,
+        help="then generate a map-task run of N word-count sub-tasks (a few failing on purpose) "
+        "and scan it as 'kozmo-io scan' does",
     )
     parser.set_defaults(handler=run)
 
@@ -228,12 +246,41 @@ class _Demo:
             self.expect(report.ok, str(report))
         self.lines.extend(table(rows))
 
+    async def map_run(self, tasks: int) -> DataReference:
+        """Write a generated map run of ``tasks`` sub-tasks, scan it, verify the counts."""
+        run_prefix = construct_reference(self.base, "metadata", f"{self.execution}-map")
+        self.lines.append(f"\nmap run: {tasks:,} word-count sub-tasks, then kozmo-io scan")
+        plan = plan_map_run(tasks)
+        await write_map_run(self.store.inner, run_prefix, plan)
+        summary = await scan(self.store.inner, run_prefix)
+        self.lines.extend(f"  {line}" for line in summary.to_text().splitlines())
+        expected = {
+            OutcomeKind.OUTPUTS: plan.succeeding,
+            OutcomeKind.TASK_ERROR: len(plan.failing),
+            OutcomeKind.MISSING: len(plan.missing),
+            OutcomeKind.TOO_LARGE: len(plan.oversized),
+            OutcomeKind.CORRUPT: len(plan.corrupt),
+        }
+        found = {kind: summary.counts[kind] for kind in OutcomeKind if summary.counts[kind]}
+        self.expect(
+            found == {kind: count for kind, count in expected.items() if count},
+            f"map run: scan counted {found}, the run holds {expected}",
+        )
+        self.expect(
+            summary.get_requests == tasks - len(plan.missing),
+            f"map run: scan made {summary.get_requests} GETs, expected one per sub-task that ran",
+        )
+        return run_prefix
 
-async def _play(demo: _Demo) -> tuple[DataReference, DataReference]:
+
+async def _play(
+    demo: _Demo, map_tasks: int | None
+) -> tuple[DataReference, DataReference, DataReference | None]:
     succeeded = await demo.succeeding()
     failed = await demo.failing()
     demo.conformance()
-    return succeeded, failed
+    mapped = None if map_tasks is None else await demo.map_run(map_tasks)
+    return succeeded, failed, mapped
 
 
 def _directory(text: str) -> Path:
@@ -262,7 +309,7 @@ def run(args: argparse.Namespace) -> int:
     with place as directory:
         demo = _Demo(Path(directory))
         try:
-            succeeded, failed = asyncio.run(_play(demo))
+            succeeded, failed, mapped = asyncio.run(_play(demo, args.map))
         except KozmoIOError as exc:
             if getattr(args, "debug", False):
                 raise
@@ -284,6 +331,8 @@ def run(args: argparse.Namespace) -> int:
     if keep:
         lines.append(f"look again: kozmo-io inspect {shlex.quote(display(succeeded))}")
         lines.append(f"            kozmo-io inspect {shlex.quote(display(failed))}")
+        if mapped is not None:
+            lines.append(f"            kozmo-io scan {shlex.quote(display(mapped))}")
     else:
         lines.append("keep the files with --root DIR, then look again with kozmo-io inspect PREFIX")
     sys.stdout.write("\n".join(printable(line) for line in lines) + "\n")
