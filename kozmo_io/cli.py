@@ -44,8 +44,9 @@ def _build() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser
         description="Tools for Kozmo task-plugin IO.",
         epilog=(
             "exit codes: 0 success; 1 a negative answer (does not conform, nothing at the prefix, "
-            "a demo step misbehaved); 2 a usage, import, reference or storage error; 3 check "
-            "cannot tell whether the target conforms. "
+            "a demo step misbehaved, a task without outputs under scan --fail-on-error); 2 a "
+            "usage, import, reference or storage error; 3 check cannot tell whether the target "
+            "conforms. "
             "Run 'kozmo-io COMMAND --help' for a command's options."
         ),
         parents=[common],

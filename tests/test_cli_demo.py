@@ -175,13 +175,13 @@ def test_demo_help_mentions_every_option(capsys: pytest.CaptureFixture[str]) -> 
         if isinstance(action, argparse._SubParsersAction)
     )
     options = [o for action in commands.choices["demo"]._actions for o in action.option_strings]
-    assert set(options) == {"-h", "--help", "--debug", "--root"}
+    assert set(options) == {"-h", "--help", "--debug", "--root", "--map"}
     for option in options:
         assert option in text
     assert "exit status" in text
     assert main(["--help"]) == 0
     top = capsys.readouterr().out
-    for command in ("demo", "inspect", "check"):
+    for command in ("demo", "inspect", "scan", "check"):
         assert re.search(rf"^    {command} ", top, re.MULTILINE)
 
 
@@ -215,3 +215,17 @@ def test_demo_refuses_an_empty_root(
         "directory; name one, e.g. --root ./demo\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_demo_with_map_generates_a_run_and_scans_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--map", "300"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    lines = out.splitlines()
+    assert "map run: 300 word-count sub-tasks, then kozmo-io scan" in lines
+    head = next(line for line in lines if line.startswith("  scan of "))
+    assert ": 300 tasks in " in head
+    assert "298 GETs" in head  # one per sub-task that ran (2 never did)
+    assert "    outputs                292" in lines
+    assert "    task error               3" in lines
+    assert lines[-2] == "every step behaved as expected"

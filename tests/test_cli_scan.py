@@ -60,14 +60,6 @@ def local_run(tmp_path: Path) -> tuple[str, MapRunPlan]:
     return str(run), _write_run(LocalBlobStore(), local_reference(run))
 
 
-def test_plan_has_every_kind_of_sub_task_once() -> None:
-    plan = plan_map_run(TASKS)
-    sets = [plan.failing, plan.missing, plan.corrupt, plan.oversized]
-    assert all(sets)
-    assert sum(map(len, sets)) == len(frozenset().union(*sets))
-    assert plan.succeeding == TASKS - sum(map(len, sets))
-
-
 def test_scan_counts_every_outcome_of_a_run_on_every_store(store_case: StoreCase) -> None:
     store = store_case.make()
     run = f"{store_case.root}/metadata/run1"
