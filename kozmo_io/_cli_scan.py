@@ -43,7 +43,6 @@ import collections
 import contextlib
 import heapq
 import json
-import re
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
@@ -52,6 +51,7 @@ from typing import Any, Protocol, final
 import attrs
 
 from kozmo_io._cli_inspect import _positive, _store_options, _UsageError, _vet, display
+from kozmo_io._terminal import cut, json_safe, one_line
 from kozmo_io.errors import KozmoIOError, StorageError
 from kozmo_io.ioutils import (
     OutcomeKind,
@@ -64,7 +64,7 @@ from kozmo_io.ioutils.stream_outputs import DEFAULT_CONCURRENCY
 from kozmo_io.reference import DataReference
 from kozmo_io.storage import DEFAULT_MAX_PAYLOAD_BYTES, BlobStore, CountingStore, open_store
 
-__all__ = ("SCHEMA", "ScanSummary", "register", "run", "scan")
+__all__ = ("SCHEMA", "Progress", "ScanSummary", "register", "run", "scan")
 
 SCHEMA = "kozmo-io.scan/1"
 """The name and version of the ``--json`` document's schema."""
@@ -72,7 +72,6 @@ SCHEMA = "kozmo-io.scan/1"
 _TOP = 5
 _MAX_GROUPS = 200  # distinct (outcome, code) pairs kept; the rest are counted under "(other)"
 _MESSAGE_CHARS = 160
-_ESCAPE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 _HELP = """\
 Find every task under a run prefix (by listing it, one page at a time), read each task's outcome
@@ -103,29 +102,6 @@ _LABELS = {
     OutcomeKind.CORRUPT: "corrupt",
     OutcomeKind.STORAGE_FAILURE: "storage failure",
 }
-
-
-def escape(text: str) -> str:
-    r"""Return ``text`` with every control, format or line-breaking character escaped.
-
-    Args:
-        text: Text that came from a file.
-
-    Returns:
-        One line with no character a terminal acts on (ESC becomes ``\x1b``, a newline ``\n``).
-    """
-
-    def replace(match: re.Match[str]) -> str:
-        code = ord(match.group())
-        if code == 0x0A:  # noqa: PLR2004 - newline
-            return "\\n"
-        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"  # noqa: PLR2004 - one byte
-
-    return _ESCAPE.sub(replace, text)
-
-
-def _cut(text: str, limit: int = _MESSAGE_CHARS) -> str:
-    return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
 @final
@@ -232,7 +208,7 @@ class ScanSummary:
     def to_text(self) -> str:
         """The readable summary, every string from a file escaped."""
         head = (
-            f"scan of {escape(display(self.prefix))}: {self.tasks:,} tasks in "
+            f"scan of {one_line(display(self.prefix))}: {self.tasks:,} tasks in "
             f"{self.seconds:.2f} s ({self.list_requests:,} LIST pages, "
             f"{self.get_requests:,} GETs, {_size(self.bytes_read)} read)"
         )
@@ -243,7 +219,7 @@ class ScanSummary:
         if failures:
             lines.append("failures by code (one example each)")
             rows = [
-                (_LABELS[kind], escape(_cut(code, 40)), f"{group.count:,}", group)
+                (_LABELS[kind], one_line(cut(code, 40)), f"{group.count:,}", group)
                 for kind, code, group in failures
             ]
             label_width = max(len(row[0]) for row in rows)
@@ -252,19 +228,21 @@ class ScanSummary:
             for label, code, count, group in rows:
                 lines.append(
                     f"  {label:<{label_width}}  {code:<{code_width}}  {count:>{count_width}}  "
-                    f"{escape(group.prefix)}"
+                    f"{one_line(group.prefix)}"
                 )
-                lines.append(f"  {'':<{label_width}}  {escape(_cut(group.message))}")
+                lines.append(
+                    f"  {'':<{label_width}}  {one_line(cut(group.message, _MESSAGE_CHARS))}"
+                )
         if self.largest:
             lines.append("largest outputs")
             for size, _, prefix in sorted(self.largest, key=lambda e: (-e[0], e[1])):
-                lines.append(f"  {_size(size):>10}  {escape(prefix)}")
+                lines.append(f"  {_size(size):>10}  {one_line(prefix)}")
         if self.slowest:
             lines.append("slowest reads")
             for seconds, _, prefix in sorted(self.slowest, key=lambda e: (-e[0], e[1])):
-                lines.append(f"  {seconds * 1000:>7.1f} ms  {escape(prefix)}")
+                lines.append(f"  {seconds * 1000:>7.1f} ms  {one_line(prefix)}")
         if self.listing_error is not None:
-            lines.append(f"incomplete: the listing failed: {escape(self.listing_error)}")
+            lines.append(f"incomplete: the listing failed: {one_line(self.listing_error)}")
         return "\n".join(lines)
 
 
@@ -488,20 +466,21 @@ def run(args: argparse.Namespace) -> int:
     except KozmoIOError as exc:
         if getattr(args, "debug", False):
             raise
-        sys.stderr.write(f"kozmo-io scan: error: {escape(str(exc))}\n")
+        sys.stderr.write(f"kozmo-io scan: error: {one_line(str(exc))}\n")
         return 2
     if args.json:
-        sys.stdout.write(json.dumps(summary.to_json(), indent=2) + "\n")
+        sys.stdout.write(json_safe(json.dumps(summary.to_json(), indent=2, ensure_ascii=False)))
+        sys.stdout.write("\n")
     else:
         sys.stdout.write(summary.to_text() + "\n")
     if not summary.complete:
         sys.stderr.write(
             f"kozmo-io scan: the listing failed after {summary.tasks:,} tasks: "
-            f"{escape(summary.listing_error or '')}\n"
+            f"{one_line(summary.listing_error or '')}\n"
         )
         return 2
     if summary.tasks == 0:
-        sys.stderr.write(f"kozmo-io scan: no task found under {escape(display(prefix))}\n")
+        sys.stderr.write(f"kozmo-io scan: no task found under {one_line(display(prefix))}\n")
         return 1
     if args.fail_on_error and summary.failed:
         sys.stderr.write(
