@@ -152,7 +152,7 @@ class ScanSummary:
     def add(self, outcome: OutputOutcome) -> None:
         """Count one outcome."""
         self.counts[outcome.kind] += 1
-        prefix = display(outcome.prefix or "")
+        prefix = outcome.prefix or ""  # shown through display() only when printed
         if outcome.kind is OutcomeKind.OUTPUTS:
             self.bytes_read += outcome.size
             _keep(self.largest, (outcome.size, outcome.index, prefix), self.top)
@@ -191,16 +191,16 @@ class ScanSummary:
                     "outcome": kind.value,
                     "code": code,
                     "count": group.count,
-                    "example": {"prefix": group.prefix, "message": group.message},
+                    "example": {"prefix": display(group.prefix), "message": group.message},
                 }
                 for kind, code, group in self.failures()
             ],
             "largest": [
-                {"prefix": prefix, "bytes": size}
+                {"prefix": display(prefix), "bytes": size}
                 for size, _, prefix in sorted(self.largest, key=lambda e: (-e[0], e[1]))
             ],
             "slowest": [
-                {"prefix": prefix, "seconds": round(seconds, 6)}
+                {"prefix": display(prefix), "seconds": round(seconds, 6)}
                 for seconds, _, prefix in sorted(self.slowest, key=lambda e: (-e[0], e[1]))
             ],
         }
@@ -228,7 +228,7 @@ class ScanSummary:
             for label, code, count, group in rows:
                 lines.append(
                     f"  {label:<{label_width}}  {code:<{code_width}}  {count:>{count_width}}  "
-                    f"{one_line(group.prefix)}"
+                    f"{one_line(display(group.prefix))}"
                 )
                 lines.append(
                     f"  {'':<{label_width}}  {one_line(cut(group.message, _MESSAGE_CHARS))}"
@@ -236,11 +236,11 @@ class ScanSummary:
         if self.largest:
             lines.append("largest outputs")
             for size, _, prefix in sorted(self.largest, key=lambda e: (-e[0], e[1])):
-                lines.append(f"  {_size(size):>10}  {one_line(prefix)}")
+                lines.append(f"  {_size(size):>10}  {one_line(display(prefix))}")
         if self.slowest:
             lines.append("slowest reads")
             for seconds, _, prefix in sorted(self.slowest, key=lambda e: (-e[0], e[1])):
-                lines.append(f"  {seconds * 1000:>7.1f} ms  {one_line(prefix)}")
+                lines.append(f"  {seconds * 1000:>7.1f} ms  {one_line(display(prefix))}")
         if self.listing_error is not None:
             lines.append(f"incomplete: the listing failed: {one_line(self.listing_error)}")
         return "\n".join(lines)
