@@ -79,9 +79,11 @@ def scan_process(endpoint: str, run: str) -> tuple[float, dict[str, object], int
 
 
 async def write_run(endpoint: str, bucket: str, run: str, tasks: int) -> dict[str, int]:
-    """Write the generated run; return the expected counts."""
+    """Write the generated run (unless an earlier run on this server did); return the counts."""
     plan = plan_map_run(tasks)
-    await write_map_run(s3_store(endpoint, bucket), run, plan, concurrency=64)
+    store = s3_store(endpoint, bucket)
+    if not (await store.head(f"{run}/n0/{tasks - 1}/inputs.pb")).exists:
+        await write_map_run(store, run, plan, concurrency=64)
     return {
         "outputs": plan.succeeding,
         "task_error": len(plan.failing),
