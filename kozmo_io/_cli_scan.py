@@ -22,7 +22,7 @@ The ``--json`` document (schema ``kozmo-io.scan/1``; fields are only ever added)
       "bytes_read": 9187328,             # bytes of the files read
       "failures": [                      # one per (outcome, code), largest count first
         {"outcome": "task_error", "code": "ValueError", "count": 3,
-         "example": {"prefix": "...", "message": "..."}}
+         "example": {"prefix": "...", "message": "... (cut after 1,000 characters)"}}
       ],
       "largest": [{"prefix": "...", "bytes": 3072}],      # outputs, largest first
       "slowest": [{"prefix": "...", "seconds": 0.012}]    # any outcome, slowest first
@@ -72,6 +72,7 @@ SCHEMA = "kozmo-io.scan/1"
 _TOP = 5
 _MAX_GROUPS = 200  # distinct (outcome, code) pairs kept; the rest are counted under "(other)"
 _MESSAGE_CHARS = 160
+_KEPT_CHARS = 1000
 
 _HELP = """\
 Find every task under a run prefix (by listing it, one page at a time), read each task's outcome
@@ -164,7 +165,8 @@ class ScanSummary:
                 key = (outcome.kind, "(other)")
             group = self.groups.get(key)
             if group is None:
-                self.groups[key] = _Group(1, prefix, outcome.message)
+                # cut as kept: 200 groups of 2 MiB messages would not be bounded memory
+                self.groups[key] = _Group(1, prefix, cut(outcome.message, _KEPT_CHARS))
             else:
                 group.count += 1
         _keep(self.slowest, (outcome.seconds, outcome.index, prefix), self.top)

@@ -420,3 +420,13 @@ def test_cli_arguments_reach_the_scan(
     )
     assert _cli_scan.run(args) == 0
     assert seen == {"concurrency": 7, "max_bytes": 100, "top": 3}
+
+
+def test_an_example_message_is_kept_cut() -> None:
+    from kozmo_io.ioutils import OutputOutcome  # noqa: PLC0415 - only this test builds outcomes
+
+    summary = ScanSummary(local_reference("/run"))
+    error = ExecutionError(code="Long", message="m" * 5000)
+    summary.add(OutputOutcome(0, None, OutcomeKind.TASK_ERROR, error=error))
+    [group] = summary.to_json()["failures"]
+    assert group["example"]["message"] == "m" * 1000 + "... (5000 characters)"
