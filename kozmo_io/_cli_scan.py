@@ -210,9 +210,9 @@ class ScanSummary:
     def to_text(self) -> str:
         """The readable summary, every string from a file escaped."""
         head = (
-            f"scan of {one_line(display(self.prefix))}: {self.tasks:,} tasks in "
-            f"{self.seconds:.2f} s ({self.list_requests:,} LIST pages, "
-            f"{self.get_requests:,} GETs, {_size(self.bytes_read)} read)"
+            f"scan of {one_line(display(self.prefix))}: {_many(self.tasks, 'task')} in "
+            f"{self.seconds:.2f} s ({_many(self.list_requests, 'LIST page')}, "
+            f"{_many(self.get_requests, 'GET')}, {_size(self.bytes_read)} read)"
         )
         lines = [head]
         width = max(len(label) for label in _LABELS.values())
@@ -254,6 +254,10 @@ def _keep(heap: list[Any], entry: tuple[Any, ...], top: int) -> None:
         heapq.heappush(heap, entry)
     elif top and entry[0] > heap[0][0]:
         heapq.heapreplace(heap, entry)
+
+
+def _many(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _size(count: int) -> str:

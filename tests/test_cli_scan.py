@@ -159,7 +159,7 @@ def test_scan_text_is_readable_and_escapes_strings_from_files(
     assert "\x07" not in out + err
     lines = out.splitlines()
     assert lines[0].startswith(f"scan of {tmp_path / 'run'}: 2 tasks in ")
-    assert "(1 LIST pages, 2 GETs, " in lines[0]
+    assert "(1 LIST page, 2 GETs, " in lines[0]
     assert "  task error               1" in lines
     assert "  outputs                  0" in lines
     assert any("Bad\\x1b[2J" in line for line in lines)
