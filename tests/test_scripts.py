@@ -17,9 +17,13 @@ _REPO = Path(__file__).resolve().parent.parent
 _RUNTIME = {
     "attrs",
     "kozmo_io",
+    "markdown_it_py",  # rich's
+    "mdurl",  # rich's
     "msgpack",
     "obstore",
     "protobuf",
+    "pygments",  # rich's
+    "rich",
     "types_protobuf",
     "typing_extensions",
 }
