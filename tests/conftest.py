@@ -1,4 +1,4 @@
-"""Shared fixtures: a real S3 server (moto) and one parametrized BlobStore per backend.
+"""Shared fixtures: real S3, GCS and Azure servers and one parametrized BlobStore per backend.
 
 Fixtures:
 
@@ -9,23 +9,31 @@ Fixtures:
   ``create_bucket()``.
 * ``s3_bucket``: a new, empty bucket on that server (one per test, so tests never see each other's
   objects).
-* ``store_case`` (parametrized ``memory``, ``local``, ``s3``; the ``s3`` case carries the ``s3``
-  marker): a :class:`StoreCase` with ``kind``, ``root`` and ``make(**options)``, which opens a store
-  of that kind, taking the store's keyword options (e.g. ``max_payload_bytes=0``). Memory: a new
-  empty in-process store per call; local: always the directory ``<tmp_path>/root``; s3: always the
-  test's fresh bucket.
+* ``gcs_server`` (session): the GCS emulator fake-gcs-server on 127.0.0.1 (a :class:`GCSServer`:
+  ``endpoint``, ``options()``, ``create_bucket()``, ``upload()``); ``gcs_bucket``: a fresh bucket
+  on it per test.
+* ``azure_server`` (session): the Azure Storage emulator Azurite on 127.0.0.1 (an
+  :class:`AzureServer`: ``endpoint``, ``options()``, ``create_container()``); ``azure_container``:
+  a fresh container on it per test.
+* ``store_case`` (parametrized ``memory``, ``local``, ``s3``, ``azure``; the ``s3`` and ``azure``
+  cases carry the marker of that name): a :class:`StoreCase` with ``kind``, ``root`` and
+  ``make(**options)``, which opens a store of that kind, taking the store's keyword options (e.g.
+  ``max_payload_bytes=0``). Memory: a new empty in-process store per call; local: always the
+  directory ``<tmp_path>/root``; s3 and azure: always the test's fresh bucket or container. GCS is
+  not among them: its emulator refuses the uploads obstore makes (see ``tests/test_storage_gcs.py``).
 * ``store``: ``store_case.make()``, the store with default options.
 * ``store_root``: the reference prefix of objects in ``store``, without a trailing ``/``:
   ``memory://bucket``, ``""`` for the local store (references such as ``/a/b``, i.e.
-  ``<tmp_path>/root/a/b``) or ``s3://<bucket>``. Build references as ``f"{store_root}/a/b"``.
+  ``<tmp_path>/root/a/b``), ``s3://<bucket>`` or ``az://<container>``. Build references as
+  ``f"{store_root}/a/b"``.
 
 * ``documented_install`` (session): a :class:`DocumentedInstall`, a fresh virtual environment
   holding exactly the README's install (the wheel built from this repository through its sdist,
   with the static and flyteidl extras); ``run()`` runs its Python outside the repository.
 
-Import :class:`S3Server`, :class:`StoreCase` and :class:`DocumentedInstall` with
-``from conftest import ...`` for annotations.
-Run ``pytest -m "not s3"`` to skip everything that needs the S3 server.
+Import :class:`S3Server`, :class:`GCSServer`, :class:`AzureServer`, :class:`StoreCase` and
+:class:`DocumentedInstall` with ``from conftest import ...`` for annotations. Run
+``pytest -m "not s3 and not gcs and not azure"`` to skip everything that needs a server.
 """
 
 from __future__ import annotations
@@ -41,9 +49,10 @@ from typing import Any, final
 
 import attrs
 import pytest
+from _emulators import AzureServer, GCSServer, run_azurite, run_fake_gcs_server
 from hypothesis import settings
 
-from kozmo_io.storage import BlobStore, LocalBlobStore, MemoryBlobStore, S3BlobStore
+from kozmo_io.storage import AzureBlobStore, BlobStore, LocalBlobStore, MemoryBlobStore, S3BlobStore
 
 # A store opened without credentials must never fall back to a cloud metadata service
 # (169.254.169.254): these placeholders are found first, and the lookup is switched off.
@@ -55,6 +64,8 @@ os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 # longer than Hypothesis's default 200 ms deadline, which would fail a correct test.
 settings.register_profile("kozmo", deadline=None)
 settings.load_profile("kozmo")
+
+__all__ = ("AzureServer", "GCSServer", "S3Server", "StoreCase")
 
 
 @final
@@ -158,13 +169,39 @@ def s3_bucket(s3_server: S3Server) -> str:
     return s3_server.create_bucket(f"kozmo-test-{next(_bucket_numbers)}")
 
 
+@pytest.fixture(scope="session")
+def gcs_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GCSServer]:
+    """Run the GCS emulator for the whole session."""
+    with run_fake_gcs_server(tmp_path_factory.mktemp("fake-gcs-server") / "server.log") as server:
+        yield server
+
+
+@pytest.fixture
+def gcs_bucket(gcs_server: GCSServer) -> str:
+    """Create a fresh, empty bucket on the GCS emulator for one test."""
+    return gcs_server.create_bucket(f"kozmo-test-{next(_bucket_numbers)}")
+
+
+@pytest.fixture(scope="session")
+def azure_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AzureServer]:
+    """Run the Azure Storage emulator for the whole session."""
+    with run_azurite(tmp_path_factory.mktemp("azurite") / "server.log") as server:
+        yield server
+
+
+@pytest.fixture
+def azure_container(azure_server: AzureServer) -> str:
+    """Create a fresh, empty container on the Azure Storage emulator for one test."""
+    return azure_server.create_container(f"kozmo-test-{next(_bucket_numbers)}")
+
+
 @final
 @attrs.frozen
 class StoreCase:
     """One backend the behavioural storage tests run on.
 
     Args:
-        kind: ``memory``, ``local`` or ``s3``.
+        kind: ``memory``, ``local``, ``s3`` or ``azure``.
         root: Reference prefix of the objects (no trailing ``/``).
         make: Opens a store of this kind over the case's place, given store options.
     """
@@ -175,7 +212,12 @@ class StoreCase:
 
 
 @pytest.fixture(
-    params=["memory", "local", pytest.param("s3", marks=pytest.mark.s3)],
+    params=[
+        "memory",
+        "local",
+        pytest.param("s3", marks=pytest.mark.s3),
+        pytest.param("azure", marks=pytest.mark.azure),
+    ],
 )
 def store_case(request: pytest.FixtureRequest, tmp_path: Path) -> StoreCase:
     """Describe a fresh store of each kind."""
@@ -185,6 +227,14 @@ def store_case(request: pytest.FixtureRequest, tmp_path: Path) -> StoreCase:
     if kind == "local":
         root = tmp_path / "root"
         return StoreCase(kind, "", lambda **options: LocalBlobStore(root, **options))
+    if kind == "azure":
+        azure: AzureServer = request.getfixturevalue("azure_server")
+        container: str = request.getfixturevalue("azure_container")
+        return StoreCase(
+            kind,
+            f"az://{container}",
+            lambda **options: AzureBlobStore(container, **azure.options(**options)),
+        )
     server: S3Server = request.getfixturevalue("s3_server")
     bucket: str = request.getfixturevalue("s3_bucket")
     return StoreCase(

@@ -10,7 +10,13 @@
 A cloud store serves one bucket or container and rejects references to any other with
 :class:`~kozmo_io.errors.InvalidReferenceError`. Credentials come from the ``credentials`` option
 or, failing that, from the usual environment variables (``AWS_*``, ``GOOGLE_*``, ``AZURE_*``), as
-obstore reads them. Listings return references in the form of the prefix they were given, so ``await
+obstore reads them.
+
+Emulators: the GCS and Azure stores take ``emulator=True`` (GCS: no credentials at all, the
+emulator at ``endpoint``; Azure: Azurite's well-known account and key, at ``endpoint`` or
+``AZURITE_BLOB_STORAGE_URL`` or ``http://127.0.0.1:10000``), and follow the variables the vendors'
+own tools use: ``STORAGE_EMULATOR_HOST`` for GCS, ``AZURE_STORAGE_USE_EMULATOR`` with
+``AZURITE_BLOB_STORAGE_URL`` for Azure. Listings return references in the form of the prefix they were given, so ``await
 store.get(item)`` works.
 
 Requests per call: one, except ``delete`` on the memory and cloud stores (a HEAD, then the DELETE:
@@ -32,6 +38,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import inspect
+import json
 import os
 import re
 import stat
@@ -77,6 +84,12 @@ Credentials = Mapping[str, str] | Callable[..., Any]
 """Static credential settings (obstore config keys such as ``access_key_id``, ``secret_access_key``,
 ``session_token`` for S3, ``service_account_key`` for GCS, ``account_key`` or ``sas_key`` for
 Azure), or an obstore credential provider (a callable returning a credential mapping)."""
+
+# The account Azurite serves and its key: public, the same in every installation.
+_AZURITE_ACCOUNT = "devstoreaccount1"
+_AZURITE_KEY = (
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+)
 
 # object_store's local backend stages writes in "<name>#<n>" files and refuses such names as keys.
 _STAGING_NAME = re.compile(r"#\d+$")
@@ -523,14 +536,34 @@ class S3BlobStore(_CloudBlobStore):
         super().__init__(S3Store, bucket, connection, max_payload_bytes=max_payload_bytes)
 
 
+def _gcs_emulator_credentials(endpoint: str) -> dict[str, str]:
+    """Service-account settings under which obstore sends no token and never looks one up."""
+    # With obstore's ``skip_signature`` alone a write still asks the metadata server for a token; a
+    # service account with OAuth disabled never asks anyone.
+    key = {
+        "gcs_base_url": endpoint,
+        "disable_oauth": True,
+        "client_email": "",
+        "private_key": "",
+        "private_key_id": "",
+    }
+    return {"service_account_key": json.dumps(key)}
+
+
 @final
 class GCSBlobStore(_CloudBlobStore):
     """One Google Cloud Storage bucket; accepts ``gs://bucket/...`` and ``gcs://bucket/...``.
+
+    With ``emulator=True``, or when ``endpoint`` is not given and the environment variable
+    ``STORAGE_EMULATOR_HOST`` is (``http://127.0.0.1:4443``, or ``127.0.0.1:4443`` meaning plain
+    HTTP, as Google's client libraries read it), requests go to that emulator over plain HTTP
+    without any credential lookup (no metadata server, no token request).
 
     Args:
         bucket: The bucket.
         endpoint: Base URL of a GCS-compatible server (obstore's ``base_url``).
         allow_http: Allow plain-HTTP endpoints.
+        emulator: ``endpoint`` is an emulator that needs no credentials.
         credentials: Static settings or a credential provider (see :data:`Credentials`); else the
             environment (``GOOGLE_SERVICE_ACCOUNT``, ``GOOGLE_APPLICATION_CREDENTIALS``, ...).
         config: Further obstore ``GCSConfig`` settings (override the above).
@@ -540,6 +573,8 @@ class GCSBlobStore(_CloudBlobStore):
             unlimited.
 
     Raises:
+        InvalidArgumentError: ``emulator=True`` without an ``endpoint`` or
+            ``STORAGE_EMULATOR_HOST``.
         StorageError: obstore refuses the configuration.
     """
 
@@ -552,6 +587,7 @@ class GCSBlobStore(_CloudBlobStore):
         *,
         endpoint: str | None = None,
         allow_http: bool = False,
+        emulator: bool = False,
         credentials: Credentials | None = None,
         config: Mapping[str, Any] | None = None,
         client_options: ClientConfig | None = None,
@@ -568,6 +604,18 @@ class GCSBlobStore(_CloudBlobStore):
             client_options=client_options,
             retry_config=retry_config,
         )
+        if not isinstance(emulator, bool):
+            _refuse("emulator", "True or False", emulator)
+        if endpoint is None and os.environ.get("STORAGE_EMULATOR_HOST"):
+            host = os.environ["STORAGE_EMULATOR_HOST"].rstrip("/")
+            endpoint, emulator = (host if "://" in host else f"http://{host}"), True
+        if emulator:
+            if endpoint is None:
+                msg = "emulator=True needs the emulator's endpoint (or STORAGE_EMULATOR_HOST)"
+                raise InvalidArgumentError(msg)
+            allow_http = True
+            if credentials is None:
+                credentials = _gcs_emulator_credentials(endpoint)
         connection = _connection(
             credentials=credentials,
             config={**_given(base_url=endpoint), **(config or {})},
@@ -578,6 +626,21 @@ class GCSBlobStore(_CloudBlobStore):
         super().__init__(GCSStore, bucket, connection, max_payload_bytes=max_payload_bytes)
 
 
+def _azurite_config(
+    account: str | None, endpoint: str | None, credentials: Credentials | None
+) -> dict[str, Any]:
+    """Obstore settings for Azurite: its own emulator mode, or its account at ``endpoint``."""
+    if endpoint is None:
+        # obstore's emulator mode: AZURITE_BLOB_STORAGE_URL or http://127.0.0.1:10000, and the
+        # well-known account and key.
+        return {"use_emulator": True}
+    # obstore's emulator mode ignores an endpoint, so name the account and key directly.
+    config: dict[str, Any] = {"account_name": account or _AZURITE_ACCOUNT}
+    if credentials is None:
+        config["account_key"] = _AZURITE_KEY
+    return config
+
+
 @final
 class AzureBlobStore(_CloudBlobStore):
     """One Azure Blob Storage / ADLS Gen2 container.
@@ -586,11 +649,17 @@ class AzureBlobStore(_CloudBlobStore):
     the store knows it) and ``az://container/...``, ``azure://container/...``,
     ``adl://container/...``.
 
+    With ``emulator=True`` (or ``AZURE_STORAGE_USE_EMULATOR=true`` in the environment) the store
+    talks to Azurite with its well-known account ``devstoreaccount1`` and key, over plain HTTP, at
+    ``endpoint`` (which then includes the account: ``http://127.0.0.1:10000/devstoreaccount1``),
+    else at ``AZURITE_BLOB_STORAGE_URL``, else at ``http://127.0.0.1:10000``.
+
     Args:
         container: The container.
         account: The storage account (else ``AZURE_STORAGE_ACCOUNT_NAME``).
-        endpoint: Endpoint URL (e.g. an emulator).
-        allow_http: Allow plain-HTTP endpoints.
+        endpoint: Endpoint URL, the account's blob service (e.g. an emulator's).
+        allow_http: Allow plain-HTTP endpoints (implied by ``emulator``).
+        emulator: Talk to the Azurite emulator (see above).
         credentials: Static settings or a credential provider (see :data:`Credentials`); else the
             environment.
         config: Further obstore ``AzureConfig`` settings (override the above).
@@ -613,6 +682,7 @@ class AzureBlobStore(_CloudBlobStore):
         account: str | None = None,
         endpoint: str | None = None,
         allow_http: bool = False,
+        emulator: bool = False,
         credentials: Credentials | None = None,
         config: Mapping[str, Any] | None = None,
         client_options: ClientConfig | None = None,
@@ -630,16 +700,23 @@ class AzureBlobStore(_CloudBlobStore):
             retry_config=retry_config,
             account=account,
         )
+        if not isinstance(emulator, bool):
+            _refuse("emulator", "True or False", emulator)
         connection = _connection(
             credentials=credentials,
-            config={**_given(account_name=account, endpoint=endpoint), **(config or {})},
+            config={
+                **_given(account_name=account, endpoint=endpoint),
+                **(_azurite_config(account, endpoint, credentials) if emulator else {}),
+                **(config or {}),
+            },
             client_options=client_options,
             retry_config=retry_config,
-            allow_http=allow_http,
+            allow_http=allow_http or emulator,
         )
         self._account = str(
             connection.config.get("account_name")
             or os.environ.get("AZURE_STORAGE_ACCOUNT_NAME", "")
+            or (_AZURITE_ACCOUNT if emulator else "")
         )
         super().__init__(AzureStore, container, connection, max_payload_bytes=max_payload_bytes)
 
@@ -692,7 +769,7 @@ def open_store(ref: str, /, **options: object) -> BlobStore:
         **options: The keyword arguments of the chosen store class: ``max_payload_bytes`` for all;
             ``root`` for local; ``endpoint``, ``allow_http``, ``credentials``, ``config``,
             ``client_options``, ``retry_config`` for the cloud stores; ``region`` for S3;
-            ``account`` for Azure.
+            ``emulator`` for GCS and Azure; ``account`` for Azure.
 
     Returns:
         The store.
