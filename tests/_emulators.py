@@ -262,7 +262,7 @@ def _azurite_command() -> str:
 
 @contextmanager
 def run_azurite(log: Path) -> Iterator[AzureServer]:
-    """Run Azurite's blob service in memory on an ephemeral 127.0.0.1 port until the context ends."""
+    """Run Azurite's blob service, in memory, on an ephemeral 127.0.0.1 port until the end."""
     command = [
         _azurite_command(),
         *("--blobHost", "127.0.0.1", "--blobPort", "0", "--inMemoryPersistence"),

@@ -20,7 +20,8 @@ Fixtures:
   ``make(**options)``, which opens a store of that kind, taking the store's keyword options (e.g.
   ``max_payload_bytes=0``). Memory: a new empty in-process store per call; local: always the
   directory ``<tmp_path>/root``; s3 and azure: always the test's fresh bucket or container. GCS is
-  not among them: its emulator refuses the uploads obstore makes (see ``tests/test_storage_gcs.py``).
+  not among them: its emulator refuses the uploads obstore makes (``tests/test_storage_gcs.py``
+  runs everything else on it).
 * ``store``: ``store_case.make()``, the store with default options.
 * ``store_root``: the reference prefix of objects in ``store``, without a trailing ``/``:
   ``memory://bucket``, ``""`` for the local store (references such as ``/a/b``, i.e.

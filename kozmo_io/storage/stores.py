@@ -16,8 +16,10 @@ Emulators: the GCS and Azure stores take ``emulator=True`` (GCS: no credentials 
 emulator at ``endpoint``; Azure: Azurite's well-known account and key, at ``endpoint`` or
 ``AZURITE_BLOB_STORAGE_URL`` or ``http://127.0.0.1:10000``), and follow the variables the vendors'
 own tools use: ``STORAGE_EMULATOR_HOST`` for GCS, ``AZURE_STORAGE_USE_EMULATOR`` with
-``AZURITE_BLOB_STORAGE_URL`` for Azure. Listings return references in the form of the prefix they were given, so ``await
-store.get(item)`` works.
+``AZURITE_BLOB_STORAGE_URL`` for Azure.
+
+Listings return references in the form of the prefix they were given, so ``await store.get(item)``
+works.
 
 Requests per call: one, except ``delete`` on the memory and cloud stores (a HEAD, then the DELETE:
 their backends accept deleting a missing object, and the contract reports it as ``NotFoundError``)
@@ -629,7 +631,7 @@ class GCSBlobStore(_CloudBlobStore):
 def _azurite_config(
     account: str | None, endpoint: str | None, credentials: Credentials | None
 ) -> dict[str, Any]:
-    """Obstore settings for Azurite: its own emulator mode, or its account at ``endpoint``."""
+    """Return obstore settings for Azurite: its emulator mode, or its account at ``endpoint``."""
     if endpoint is None:
         # obstore's emulator mode: AZURITE_BLOB_STORAGE_URL or http://127.0.0.1:10000, and the
         # well-known account and key.
