@@ -1,4 +1,4 @@
-"""``kozmo-io inspect``: local and S3 prefixes, readable and JSON output, every failure exit."""
+"""``kozmo-io inspect``: local and cloud prefixes, readable and JSON output, every failure exit."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import S3Server
+from conftest import AzureServer, GCSServer, S3Server
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
@@ -29,7 +29,7 @@ from kozmo_io.ioutils import (
     RemoteFileOutputWriter,
 )
 from kozmo_io.reference import construct_reference
-from kozmo_io.storage import BlobStore, LocalBlobStore, S3BlobStore, write_message
+from kozmo_io.storage import AzureBlobStore, BlobStore, LocalBlobStore, S3BlobStore, write_message
 
 WHEN = dt.datetime(2024, 11, 5, 12, 30, 1, 250000, tzinfo=dt.UTC)
 ERROR = ExecutionError(
@@ -829,3 +829,164 @@ def test_inspect_s3_without_credentials_says_they_are_missing(
     assert err.startswith("kozmo-io inspect: error: ")
     assert "no credentials found" in err
     assert "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY" in err
+
+
+@pytest.fixture
+def azure_env(azure_server: AzureServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point Azure stores at the emulator through the environment alone."""
+    for name in list(os.environ):
+        if name.startswith(("AZURE_", "AZURITE_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AZURE_STORAGE_USE_EMULATOR", "true")
+    monkeypatch.setenv("AZURITE_BLOB_STORAGE_URL", azure_server.endpoint)
+
+
+@pytest.mark.azure
+@pytest.mark.usefixtures("azure_env")
+def test_inspect_reads_an_azure_prefix_with_the_emulator_from_the_environment(
+    capsys: pytest.CaptureFixture[str], azure_server: AzureServer, azure_container: str
+) -> None:
+    store = AzureBlobStore(azure_container, **azure_server.options())
+    prefix = f"az://{azure_container}/metadata/e1/n0/0"
+    _write(store, prefix, outputs=OUTPUTS, error=ERROR, deck=True)
+    asyncio.run(write_message(store, f"az://{azure_container}/metadata/e1/n0/inputs.pb", OUTPUTS))
+    code, out, err = _inspect(capsys, prefix)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == f"outputs under {prefix}"
+    assert [line.split()[1] for line in lines[1:4]] == ["found,", "found", "found"]
+    assert "  count  = 13" in lines
+    assert "  worker       pod-7" in lines
+    code, out, _ = _inspect(capsys, "--json", prefix)
+    document = json.loads(out)
+    assert document["files"]["outputs.pb"] == {"path": f"{prefix}/outputs.pb", "exists": True}
+    assert document["error"]["timestamp"] == "2024-11-05T12:30:01.250Z"
+    code, out, _ = _inspect(capsys, "--inputs", f"az://{azure_container}/metadata/e1/n0")
+    assert code == 0
+    assert '  name   = "sleeps"' in out.splitlines()
+
+
+@pytest.mark.azure
+def test_inspect_reads_an_abfs_prefix_through_endpoint_and_account_key_from_the_environment(
+    capsys: pytest.CaptureFixture[str],
+    azure_server: AzureServer,
+    azure_container: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in list(os.environ):
+        if name.startswith(("AZURE_", "AZURITE_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AZURE_STORAGE_ACCOUNT_KEY", azure_server.key)
+    store = AzureBlobStore(azure_container, **azure_server.options())
+    account = azure_server.account
+    prefix = f"abfss://{azure_container}@{account}.dfs.core.windows.net/out"
+    _write(store, prefix, outputs=OUTPUTS)
+    args = ["--endpoint", azure_server.blob_endpoint, "--allow-http"]
+    code, out, err = _inspect(capsys, *args, prefix)
+    assert (code, err) == (0, "")
+    assert "  count  = 13" in out.splitlines()
+    assert azure_server.key not in out
+
+
+@pytest.mark.azure
+@pytest.mark.usefixtures("azure_env")
+def test_inspect_of_a_missing_azure_prefix_exits_1(
+    capsys: pytest.CaptureFixture[str], azure_container: str
+) -> None:
+    prefix = f"az://{azure_container}/nothing/here"
+    code, _, err = _inspect(capsys, prefix)
+    assert code == 1
+    assert err == f"kozmo-io inspect: nothing at {prefix}: no outputs.pb or error.pb\n"
+
+
+@pytest.mark.azure
+@pytest.mark.usefixtures("azure_env")
+def test_inspect_of_an_oversized_azure_error_file_exits_2(
+    capsys: pytest.CaptureFixture[str], azure_server: AzureServer, azure_container: str
+) -> None:
+    store = AzureBlobStore(azure_container, **azure_server.options())
+    prefix = f"az://{azure_container}/out"
+    _write(store, prefix, error=ERROR)
+    code, _, err = _inspect(capsys, "--max-bytes", "10", prefix)
+    assert code == 2
+    assert f"{prefix}/error.pb is too large" in err
+
+
+@pytest.mark.azure
+@pytest.mark.usefixtures("azure_env")
+def test_inspect_of_an_absent_azure_container_exits_1(
+    capsys: pytest.CaptureFixture[str], azure_container: str
+) -> None:
+    code, _, err = _inspect(capsys, f"az://{azure_container}-absent/out")
+    assert code == 1
+    assert "nothing at" in err
+
+
+@pytest.fixture
+def gcs_env(gcs_server: GCSServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point GCS stores at the emulator through the environment alone."""
+    monkeypatch.setenv("STORAGE_EMULATOR_HOST", gcs_server.endpoint)
+
+
+def _seed_task_files(server: GCSServer, bucket: str, key: str) -> None:
+    """Leave a task's files under ``key`` through the emulator's own upload API."""
+    server.upload(bucket, f"{key}/outputs.pb", OUTPUTS.SerializeToString())
+    server.upload(bucket, f"{key}/error.pb", ERROR.to_error_document().SerializeToString())
+    server.upload(bucket, f"{key}/deck.html", b"<html></html>")
+
+
+@pytest.mark.gcs
+@pytest.mark.usefixtures("gcs_env")
+def test_inspect_reads_a_gcs_prefix_with_the_emulator_from_the_environment(
+    capsys: pytest.CaptureFixture[str], gcs_server: GCSServer, gcs_bucket: str
+) -> None:
+    prefix = f"gs://{gcs_bucket}/metadata/e1/n0/0"
+    _seed_task_files(gcs_server, gcs_bucket, "metadata/e1/n0/0")
+    gcs_server.upload(gcs_bucket, "metadata/e1/n0/inputs.pb", OUTPUTS.SerializeToString())
+    code, out, err = _inspect(capsys, prefix)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == f"outputs under {prefix}"
+    assert [line.split()[1] for line in lines[1:4]] == ["found,", "found", "found"]
+    assert "  count  = 13" in lines
+    assert "  worker       pod-7" in lines
+    code, out, _ = _inspect(capsys, "--json", prefix)
+    document = json.loads(out)
+    assert document["files"]["outputs.pb"] == {"path": f"{prefix}/outputs.pb", "exists": True}
+    assert document["error"]["timestamp"] == "2024-11-05T12:30:01.250Z"
+    code, out, _ = _inspect(capsys, "--inputs", f"gs://{gcs_bucket}/metadata/e1/n0")
+    assert code == 0
+    assert '  name   = "sleeps"' in out.splitlines()
+
+
+@pytest.mark.gcs
+@pytest.mark.usefixtures("gcs_env")
+def test_inspect_of_a_missing_gcs_prefix_exits_1(
+    capsys: pytest.CaptureFixture[str], gcs_bucket: str
+) -> None:
+    prefix = f"gs://{gcs_bucket}/nothing/here"
+    code, _, err = _inspect(capsys, prefix)
+    assert code == 1
+    assert err == f"kozmo-io inspect: nothing at {prefix}: no outputs.pb or error.pb\n"
+
+
+@pytest.mark.gcs
+@pytest.mark.usefixtures("gcs_env")
+def test_inspect_of_an_oversized_gcs_error_file_exits_2(
+    capsys: pytest.CaptureFixture[str], gcs_server: GCSServer, gcs_bucket: str
+) -> None:
+    _seed_task_files(gcs_server, gcs_bucket, "out")
+    prefix = f"gs://{gcs_bucket}/out"
+    code, _, err = _inspect(capsys, "--max-bytes", "10", prefix)
+    assert code == 2
+    assert f"{prefix}/error.pb is too large" in err
+
+
+@pytest.mark.gcs
+@pytest.mark.usefixtures("gcs_env")
+def test_inspect_of_an_absent_gcs_bucket_exits_1(
+    capsys: pytest.CaptureFixture[str], gcs_bucket: str
+) -> None:
+    code, _, err = _inspect(capsys, f"gs://{gcs_bucket}-absent/out")
+    assert code == 1
+    assert "nothing at" in err

@@ -1,0 +1,467 @@
+"""The GCS store against fake-gcs-server: everything the emulator serves, and its limits.
+
+fake-gcs-server serves obstore's reads (whole, ranged, HEAD), listings and deletes, but not:
+
+* the upload obstore makes, the XML API's ``PUT /<bucket>/<object>`` (it answers ``400 invalid
+  uploadType``), so objects are put in place through the emulator's JSON upload API
+  (:meth:`GCSServer.upload`) and every test here reads them back through the store;
+* ``If-Match`` on a GET (it answers ``200`` whatever the etag), so a read whose object is
+  replaced between its two requests cannot be proved here as it is on S3 and Azure;
+* ``start-after`` on a listing (it lists from the start), which the store tolerates by skipping
+  keys up to the offset itself.
+
+The ``test_emulator_*`` tests pin each limit to the emulator's answer, so an emulator that gains the
+feature fails them and the matching test can move to the shared store tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import http.client
+import urllib.parse
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any, TypeVar
+
+import pytest
+from _relay import ByteCountingProxy, settle
+from conftest import GCSServer
+
+from kozmo_io import core
+from kozmo_io.errors import (
+    CorruptDataError,
+    InvalidArgumentError,
+    InvalidReferenceError,
+    NotFoundError,
+    PayloadTooLargeError,
+    StorageError,
+)
+from kozmo_io.execution_error import ErrorKind, ExecutionError
+from kozmo_io.ioutils import (
+    ErrorAggregationStrategy,
+    ReadOnlyOutputFilePaths,
+    RemoteFileInputReader,
+    RemoteFileOutputReader,
+    SimpleInputFilePaths,
+)
+from kozmo_io.storage import GCSBlobStore, ListPage, open_store, read_message
+from kozmo_io.storage._obstore import PROBE_BYTES
+
+pytestmark = pytest.mark.gcs
+
+T = TypeVar("T")
+MiB = 1024 * 1024
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coroutine)
+
+
+def _port(server: GCSServer) -> int:
+    return int(server.endpoint.rsplit(":", 1)[1])
+
+
+Seed = Callable[[str, bytes], None]
+
+
+@pytest.fixture
+def seed(gcs_server: GCSServer, gcs_bucket: str) -> Seed:
+    """Put an object in the test's bucket through the emulator's own upload API."""
+    return functools.partial(gcs_server.upload, gcs_bucket)
+
+
+@pytest.fixture
+def store(gcs_server: GCSServer, gcs_bucket: str) -> GCSBlobStore:
+    return GCSBlobStore(gcs_bucket, **gcs_server.options())
+
+
+@pytest.fixture
+def root(gcs_bucket: str) -> str:
+    return f"gs://{gcs_bucket}"
+
+
+@pytest.fixture
+def proxy(gcs_server: GCSServer) -> Iterator[ByteCountingProxy]:
+    relay = ByteCountingProxy(_port(gcs_server))
+    try:
+        yield relay
+    finally:
+        relay.close()
+
+
+@pytest.fixture
+def relayed(gcs_server: GCSServer, gcs_bucket: str, proxy: ByteCountingProxy) -> GCSBlobStore:
+    """A store on the test's bucket whose requests go through ``proxy``."""
+    return GCSBlobStore(gcs_bucket, **gcs_server.options(endpoint=f"http://127.0.0.1:{proxy.port}"))
+
+
+def _raw(server: GCSServer, method: str, target: str, headers: dict[str, str]) -> int:
+    url = urllib.parse.urlsplit(server.endpoint)
+    connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=30)
+    try:
+        connection.request(method, target, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+# --- the emulator's limits, pinned -------------------------------------------------------------
+
+
+def test_emulator_refuses_the_upload_obstore_makes(store: GCSBlobStore, root: str) -> None:
+    with pytest.raises(StorageError, match="invalid uploadType") as caught:
+        run(store.put(f"{root}/x", b"1"))
+    assert type(caught.value) is StorageError
+    assert "400 Bad Request" in str(caught.value)
+
+
+def test_emulator_ignores_if_match_on_a_read(
+    seed: Seed, gcs_server: GCSServer, gcs_bucket: str, store: GCSBlobStore, root: str
+) -> None:
+    seed("x", b"payload")
+    assert run(store.head(f"{root}/x")).etag
+    status = _raw(gcs_server, "GET", f"/{gcs_bucket}/x", {"If-Match": '"not-the-etag"'})
+    assert status == 200  # a real GCS bucket answers 412 Precondition Failed
+
+
+def test_emulator_ignores_start_after_but_the_store_still_pages(
+    seed: Seed, gcs_server: GCSServer, gcs_bucket: str, store: GCSBlobStore, root: str
+) -> None:
+    for key in ("a/1", "a/2", "a/3"):
+        seed(key, b"")
+    target = f"/{gcs_bucket}?list-type=2&prefix=a%2F&start-after=a%2F2"
+    url = urllib.parse.urlsplit(gcs_server.endpoint)
+    connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=30)
+    try:
+        connection.request("GET", target)
+        listing = connection.getresponse().read()
+    finally:
+        connection.close()
+    assert b"<Key>a/1</Key>" in listing  # a real GCS bucket lists only a/3
+
+    first = run(store.list(f"{root}/a", max_items=2))
+    assert first.items == (f"{root}/a/1", f"{root}/a/2")
+    assert run(store.list(f"{root}/a", max_items=2, cursor=first.cursor)) == ListPage(
+        (f"{root}/a/3",), None
+    )
+
+
+# --- head and get ------------------------------------------------------------------------------
+
+
+def test_head_reports_size_and_etag_and_missing_objects(
+    seed: Seed, store: GCSBlobStore, root: str
+) -> None:
+    seed("a/b", b"12345")
+    meta = run(store.head(f"{root}/a/b"))
+    assert (meta.path, meta.exists, meta.size) == (f"{root}/a/b", True, 5)
+    assert meta.etag
+    assert not run(store.head(f"{root}/a")).exists  # a prefix of objects is no object
+    assert not run(store.head(f"{root}/missing")).exists
+
+
+def test_get_reads_whole_objects_and_missing_ones_raise(
+    seed: Seed, store: GCSBlobStore, root: str
+) -> None:
+    seed("x", b"hello")
+    seed("empty", b"")
+    assert run(store.get(f"{root}/x")) == b"hello"
+    assert run(store.get(f"{root}/empty")) == b""
+    with pytest.raises(NotFoundError) as caught:
+        run(store.get(f"{root}/missing"))
+    assert caught.value.path == f"{root}/missing"
+
+
+@pytest.mark.parametrize(
+    ("byte_range", "expected"),
+    [((0, 3), b"012"), ((2, 5), b"234"), ((8, 10), b"89"), ((8, 50), b"89"), ((10, 12), b"")],
+)
+def test_get_byte_range_reads_like_a_slice(
+    seed: Seed, store: GCSBlobStore, root: str, byte_range: tuple[int, int], expected: bytes
+) -> None:
+    seed("digits", b"0123456789")
+    assert run(store.get(f"{root}/digits", byte_range=byte_range)) == expected
+
+
+def test_get_byte_range_of_empty_and_missing_objects(
+    seed: Seed, store: GCSBlobStore, root: str
+) -> None:
+    seed("empty", b"")
+    assert run(store.get(f"{root}/empty", byte_range=(0, 5))) == b""
+    with pytest.raises(NotFoundError):
+        run(store.get(f"{root}/missing", byte_range=(0, 5)))
+
+
+def test_get_exactly_at_the_limit_passes_and_one_byte_over_is_refused(
+    seed: Seed, store: GCSBlobStore, root: str
+) -> None:
+    seed("x", b"12345")
+    assert run(store.get(f"{root}/x", max_bytes=5)) == b"12345"
+    with pytest.raises(PayloadTooLargeError) as caught:
+        run(store.get(f"{root}/x", max_bytes=4))
+    assert (caught.value.size, caught.value.limit) == (5, 4)
+
+
+def test_default_limit_passes_two_mib_and_refuses_one_byte_more(
+    seed: Seed, store: GCSBlobStore, root: str
+) -> None:
+    seed("exact", b"\1" * (2 * MiB))
+    seed("over", b"\1" * (2 * MiB + 1))
+    assert run(store.get(f"{root}/exact")) == b"\1" * (2 * MiB)
+    with pytest.raises(PayloadTooLargeError):
+        run(store.get(f"{root}/over"))
+
+
+def test_store_limit_option_applies_and_zero_means_unlimited(
+    seed: Seed, gcs_server: GCSServer, gcs_bucket: str, root: str
+) -> None:
+    seed("big", b"\2" * (3 * MiB))
+    unlimited = GCSBlobStore(gcs_bucket, **gcs_server.options(max_payload_bytes=0))
+    assert run(unlimited.get(f"{root}/big")) == b"\2" * (3 * MiB)
+    small = GCSBlobStore(gcs_bucket, **gcs_server.options(max_payload_bytes=4))
+    with pytest.raises(PayloadTooLargeError):
+        run(small.get(f"{root}/big"))
+
+
+# --- bounded transfers, counted on the wire ----------------------------------------------------
+
+
+def test_oversized_get_transfers_far_less_than_the_object_on_gcs(
+    seed: Seed, relayed: GCSBlobStore, proxy: ByteCountingProxy, root: str
+) -> None:
+    size = 32 * MiB
+    seed("big", b"\0" * size)
+    with pytest.raises(PayloadTooLargeError) as caught:
+        run(relayed.get(f"{root}/big", max_bytes=MiB))
+    assert (caught.value.size, caught.value.limit) == (size, MiB)
+    transferred = settle(proxy)
+    assert proxy.requests == 1
+    assert transferred < 64 * 1024, f"{transferred} bytes transferred for a refused object"
+
+
+def test_get_within_the_limit_is_two_requests_on_gcs(
+    seed: Seed, relayed: GCSBlobStore, proxy: ByteCountingProxy, root: str
+) -> None:
+    size = 3 * MiB
+    seed("big", b"\1" * size)
+    assert run(relayed.get(f"{root}/big", max_bytes=size)) == b"\1" * size
+    assert settle(proxy) >= size
+    assert proxy.requests == 2  # the first bytes and the size, then the rest
+
+
+@pytest.mark.parametrize("size", [0, 1, PROBE_BYTES])
+def test_get_of_a_small_object_is_one_request_on_gcs(
+    seed: Seed, relayed: GCSBlobStore, proxy: ByteCountingProxy, root: str, size: int
+) -> None:
+    seed("small", b"\2" * size)
+    assert run(relayed.get(f"{root}/small")) == b"\2" * size
+    assert proxy.requests == 1
+
+
+# --- messages and the reference readers --------------------------------------------------------
+
+
+def _integer_outputs(value: int) -> core.LiteralMap:
+    literal = core.Literal(scalar=core.Scalar(primitive=core.Primitive(integer=value)))
+    return core.LiteralMap(literals={"n": literal})
+
+
+def test_read_message_decodes_and_refuses_garbage(
+    seed: Seed, store: GCSBlobStore, root: str
+) -> None:
+    seed("m.pb", _integer_outputs(3).SerializeToString())
+    seed("garbage.pb", b"\xff\xff\xff")
+    assert run(read_message(store, f"{root}/m.pb", core.LiteralMap)) == _integer_outputs(3)
+    with pytest.raises(CorruptDataError):
+        run(read_message(store, f"{root}/garbage.pb", core.LiteralMap))
+
+
+def test_input_reader_reads_inputs_on_gcs(seed: Seed, store: GCSBlobStore, root: str) -> None:
+    seed("run1/n0/inputs.pb", _integer_outputs(5).SerializeToString())
+    reader = RemoteFileInputReader(store, SimpleInputFilePaths(f"{root}/run1/n0"))
+    assert run(reader.get()) == _integer_outputs(5)
+
+
+def test_engine_reads_a_successful_task_in_two_http_requests_on_gcs(
+    seed: Seed, relayed: GCSBlobStore, proxy: ByteCountingProxy, root: str
+) -> None:
+    key = "metadata/run1/n0/0"
+    seed(f"{key}/outputs.pb", _integer_outputs(7).SerializeToString())
+    reader = RemoteFileOutputReader(relayed, ReadOnlyOutputFilePaths(f"{root}/{key}"))
+
+    async def engine() -> tuple[core.LiteralMap | None, ExecutionError | None]:
+        assert not await reader.is_error()
+        assert await reader.exists()
+        return await reader.read()
+
+    assert run(engine()) == (_integer_outputs(7), None)
+    assert proxy.requests == 2
+
+
+def test_engine_reads_a_failed_task_in_one_http_request_on_gcs(
+    seed: Seed, relayed: GCSBlobStore, proxy: ByteCountingProxy, root: str
+) -> None:
+    key = "metadata/run1/n0/0"
+    error = ExecutionError(code="Boom", message="it broke", kind=ErrorKind.USER)
+    seed(f"{key}/error.pb", error.to_error_document().SerializeToString())
+    reader = RemoteFileOutputReader(relayed, ReadOnlyOutputFilePaths(f"{root}/{key}"))
+
+    async def engine() -> ExecutionError:
+        assert await reader.is_error()
+        return await reader.read_error()
+
+    assert run(engine()).code == "Boom"
+    assert proxy.requests == 1
+
+
+def test_oversized_outputs_are_refused_in_one_small_request_on_gcs(
+    seed: Seed, relayed: GCSBlobStore, proxy: ByteCountingProxy, root: str
+) -> None:
+    key = "metadata/run1/n0/0"
+    seed(f"{key}/outputs.pb", b"\0" * (8 * MiB))
+    reader = RemoteFileOutputReader(relayed, ReadOnlyOutputFilePaths(f"{root}/{key}"))
+    with pytest.raises(PayloadTooLargeError):
+        run(reader.read())
+    assert proxy.requests == 1
+    assert settle(proxy) < 64 * 1024
+
+
+def test_earliest_aggregation_lists_and_reads_each_error_on_gcs(
+    seed: Seed, relayed: GCSBlobStore, proxy: ByteCountingProxy, root: str
+) -> None:
+    key = "metadata/run1/n0/0"
+    for index, worker in enumerate(("w0", "w1", "w2")):
+        when = dt.datetime.fromtimestamp({"w0": 30, "w1": 10, "w2": 20}[worker], tz=dt.UTC)
+        error = ExecutionError(
+            code=f"E{index}", message=worker, kind=ErrorKind.USER, timestamp=when, worker=worker
+        )
+        document = error.to_error_document().SerializeToString()
+        seed(f"{key}/error-{worker}.pb", document)
+    seed(f"{key}/outputs.pb", b"")
+    reader = RemoteFileOutputReader(
+        relayed,
+        ReadOnlyOutputFilePaths(f"{root}/{key}"),
+        error_aggregation=ErrorAggregationStrategy.EARLIEST,
+    )
+
+    async def engine() -> ExecutionError:
+        assert await reader.is_error()
+        return await reader.read_error()
+
+    assert run(engine()).worker == "w1"
+    assert proxy.requests == 4  # one listing page, then the three error documents
+
+
+# --- listing -----------------------------------------------------------------------------------
+
+
+def test_list_returns_full_references_under_the_prefix(
+    seed: Seed, store: GCSBlobStore, root: str
+) -> None:
+    for key in ("a/1", "a/2", "ab/1", "b/1"):
+        seed(key, b"")
+    assert run(store.list(f"{root}/a")).items == (f"{root}/a/1", f"{root}/a/2", f"{root}/ab/1")
+    assert run(store.list(f"{root}/a/")).items == (f"{root}/a/1", f"{root}/a/2")
+    assert len(run(store.list(root)).items) == 4
+    assert run(store.list(f"{root}/nothing")) == ListPage((), None)
+
+
+def test_list_over_several_pages_returns_everything_once_in_order(
+    seed: Seed, store: GCSBlobStore, root: str
+) -> None:
+    keys = [f"p/{index:02d}" for index in range(7)]
+    for key in keys:
+        seed(key, b"")
+
+    async def every_page() -> list[str]:
+        seen: list[str] = []
+        cursor = None
+        while True:
+            page = await store.list(f"{root}/p", max_items=3, cursor=cursor)
+            seen += page.items
+            if page.cursor is None:
+                return seen
+            cursor = page.cursor
+
+    assert run(every_page()) == [f"{root}/{key}" for key in keys]
+
+
+def test_gcs_scheme_lists_in_its_own_form(seed: Seed, gcs_bucket: str, store: GCSBlobStore) -> None:
+    seed("a/1", b"1")
+    assert run(store.get(f"gcs://{gcs_bucket}/a/1")) == b"1"
+    assert run(store.list(f"gcs://{gcs_bucket}/a")).items == (f"gcs://{gcs_bucket}/a/1",)
+
+
+# --- delete ------------------------------------------------------------------------------------
+
+
+def test_delete_removes_and_deleting_again_raises_not_found(
+    seed: Seed, store: GCSBlobStore, root: str
+) -> None:
+    seed("x", b"1")
+    run(store.delete(f"{root}/x"))
+    assert not run(store.head(f"{root}/x")).exists
+    with pytest.raises(NotFoundError):
+        run(store.delete(f"{root}/x"))
+
+
+# --- membership, references, settings ----------------------------------------------------------
+
+
+def test_gcs_store_refuses_another_bucket(store: GCSBlobStore, gcs_bucket: str) -> None:
+    for ref in (f"gs://other-{gcs_bucket}/x", f"s3://{gcs_bucket}/x", "/x", f"az://{gcs_bucket}/x"):
+        with pytest.raises(InvalidReferenceError, match="not in this store"):
+            run(store.head(ref))
+
+
+def test_references_with_credentials_work_and_errors_redact_them_on_gcs(
+    seed: Seed, gcs_bucket: str, store: GCSBlobStore
+) -> None:
+    seed("x", b"1")
+    assert run(store.get(f"gs://KEY:SECRET@{gcs_bucket}/x")) == b"1"
+    with pytest.raises(NotFoundError) as caught:
+        run(store.get(f"gs://KEY:SECRET@{gcs_bucket}/missing"))
+    assert caught.value.path == f"gs://***@{gcs_bucket}/missing"
+    assert "SECRET" not in str(caught.value)
+
+
+def test_missing_bucket_reads_as_missing_objects_and_listing_fails(gcs_server: GCSServer) -> None:
+    store = GCSBlobStore("no-such-bucket", **gcs_server.options())
+    assert not run(store.head("gs://no-such-bucket/x")).exists
+    with pytest.raises(NotFoundError):
+        run(store.get("gs://no-such-bucket/x"))
+    with pytest.raises(StorageError):
+        run(store.list("gs://no-such-bucket/x"))
+
+
+def test_open_store_connects_to_the_bucket_of_the_reference(
+    seed: Seed, gcs_server: GCSServer, gcs_bucket: str
+) -> None:
+    seed("runs/1/outputs.pb", b"out")
+    store = open_store(f"gs://{gcs_bucket}/runs/1/outputs.pb", **gcs_server.options())
+    assert isinstance(store, GCSBlobStore)
+    assert run(store.get(f"gs://{gcs_bucket}/runs/1/outputs.pb")) == b"out"
+
+
+@pytest.mark.parametrize("with_scheme", [True, False])
+def test_storage_emulator_host_points_the_store_at_the_emulator(
+    seed: Seed,
+    gcs_server: GCSServer,
+    gcs_bucket: str,
+    monkeypatch: pytest.MonkeyPatch,
+    with_scheme: bool,  # noqa: FBT001 - a test parameter
+) -> None:
+    host = gcs_server.endpoint if with_scheme else gcs_server.endpoint.removeprefix("http://")
+    monkeypatch.setenv("STORAGE_EMULATOR_HOST", host)
+    seed("x", b"from the emulator")
+    store = open_store(f"gs://{gcs_bucket}/x")
+    assert run(store.get(f"gs://{gcs_bucket}/x")) == b"from the emulator"
+
+
+def test_emulator_without_an_endpoint_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("STORAGE_EMULATOR_HOST", raising=False)
+    with pytest.raises(InvalidArgumentError, match="STORAGE_EMULATOR_HOST"):
+        open_store("gs://bucket/x", emulator=True)
