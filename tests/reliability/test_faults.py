@@ -17,10 +17,10 @@ from urllib.parse import urlsplit
 
 import attrs
 import pytest
-from conftest import S3Server
+from conftest import AzureServer, S3Server
 
 from kozmo_io.errors import CorruptDataError, NotFoundError, StorageError
-from kozmo_io.storage import BlobStore, CountingStore, S3BlobStore
+from kozmo_io.storage import AzureBlobStore, BlobStore, CountingStore, S3BlobStore
 from kozmo_io.testing import Faults, FaultyStore
 from reliability._proxy import FaultProxy, ProxyFaults
 from reliability._tally import TALLY
@@ -216,3 +216,27 @@ def test_s3_through_a_faulty_network_is_intact_or_declared_errors(
         )
         clean = S3BlobStore(s3_bucket, **s3_server.options())
         asyncio.run(run_network_faults(store, clean, f"s3://{s3_bucket}", proxy))
+
+
+@pytest.mark.azure
+def test_azure_through_a_faulty_network_is_intact_or_declared_errors(
+    azure_server: AzureServer, azure_container: str
+) -> None:
+    port = urlsplit(azure_server.endpoint).port
+    assert port is not None
+    faults = ProxyFaults(
+        drop_rate=0.08, delay_rate=0.04, delay_seconds=1.5, truncate_rate=0.08, truncate_after=600
+    )
+    with FaultProxy(port, faults=faults, seed=23) as proxy:
+        store = CountingStore(
+            AzureBlobStore(
+                azure_container,
+                **azure_server.options(
+                    endpoint=f"{proxy.endpoint}/{azure_server.account}",
+                    client_options=CLIENT,
+                    retry_config=RETRY,
+                ),
+            )
+        )
+        clean = AzureBlobStore(azure_container, **azure_server.options())
+        asyncio.run(run_network_faults(store, clean, f"az://{azure_container}", proxy))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from conftest import S3Server
+from conftest import AzureServer, S3Server
 
 from kozmo_io import core
 from kozmo_io.errors import (
@@ -34,7 +34,7 @@ from kozmo_io.ioutils import (
     RemoteFileOutputWriter,
 )
 from kozmo_io.reference import DataReference, construct_reference
-from kozmo_io.storage import BlobStore, LocalBlobStore, S3BlobStore, open_store
+from kozmo_io.storage import AzureBlobStore, BlobStore, LocalBlobStore, S3BlobStore, open_store
 from reliability._tally import TALLY
 from reliability._workload import make_outputs, output_paths
 
@@ -258,3 +258,49 @@ def test_reading_through_a_reference_with_credentials_never_shows_the_secret(
     printed = capsys.readouterr()
     assert SECRET not in printed.out + printed.err
     assert SECRET not in caplog.text
+
+
+@pytest.mark.azure
+def test_reading_azure_through_a_reference_with_credentials_never_shows_a_secret(
+    azure_server: AzureServer,
+    azure_container: str,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    store = AzureBlobStore(
+        azure_container, **azure_server.options(credentials={"account_key": azure_server.key})
+    )
+    assert azure_server.key not in repr(store)
+    prefix = with_userinfo(f"az://{azure_container}/out")
+    paths = ReadOnlyOutputFilePaths(prefix)
+
+    async def read(limit: int | None = None) -> object:
+        return await RemoteFileOutputReader(store, paths, max_payload_bytes=limit).read()
+
+    missing = capture(lambda: run(read))
+    run(lambda: store.put(paths.get_output_path(), b"\xff\xff\xff"))
+    corrupt = capture(lambda: run(read))
+    run(lambda: store.put(paths.get_output_path(), make_outputs("x", 256).SerializeToString()))
+    too_large = capture(lambda: run(lambda: read(16)))
+    unreachable = AzureBlobStore(
+        azure_container,
+        **azure_server.options(
+            endpoint=f"http://127.0.0.1:9/{azure_server.account}",
+            credentials={"account_key": azure_server.key},
+            retry_config={"max_retries": 0},
+        ),
+    )
+    offline = capture(lambda: run(lambda: unreachable.get(paths.get_output_path())))
+
+    assert isinstance(missing, NotFoundError)
+    assert isinstance(corrupt, CorruptDataError)
+    assert isinstance(too_large, PayloadTooLargeError)
+    assert isinstance(offline, StorageError)
+    for failure in (missing, corrupt, too_large, offline):
+        for secret in (SECRET, ACCESS_KEY, azure_server.key):
+            assert secret not in shown(failure)
+    outputs, _ = run(lambda: RemoteFileOutputReader(store, paths).read())
+    assert isinstance(outputs, core.LiteralMap)
+    printed = capsys.readouterr()
+    assert SECRET not in printed.out + printed.err
+    assert azure_server.key not in printed.out + printed.err + caplog.text
