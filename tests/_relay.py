@@ -76,15 +76,19 @@ class ByteCountingProxy:
     def _pump(self, source: socket.socket, sink: socket.socket, downstream: bool) -> None:  # noqa: FBT001 - thread target
         try:
             while data := source.recv(64 * 1024):
-                if not downstream and self._before_request is not None:
+                if downstream:
+                    sink.sendall(data)
+                    with self._lock:
+                        self._downstream += len(data)
+                    continue
+                if self._before_request is not None:
                     for _ in _REQUEST_LINE.findall(data):
                         self._before_request(self.requests + 1)
-                sink.sendall(data)
+                # Counted before it is relayed: once the server has the request, the client may
+                # have its answer and read ``requests`` before this thread runs again.
                 with self._lock:
-                    if downstream:
-                        self._downstream += len(data)
-                    else:
-                        self._upstream += data
+                    self._upstream += data
+                sink.sendall(data)
         except OSError:
             pass  # the other side closed: stop relaying
         finally:
