@@ -21,7 +21,8 @@ Fixtures:
   ``max_payload_bytes=0``). Memory: a new empty in-process store per call; local: always the
   directory ``<tmp_path>/root``; s3 and azure: always the test's fresh bucket or container. GCS is
   not among them: its emulator refuses the uploads obstore makes (``tests/test_storage_gcs.py``
-  runs everything else on it).
+  runs everything else on it). A test that never writes through the store takes the
+  ``@on_every_store`` decorator, which adds the ``gcs`` case (marker ``gcs``).
 * ``store``: ``store_case.make()``, the store with default options.
 * ``store_root``: the reference prefix of objects in ``store``, without a trailing ``/``:
   ``memory://bucket``, ``""`` for the local store (references such as ``/a/b``, i.e.
@@ -53,7 +54,14 @@ import pytest
 from _emulators import AzureServer, GCSServer, run_azurite, run_fake_gcs_server
 from hypothesis import settings
 
-from kozmo_io.storage import AzureBlobStore, BlobStore, LocalBlobStore, MemoryBlobStore, S3BlobStore
+from kozmo_io.storage import (
+    AzureBlobStore,
+    BlobStore,
+    GCSBlobStore,
+    LocalBlobStore,
+    MemoryBlobStore,
+    S3BlobStore,
+)
 
 # A store opened without credentials must never fall back to a cloud metadata service
 # (169.254.169.254): these placeholders are found first, and the lookup is switched off.
@@ -66,7 +74,7 @@ os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 settings.register_profile("kozmo", deadline=None)
 settings.load_profile("kozmo")
 
-__all__ = ("AzureServer", "GCSServer", "S3Server", "StoreCase")
+__all__ = ("AzureServer", "GCSServer", "S3Server", "StoreCase", "on_every_store")
 
 
 @final
@@ -202,7 +210,7 @@ class StoreCase:
     """One backend the behavioural storage tests run on.
 
     Args:
-        kind: ``memory``, ``local``, ``s3`` or ``azure``.
+        kind: ``memory``, ``local``, ``s3``, ``azure`` or ``gcs``.
         root: Reference prefix of the objects (no trailing ``/``).
         make: Opens a store of this kind over the case's place, given store options.
     """
@@ -212,14 +220,21 @@ class StoreCase:
     make: Callable[..., BlobStore]
 
 
-@pytest.fixture(
-    params=[
-        "memory",
-        "local",
-        pytest.param("s3", marks=pytest.mark.s3),
-        pytest.param("azure", marks=pytest.mark.azure),
-    ],
+_WRITABLE_STORES = [
+    "memory",
+    "local",
+    pytest.param("s3", marks=pytest.mark.s3),
+    pytest.param("azure", marks=pytest.mark.azure),
+]
+
+on_every_store = pytest.mark.parametrize(
+    "store_case", [*_WRITABLE_STORES, pytest.param("gcs", marks=pytest.mark.gcs)], indirect=True
 )
+"""Run a test that never writes through the store on every kind, GCS included (its emulator
+refuses the uploads obstore makes, so ``store_case`` leaves it out by default)."""
+
+
+@pytest.fixture(params=_WRITABLE_STORES)
 def store_case(request: pytest.FixtureRequest, tmp_path: Path) -> StoreCase:
     """Describe a fresh store of each kind."""
     kind: str = request.param
@@ -235,6 +250,14 @@ def store_case(request: pytest.FixtureRequest, tmp_path: Path) -> StoreCase:
             kind,
             f"az://{container}",
             lambda **options: AzureBlobStore(container, **azure.options(**options)),
+        )
+    if kind == "gcs":
+        gcs: GCSServer = request.getfixturevalue("gcs_server")
+        gcs_bucket: str = request.getfixturevalue("gcs_bucket")
+        return StoreCase(
+            kind,
+            f"gs://{gcs_bucket}",
+            lambda **options: GCSBlobStore(gcs_bucket, **gcs.options(**options)),
         )
     server: S3Server = request.getfixturevalue("s3_server")
     bucket: str = request.getfixturevalue("s3_bucket")

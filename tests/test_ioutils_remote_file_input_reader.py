@@ -7,7 +7,7 @@ from collections.abc import Coroutine
 from typing import Any, NoReturn, TypeVar, final
 
 import pytest
-from conftest import StoreCase
+from conftest import StoreCase, on_every_store
 
 from kozmo_io import core
 from kozmo_io.errors import (
@@ -87,6 +87,7 @@ def test_every_call_reads_again(store: BlobStore, store_root: str) -> None:
     assert counting.counts["get"] == 2
 
 
+@on_every_store
 def test_satisfies_the_protocol_and_delegates_paths(store: BlobStore, store_root: str) -> None:
     reader = _reader(store, store_root)
     assert isinstance(reader, InputReader)
@@ -102,6 +103,7 @@ def test_empty_file_reads_as_empty_map(store: BlobStore, store_root: str) -> Non
     assert result is not None
 
 
+@on_every_store
 def test_missing_inputs_raise_not_found_naming_the_path(store: BlobStore, store_root: str) -> None:
     reader = _reader(store, store_root)
     with pytest.raises(NotFoundError) as info:
@@ -148,6 +150,7 @@ def test_none_limit_means_the_store_limit(store_case: StoreCase, store_root: str
         run(reader.get())
 
 
+@on_every_store
 @pytest.mark.parametrize("limit", [0, -5])
 def test_non_positive_limit_is_rejected(store: BlobStore, store_root: str, limit: int) -> None:
     with pytest.raises(InvalidArgumentError, match="max_payload_bytes"):
@@ -162,6 +165,7 @@ def test_store_failure_raises_storage_error_naming_the_path() -> None:
         run(reader.get())
 
 
+@on_every_store
 def test_reference_outside_the_store_is_refused(store: BlobStore) -> None:
     reader = RemoteFileInputReader(store, SimpleInputFilePaths("gs://another-bucket/data"))
     with pytest.raises(InvalidReferenceError):
@@ -250,5 +254,6 @@ def test_get_inputs_raises_the_same_typed_errors(store: BlobStore, store_root: s
         run(reader.get_inputs())
 
 
+@on_every_store
 def test_satisfies_the_ordered_protocol(store: BlobStore, store_root: str) -> None:
     assert isinstance(_reader(store, store_root), OrderedInputReader)

@@ -9,7 +9,7 @@ from typing import Any, NoReturn, TypeVar, final
 
 import attrs
 import pytest
-from conftest import StoreCase
+from conftest import StoreCase, on_every_store
 from google.protobuf.message import Message
 
 from kozmo_io import core
@@ -223,6 +223,7 @@ def test_successful_task_reads_outputs(store: BlobStore, store_root: str) -> Non
     assert run(reader.read()) == (_outputs(), None)
 
 
+@on_every_store
 def test_reader_satisfies_the_protocol(store: BlobStore, store_root: str) -> None:
     reader = RemoteFileOutputReader(store, _paths(store_root))
     assert isinstance(reader, OutputReader)
@@ -367,6 +368,7 @@ def test_empty_outputs_read_as_no_outputs_produced(
     assert error.message == f"outputs not found at [{paths.get_output_path()}]"
 
 
+@on_every_store
 def test_missing_outputs_do_not_exist_and_read_raises_not_found(
     store: BlobStore, store_root: str
 ) -> None:
@@ -434,6 +436,7 @@ def test_default_limit_is_two_mebibytes(store: BlobStore, store_root: str) -> No
     assert info.value.limit == 2 * 1024 * 1024
 
 
+@on_every_store
 @pytest.mark.parametrize("limit", [0, -1])
 def test_non_positive_limit_is_rejected(store: BlobStore, store_root: str, limit: int) -> None:
     with pytest.raises(InvalidArgumentError, match="max_payload_bytes") as info:
@@ -441,11 +444,13 @@ def test_non_positive_limit_is_rejected(store: BlobStore, store_root: str, limit
     assert isinstance(info.value, ValueError)
 
 
+@on_every_store
 def test_unknown_strategy_is_rejected(store: BlobStore, store_root: str) -> None:
     with pytest.raises(InvalidArgumentError, match="strategy"):
         RemoteFileOutputReader(store, _paths(store_root), error_aggregation=7)  # type: ignore[arg-type]
 
 
+@on_every_store
 def test_reference_outside_the_store_is_refused(store: BlobStore) -> None:
     reader = RemoteFileOutputReader(store, ReadOnlyOutputFilePaths("s3://some-other-bucket/out"))
     with pytest.raises(InvalidReferenceError):
@@ -503,6 +508,7 @@ def test_error_timestamp_and_worker_are_read(store: BlobStore, store_root: str) 
     assert error.timestamp == dt.datetime.fromtimestamp(99, tz=dt.UTC)
 
 
+@on_every_store
 def test_missing_error_file_reads_as_error_file_not_found(
     store: BlobStore, store_root: str
 ) -> None:
@@ -696,6 +702,7 @@ def test_earliest_corrupt_error_file_raises(store: BlobStore, store_root: str) -
         run(reader.read_error())
 
 
+@on_every_store
 @pytest.mark.parametrize("name", ["error", "err.or.pb", "error."])
 def test_earliest_needs_exactly_one_dot(store: BlobStore, store_root: str, name: str) -> None:
     paths = _ErrorFilePaths(f"{store_root}/out", name)
@@ -826,5 +833,6 @@ def test_read_outputs_raises_the_same_typed_errors(store: BlobStore, store_root:
         run(reader.read_outputs())
 
 
+@on_every_store
 def test_reader_satisfies_the_ordered_protocol(store: BlobStore, store_root: str) -> None:
     assert isinstance(RemoteFileOutputReader(store, _paths(store_root)), OrderedOutputReader)

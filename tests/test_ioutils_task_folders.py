@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from conftest import on_every_store
 
 from kozmo_io.errors import InvalidArgumentError, StorageError
 from kozmo_io.ioutils.task_folders import TaskFolder, list_task_folders
@@ -87,6 +88,7 @@ def test_a_run_prefix_that_is_itself_a_task_folder_is_reported(
     assert not found[0].has_error
 
 
+@on_every_store
 def test_an_empty_run_has_no_folders(store: BlobStore, store_root: str) -> None:
     assert _folders(store, f"{store_root}/nothing") == []
 

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import pytest
-from conftest import StoreCase
+from conftest import StoreCase, on_every_store
 from google.protobuf.message import DecodeError
 from google.protobuf.wrappers_pb2 import BytesValue, Int64Value
 from hypothesis import given
@@ -44,6 +44,7 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coroutine)
 
 
+@on_every_store
 def test_every_store_is_a_blobstore(store: BlobStore) -> None:
     assert isinstance(store, BlobStore)
 
@@ -51,6 +52,7 @@ def test_every_store_is_a_blobstore(store: BlobStore) -> None:
 # --- head (S11) ---------------------------------------------------------------------------------
 
 
+@on_every_store
 def test_head_of_missing_object_says_it_does_not_exist(store: BlobStore, store_root: str) -> None:
     meta = run(store.head(f"{store_root}/hello"))
     assert meta == ObjectMeta(f"{store_root}/hello", exists=False, size=0, etag=None)
@@ -80,6 +82,7 @@ def test_head_of_a_prefix_of_objects_says_it_does_not_exist(
 # --- get / put (S12, S19) -----------------------------------------------------------------------
 
 
+@on_every_store
 def test_get_of_missing_object_raises_not_found(store: BlobStore, store_root: str) -> None:
     with pytest.raises(NotFoundError) as caught:
         run(store.get(f"{store_root}/hello"))
@@ -160,6 +163,7 @@ def test_get_rejects_a_limit_that_is_not_a_positive_integer(
         run(store.get(f"{store_root}/x", max_bytes=max_bytes))
 
 
+@on_every_store
 @pytest.mark.parametrize("limit", [-1, True, 1.5])
 def test_store_rejects_a_bad_payload_limit_option(store_case: StoreCase, limit: Any) -> None:
     with pytest.raises(InvalidArgumentError, match="max_payload_bytes"):
@@ -194,6 +198,7 @@ def test_get_byte_range_of_empty_object_reads_nothing(store: BlobStore, store_ro
     assert run(store.get(f"{store_root}/empty", byte_range=(0, 100))) == b""
 
 
+@on_every_store
 @pytest.mark.parametrize("byte_range", [(0, 5), (3, 3)])
 def test_get_byte_range_of_missing_object_raises_not_found(
     store: BlobStore, store_root: str, byte_range: tuple[int, int]
@@ -367,6 +372,7 @@ def test_list_prefix_may_end_with_any_character(
     assert listed == sorted(DataReference(f"s3://b/{key}").split()[2] for key in keys)
 
 
+@on_every_store
 @pytest.mark.parametrize("max_items", [0, -3, True])
 def test_list_rejects_a_page_size_that_is_not_a_positive_integer(
     store: BlobStore, store_root: str, max_items: Any
@@ -398,6 +404,7 @@ HOSTILE_KEYS = [
 ]
 
 
+@on_every_store
 @pytest.mark.parametrize("key", HOSTILE_KEYS)
 @pytest.mark.parametrize("method", ["head", "get", "put", "delete"])
 def test_hostile_references_are_refused_before_any_request(
@@ -416,6 +423,7 @@ def test_hostile_references_are_refused_before_any_request(
     assert run(store.list(store_root or "/")).items == ()
 
 
+@on_every_store
 @pytest.mark.parametrize("method", ["head", "get", "put", "delete"])
 def test_references_without_an_object_key_are_refused(
     store: BlobStore, store_root: str, method: str
@@ -431,11 +439,13 @@ def test_references_without_an_object_key_are_refused(
             run(call(path))
 
 
+@on_every_store
 def test_hostile_listing_prefix_is_refused(store: BlobStore, store_root: str) -> None:
     with pytest.raises(InvalidReferenceError):
         run(store.list(f"{store_root}/a/../.."))
 
 
+@on_every_store
 @pytest.mark.parametrize(
     "foreign",
     ["gs://elsewhere/x", "abfs://c@acct.dfs.core.windows.net/x", "https://example.com/x"],
@@ -447,6 +457,7 @@ def test_references_of_another_store_are_refused(store: BlobStore, foreign: str)
         run(store.put(foreign, b"x"))
 
 
+@on_every_store
 def test_non_string_reference_is_refused(store: BlobStore) -> None:
     bad: Any = b"/x"
     with pytest.raises(InvalidReferenceError, match="must be a string"):
@@ -479,6 +490,7 @@ def test_read_message_of_garbage_raises_corrupt_data(store: BlobStore, store_roo
     assert isinstance(caught.value.__cause__, DecodeError)
 
 
+@on_every_store
 def test_read_message_of_missing_object_raises_not_found(store: BlobStore, store_root: str) -> None:
     with pytest.raises(NotFoundError):
         run(read_message(store, f"{store_root}/missing", Int64Value))
