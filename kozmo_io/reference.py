@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterable
 from typing import Final, SupportsIndex, cast, final, overload
 
-from kozmo_io import _uri
+from kozmo_io import _go_url
 from kozmo_io._secrets import redact_uri
 from kozmo_io.errors import InvalidReferenceError
 
@@ -74,13 +74,13 @@ def _require_str(value: object, what: str) -> None:
         raise TypeError(msg)
 
 
-def _parse(reference: str, shown: str) -> _uri.URL:
+def _parse(reference: str, shown: str) -> _go_url.URL:
     if _not_unicode(reference):
         msg = f"invalid reference {redact(shown)!r}: not valid Unicode text"
         raise InvalidReferenceError(msg)
     try:
-        return _uri.parse(reference)
-    except _uri.URLError as exc:
+        return _go_url.parse(reference)
+    except _go_url.URLError as exc:
         msg = f"invalid reference {redact(shown)!r}: {exc}"
         raise InvalidReferenceError(msg) from exc
 
@@ -88,7 +88,7 @@ def _parse(reference: str, shown: str) -> _uri.URL:
 def _decoded(text: str) -> str | None:
     """The UTF-8 text behind the percent-escapes of ``text``, or None when it is not UTF-8."""
     try:
-        return _uri.unescape(text).encode("utf-8", "surrogateescape").decode()
+        return _go_url.unescape(text).encode("utf-8", "surrogateescape").decode()
     except UnicodeDecodeError:
         return None
 
@@ -163,18 +163,18 @@ def construct_reference(base: str, *keys: str) -> DataReference:
     """
     _require_str(base, "base")
     base_url = _parse(base if base.endswith("/") else f"{base}/", shown=base)
-    ref = _uri.path_reference(_joined_keys(base, keys)) if keys else _uri.URL()
+    ref = _go_url.path_reference(_joined_keys(base, keys)) if keys else _go_url.URL()
     if base_url.raw_query or base_url.force_query or base_url.fragment:
         problem = "it has a query or fragment, which the join would drop with its last segment"
         msg = f"cannot join under {redact(base)!r}: {problem}"
         raise InvalidReferenceError(msg)
-    if _uri.escaped_path(ref).startswith("/"):
+    if _go_url.escaped_path(ref).startswith("/"):
         # A key that needs escaping is decoded first, so a leading "%2F" turns into a real "/"
         # and the key replaces the base path ("%2F x" -> "/%20x").
         problem = "a leading '%2F' would replace the base path (Go decodes it before escaping)"
         msg = f"cannot join key {redact(keys[0])!r} to {redact(base)!r}: {problem}"
         raise InvalidReferenceError(msg)
-    return DataReference(_uri.to_string(_uri.resolve(base_url, ref)))
+    return DataReference(_go_url.to_string(_go_url.resolve(base_url, ref)))
 
 
 @final

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import kozmo_io
-from kozmo_io import _cli_inspect
 from kozmo_io.cli import build_parser, main
+from kozmo_io.cli import inspect as cli_inspect
 
 PLUGIN = """
 from __future__ import annotations
@@ -357,7 +357,7 @@ def test_an_unexpected_error_is_reported_under_the_subcommand_name(
         msg = "boom"
         raise RuntimeError(msg)
 
-    monkeypatch.setattr(_cli_inspect, "run", boom)
+    monkeypatch.setattr(cli_inspect, "run", boom)
     code, out, err = run(capsys, "inspect", "/somewhere")
     assert (code, out) == (2, "")
     assert err == "kozmo-io inspect: error: RuntimeError: boom\n"

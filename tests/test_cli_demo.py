@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kozmo_io import _cli_demo, core
+from kozmo_io import core
 from kozmo_io.cli import build_parser, main
+from kozmo_io.cli import demo as cli_demo
 from kozmo_io.errors import KozmoIOError
 from kozmo_io.examples import WordCount, WordCountOutcome, count_words, make_inputs
 from kozmo_io.execution_error import ErrorKind, ExecutionError
@@ -38,7 +39,7 @@ def test_demo_prints_its_report_and_exits_0(capsys: pytest.CaptureFixture[str]) 
     metadata = f"{root}/metadata/{execution}"
     for line in (
         f"  inputs       {metadata}/n0/inputs.pb",
-        f'                 text  = "{_cli_demo.TEXT}"',
+        f'                 text  = "{cli_demo.TEXT}"',
         "                 top_n = 3",
         "  ran plugin   2 requests (1 GET, 1 PUT): read inputs.pb, wrote outputs.pb",
         f"  wrote        {metadata}/n0/0/outputs.pb",
@@ -82,9 +83,9 @@ def test_demo_with_root_keeps_files_that_read_back_independently(
     node0 = root / "metadata" / execution / "n0"
     node1 = root / "metadata" / execution / "n1"
     inputs = core.LiteralMap.FromString((node0 / "inputs.pb").read_bytes())
-    assert inputs == make_inputs(_cli_demo.TEXT)
+    assert inputs == make_inputs(cli_demo.TEXT)
     outputs = core.LiteralMap.FromString((node0 / "0" / "outputs.pb").read_bytes())
-    assert WordCount.from_literal_map(outputs) == count_words(_cli_demo.TEXT)
+    assert WordCount.from_literal_map(outputs) == count_words(cli_demo.TEXT)
     assert not (node0 / "0" / "error.pb").exists()
     document = core.ErrorDocument.FromString((node1 / "0" / "error.pb").read_bytes())
     error = ExecutionError.from_error_document(document)
@@ -117,7 +118,7 @@ def test_demo_exits_1_with_the_reasons_when_a_value_is_wrong(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     wrong = WordCount(words=1, distinct=1, longest="x", top=("x",))
-    monkeypatch.setattr(_cli_demo, "count_words", lambda _text: wrong)
+    monkeypatch.setattr(cli_demo, "count_words", lambda _text: wrong)
     assert main(["demo"]) == 1
     out, err = capsys.readouterr()
     assert "FAILED: some steps did not behave as expected" in out
@@ -140,7 +141,7 @@ def test_demo_exits_1_when_the_plugin_misbehaves(
         await writer.put(outcome)
         return outcome
 
-    monkeypatch.setattr(_cli_demo, "run_word_count", system_failure)
+    monkeypatch.setattr(cli_demo, "run_word_count", system_failure)
     assert main(["demo"]) == 1
     err = capsys.readouterr().err.splitlines()
     assert "kozmo-io demo: n0: is_error() should be False" in err

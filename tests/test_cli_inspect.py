@@ -18,8 +18,8 @@ from google.protobuf import json_format
 from google.protobuf.message import Message
 
 from kozmo_io import core
-from kozmo_io._cli_inspect import SCHEMA, local_reference
 from kozmo_io.cli import build_parser, main
+from kozmo_io.cli.inspect import SCHEMA, local_reference
 from kozmo_io.errors import CorruptDataError
 from kozmo_io.execution_error import ErrorKind, ExecutionError
 from kozmo_io.ioutils import (

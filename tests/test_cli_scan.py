@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from conftest import S3Server, StoreCase
 
-from kozmo_io import _cli_scan
-from kozmo_io._cli_inspect import local_reference
-from kozmo_io._cli_scan import SCHEMA, ScanSummary, scan
 from kozmo_io.cli import main
+from kozmo_io.cli import scan as cli_scan
+from kozmo_io.cli.inspect import local_reference
+from kozmo_io.cli.scan import SCHEMA, ScanSummary, scan
 from kozmo_io.errors import StorageError
 from kozmo_io.examples import MapRunPlan, plan_map_run, write_map_run
 from kozmo_io.execution_error import ErrorKind, ExecutionError
@@ -243,7 +243,7 @@ def test_a_listing_failure_prints_the_summary_and_exits_2(
     def open_failing(ref: str, /, **options: object) -> BlobStore:
         return _ListFailsAfter(open_store(ref, **options), pages=0)  # type: ignore[return-value]
 
-    monkeypatch.setattr("kozmo_io._cli_scan.open_store", open_failing)
+    monkeypatch.setattr("kozmo_io.cli.scan.open_store", open_failing)
     code = main(["scan", "--json", run])
     out, err = capsys.readouterr()
     assert code == 2
@@ -400,13 +400,13 @@ def test_cli_arguments_reach_the_scan(
 ) -> None:
     run, _ = local_run
     seen: dict[str, object] = {}
-    real_scan = _cli_scan.scan
+    real_scan = cli_scan.scan
 
     async def spy(store: BlobStore, prefix: str, /, **options: object) -> ScanSummary:
         seen.update(options)
         return await real_scan(store, prefix, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(_cli_scan, "scan", spy)
+    monkeypatch.setattr(cli_scan, "scan", spy)
     args = argparse.Namespace(
         prefix=run,
         json=True,
@@ -418,7 +418,7 @@ def test_cli_arguments_reach_the_scan(
         allow_http=False,
         region=None,
     )
-    assert _cli_scan.run(args) == 0
+    assert cli_scan.run(args) == 0
     assert seen == {"concurrency": 7, "max_bytes": 100, "top": 3}
 
 

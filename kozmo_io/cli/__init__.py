@@ -14,11 +14,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from kozmo_io import __version__, _cli_check, _cli_demo, _cli_inspect, _cli_scan
+from kozmo_io import __version__
+from kozmo_io.cli import check, demo, inspect, scan
 
 __all__ = ("build_parser", "main")
 
-_COMMANDS = (_cli_demo, _cli_inspect, _cli_scan, _cli_check)
+_COMMANDS = (demo, inspect, scan, check)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -50,8 +50,8 @@ from typing import Any, Protocol, final
 
 import attrs
 
-from kozmo_io._cli_inspect import _positive, _store_options, _UsageError, _vet, display
-from kozmo_io._terminal import cut, json_safe, one_line
+from kozmo_io.cli._terminal import cut, json_safe, one_line
+from kozmo_io.cli.inspect import _positive, _store_options, _UsageError, _vet, display
 from kozmo_io.errors import KozmoIOError, StorageError
 from kozmo_io.ioutils import (
     OutcomeKind,

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kozmo_io._terminal import one_line, printable
+from kozmo_io.cli._terminal import one_line, printable
 from kozmo_io.conformance import PROTOCOLS, ConformanceReport, Verdict, check, check_auto
 from kozmo_io.conformance._runtime import as_protocol, protocol_member_names
 from kozmo_io.conformance._static import CHECKERS, static_reports

@@ -52,8 +52,8 @@ from urllib.parse import quote, unquote
 import attrs
 
 from kozmo_io import core
-from kozmo_io._literal_text import literal_json, literal_text, message_json, timestamp_text
-from kozmo_io._terminal import cut, json_safe, one_line, printable
+from kozmo_io.cli._literal_text import literal_json, literal_text, message_json, timestamp_text
+from kozmo_io.cli._terminal import cut, json_safe, one_line, printable
 from kozmo_io.errors import (
     CorruptDataError,
     InvalidReferenceError,

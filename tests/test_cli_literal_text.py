@@ -9,7 +9,7 @@ import pytest
 from google.protobuf import duration_pb2, json_format, struct_pb2, timestamp_pb2
 
 from kozmo_io import core
-from kozmo_io._literal_text import (
+from kozmo_io.cli._literal_text import (
     duration_text,
     literal_json,
     literal_lines,

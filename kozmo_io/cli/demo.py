@@ -21,10 +21,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from kozmo_io import core
-from kozmo_io._cli_inspect import _positive, display, error_lines, local_reference, table
-from kozmo_io._cli_scan import scan
-from kozmo_io._literal_text import literal_lines
-from kozmo_io._terminal import one_line, printable
+from kozmo_io.cli._literal_text import literal_lines
+from kozmo_io.cli._terminal import one_line, printable
+from kozmo_io.cli.inspect import _positive, display, error_lines, local_reference, table
+from kozmo_io.cli.scan import scan
 from kozmo_io.conformance import check
 from kozmo_io.errors import KozmoIOError
 from kozmo_io.examples import (
