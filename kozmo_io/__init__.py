@@ -43,6 +43,8 @@ from kozmo_io.protocols import OutputFilePaths as OutputFilePaths
 from kozmo_io.protocols import OutputReader as OutputReader
 from kozmo_io.protocols import OutputWriter as OutputWriter
 from kozmo_io.protocols import RawOutputPaths as RawOutputPaths
+from kozmo_io.protocols import ShardSelector as ShardSelector
+from kozmo_io.protocols import SimpleTaskReader as SimpleTaskReader
 from kozmo_io.reference import DataReference as DataReference
 from kozmo_io.reference import construct_reference as construct_reference
 
@@ -74,6 +76,8 @@ __all__ = (
     "OutputWriter",
     "PayloadTooLargeError",
     "RawOutputPaths",
+    "ShardSelector",
+    "SimpleTaskReader",
     "StorageError",
     "StructuredDatasetRef",
     "construct_reference",

@@ -16,10 +16,17 @@ they add one method each that returns the second generation's message (the liter
 order, the run's context, the produced artifacts). A reader opts in by implementing that method;
 every :class:`InputReader` and :class:`OutputReader` stays what it was, and a consumer checks with
 ``isinstance`` before using the richer method.
+
+:class:`ShardSelector` and :class:`SimpleTaskReader` are the helpers the reference implementations
+take (a shard folder for a key, a task template to upload); the conformance kit's ``auto`` mode
+leaves them out.
 """
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from google.protobuf.message import Message
 from typing_extensions import Protocol, runtime_checkable
 
 from kozmo_io.core import Inputs, LiteralMap, Outputs
@@ -37,7 +44,11 @@ __all__ = (
     "OutputReader",
     "OutputWriter",
     "RawOutputPaths",
+    "ShardSelector",
+    "SimpleTaskReader",
 )
+
+M_co = TypeVar("M_co", bound=Message, covariant=True)
 
 
 @runtime_checkable
@@ -263,4 +274,22 @@ class OutputWriter(OutputFilePaths, Protocol):
             KozmoIOError: ``reader`` failed to read; its exception propagates unchanged
             and nothing is written.
         """
+        ...
+
+
+@runtime_checkable
+class ShardSelector(Protocol):
+    """Maps a key to the shard folder it belongs in."""
+
+    def get_shard_prefix(self, key: bytes, /) -> str:
+        """Return the shard folder name for ``key`` (deterministic)."""
+        ...
+
+
+@runtime_checkable
+class SimpleTaskReader(Protocol[M_co]):
+    """Anything that can produce the task template (any protobuf message)."""
+
+    async def read(self) -> M_co:
+        """Return the template."""
         ...

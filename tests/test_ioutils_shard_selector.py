@@ -7,12 +7,12 @@ import pytest
 from kozmo_io.errors import InvalidArgumentError
 from kozmo_io.ioutils.shard_selector import (
     PrecomputedShardSelector,
-    ShardSelector,
     base36_prefix_shard_selector,
     constant_shard_selector,
     generate_alphabet,
     generate_arabic_numerals,
 )
+from kozmo_io.protocols import ShardSelector
 
 
 def test_single_shard_always_selects_it() -> None:

@@ -10,8 +10,9 @@ import pytest
 
 from kozmo_io import core
 from kozmo_io.errors import StorageError
-from kozmo_io.ioutils.paths import get_task_template_path
-from kozmo_io.ioutils.task_reader import LazyUploadingTaskReader, SimpleTaskReader
+from kozmo_io.ioutils.file_names import get_task_template_path
+from kozmo_io.ioutils.task_reader import LazyUploadingTaskReader
+from kozmo_io.protocols import SimpleTaskReader
 from kozmo_io.storage import BlobStore, CountingStore, ListPage, ObjectMeta, read_message
 
 T = TypeVar("T")

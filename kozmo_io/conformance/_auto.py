@@ -1,4 +1,4 @@
-"""``auto`` mode: judge one target against every protocol kozmo_io defines."""
+"""``auto`` mode: judge one target against every task-IO protocol kozmo_io defines."""
 
 from __future__ import annotations
 
@@ -11,10 +11,17 @@ from kozmo_io.conformance._runtime import check
 
 __all__ = ("PROTOCOLS", "check_auto", "satisfied_protocols")
 
+# Helpers a reference implementation is built from, not contracts a task's IO is judged by: any
+# reader's ``read()`` would satisfy SimpleTaskReader by shape.
+_HELPER_PROTOCOLS = frozenset({"ShardSelector", "SimpleTaskReader"})
+
 PROTOCOLS: Mapping[str, type] = types.MappingProxyType(
-    {name: getattr(protocols, name) for name in protocols.__all__}
+    {name: getattr(protocols, name) for name in protocols.__all__ if name not in _HELPER_PROTOCOLS}
 )
-"""Every protocol of :mod:`kozmo_io.protocols` by name, in ``__all__`` (alphabetical) order."""
+"""Every task-IO protocol of :mod:`kozmo_io.protocols` by name, in ``__all__`` (alphabetical) order.
+
+The helper protocols (:class:`~kozmo_io.protocols.ShardSelector`,
+:class:`~kozmo_io.protocols.SimpleTaskReader`) are left out."""
 
 
 def check_auto(target: object) -> dict[str, ConformanceReport]:

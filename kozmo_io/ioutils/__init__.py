@@ -11,6 +11,17 @@ from __future__ import annotations
 
 from kozmo_io.ioutils.buffered_output_writer import BufferedOutputWriter as BufferedOutputWriter
 from kozmo_io.ioutils.cached_input_reader import CachedInputReader as CachedInputReader
+from kozmo_io.ioutils.file_names import CHECKPOINT_PREFIX as CHECKPOINT_PREFIX
+from kozmo_io.ioutils.file_names import DECK_SUFFIX as DECK_SUFFIX
+from kozmo_io.ioutils.file_names import ERRORS_SUFFIX as ERRORS_SUFFIX
+from kozmo_io.ioutils.file_names import FUTURES_SUFFIX as FUTURES_SUFFIX
+from kozmo_io.ioutils.file_names import INDEX_LOOKUP_SUFFIX as INDEX_LOOKUP_SUFFIX
+from kozmo_io.ioutils.file_names import INPUTS_SUFFIX as INPUTS_SUFFIX
+from kozmo_io.ioutils.file_names import OUTPUTS_SUFFIX as OUTPUTS_SUFFIX
+from kozmo_io.ioutils.file_names import TASK_TEMPLATE_SUFFIX as TASK_TEMPLATE_SUFFIX
+from kozmo_io.ioutils.file_names import construct_checkpoint_path as construct_checkpoint_path
+from kozmo_io.ioutils.file_names import get_index_lookup_path as get_index_lookup_path
+from kozmo_io.ioutils.file_names import get_task_template_path as get_task_template_path
 from kozmo_io.ioutils.in_memory_output_reader import InMemoryOutputReader as InMemoryOutputReader
 from kozmo_io.ioutils.input_file_paths import SimpleInputFilePaths as SimpleInputFilePaths
 from kozmo_io.ioutils.output_file_paths import (
@@ -18,17 +29,6 @@ from kozmo_io.ioutils.output_file_paths import (
 )
 from kozmo_io.ioutils.output_file_paths import ReadOnlyOutputFilePaths as ReadOnlyOutputFilePaths
 from kozmo_io.ioutils.output_file_paths import RemoteFileOutputPaths as RemoteFileOutputPaths
-from kozmo_io.ioutils.paths import CHECKPOINT_PREFIX as CHECKPOINT_PREFIX
-from kozmo_io.ioutils.paths import DECK_SUFFIX as DECK_SUFFIX
-from kozmo_io.ioutils.paths import ERRORS_SUFFIX as ERRORS_SUFFIX
-from kozmo_io.ioutils.paths import FUTURES_SUFFIX as FUTURES_SUFFIX
-from kozmo_io.ioutils.paths import INDEX_LOOKUP_SUFFIX as INDEX_LOOKUP_SUFFIX
-from kozmo_io.ioutils.paths import INPUTS_SUFFIX as INPUTS_SUFFIX
-from kozmo_io.ioutils.paths import OUTPUTS_SUFFIX as OUTPUTS_SUFFIX
-from kozmo_io.ioutils.paths import TASK_TEMPLATE_SUFFIX as TASK_TEMPLATE_SUFFIX
-from kozmo_io.ioutils.paths import construct_checkpoint_path as construct_checkpoint_path
-from kozmo_io.ioutils.paths import get_index_lookup_path as get_index_lookup_path
-from kozmo_io.ioutils.paths import get_task_template_path as get_task_template_path
 from kozmo_io.ioutils.raw_output_paths import PrecomputedRawOutputPaths as PrecomputedRawOutputPaths
 from kozmo_io.ioutils.raw_output_paths import (
     deterministic_unique_raw_output_path as deterministic_unique_raw_output_path,
@@ -51,7 +51,6 @@ from kozmo_io.ioutils.remote_file_output_writer import (
     RemoteFileOutputWriter as RemoteFileOutputWriter,
 )
 from kozmo_io.ioutils.shard_selector import PrecomputedShardSelector as PrecomputedShardSelector
-from kozmo_io.ioutils.shard_selector import ShardSelector as ShardSelector
 from kozmo_io.ioutils.shard_selector import (
     base36_prefix_shard_selector as base36_prefix_shard_selector,
 )
@@ -66,7 +65,6 @@ from kozmo_io.ioutils.task_folders import TASK_FILES as TASK_FILES
 from kozmo_io.ioutils.task_folders import TaskFolder as TaskFolder
 from kozmo_io.ioutils.task_folders import list_task_folders as list_task_folders
 from kozmo_io.ioutils.task_reader import LazyUploadingTaskReader as LazyUploadingTaskReader
-from kozmo_io.ioutils.task_reader import SimpleTaskReader as SimpleTaskReader
 from kozmo_io.ioutils.unique_id import HashAlgorithm as HashAlgorithm
 from kozmo_io.ioutils.unique_id import fixed_length_unique_id as fixed_length_unique_id
 from kozmo_io.ioutils.unique_id import (
@@ -98,9 +96,7 @@ __all__ = (
     "RemoteFileOutputPaths",
     "RemoteFileOutputReader",
     "RemoteFileOutputWriter",
-    "ShardSelector",
     "SimpleInputFilePaths",
-    "SimpleTaskReader",
     "TASK_FILES",
     "TASK_TEMPLATE_SUFFIX",
     "TaskFolder",

@@ -6,7 +6,7 @@ from typing import final
 
 import attrs
 
-from kozmo_io.ioutils.paths import INPUTS_SUFFIX
+from kozmo_io.ioutils.file_names import INPUTS_SUFFIX
 from kozmo_io.reference import DataReference, construct_reference
 
 __all__ = ("SimpleInputFilePaths",)

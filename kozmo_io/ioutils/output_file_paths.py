@@ -20,7 +20,7 @@ from typing import NamedTuple, final
 import attrs
 
 from kozmo_io.errors import KozmoIOError
-from kozmo_io.ioutils.paths import (
+from kozmo_io.ioutils.file_names import (
     CHECKPOINT_PREFIX,
     DECK_SUFFIX,
     ERRORS_SUFFIX,

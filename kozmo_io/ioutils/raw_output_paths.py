@@ -23,7 +23,7 @@ from typing import final
 import attrs
 
 from kozmo_io import core
-from kozmo_io.ioutils.shard_selector import ShardSelector
+from kozmo_io.protocols import ShardSelector
 from kozmo_io.reference import DataReference, construct_reference
 
 __all__ = (

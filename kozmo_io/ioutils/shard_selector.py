@@ -18,13 +18,11 @@ from collections.abc import Iterable, Sequence
 from typing import final
 
 import attrs
-from typing_extensions import Protocol, runtime_checkable
 
 from kozmo_io.errors import InvalidArgumentError
 
 __all__ = (
     "PrecomputedShardSelector",
-    "ShardSelector",
     "base36_prefix_shard_selector",
     "constant_shard_selector",
     "generate_alphabet",
@@ -33,15 +31,6 @@ __all__ = (
 
 _FNV32_OFFSET = 0x811C9DC5
 _FNV32_PRIME = 0x01000193
-
-
-@runtime_checkable
-class ShardSelector(Protocol):
-    """Maps a key to the shard folder it belongs in."""
-
-    def get_shard_prefix(self, key: bytes, /) -> str:
-        """Return the shard folder name for ``key`` (deterministic)."""
-        ...
 
 
 def _fnv1a_32(data: bytes) -> int:

@@ -51,7 +51,7 @@ from kozmo_io.errors import (
     StorageError,
 )
 from kozmo_io.execution_error import ErrorKind, ExecutionError
-from kozmo_io.ioutils.paths import ERRORS_SUFFIX, INPUTS_SUFFIX, OUTPUTS_SUFFIX
+from kozmo_io.ioutils.file_names import ERRORS_SUFFIX, INPUTS_SUFFIX, OUTPUTS_SUFFIX
 from kozmo_io.ioutils.task_folders import TaskFolder
 from kozmo_io.protocols import OutputReader
 from kozmo_io.reference import DataReference, construct_reference, redact

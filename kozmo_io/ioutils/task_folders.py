@@ -20,7 +20,7 @@ from typing import final
 import attrs
 
 from kozmo_io.errors import InvalidArgumentError
-from kozmo_io.ioutils.paths import DECK_SUFFIX, ERRORS_SUFFIX, INPUTS_SUFFIX, OUTPUTS_SUFFIX
+from kozmo_io.ioutils.file_names import DECK_SUFFIX, ERRORS_SUFFIX, INPUTS_SUFFIX, OUTPUTS_SUFFIX
 from kozmo_io.reference import DataReference
 from kozmo_io.storage import BlobStore
 

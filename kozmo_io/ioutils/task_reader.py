@@ -6,25 +6,15 @@ import asyncio
 from typing import Generic, TypeVar, final
 
 from google.protobuf.message import Message
-from typing_extensions import Protocol, runtime_checkable
 
 from kozmo_io.errors import StorageError
+from kozmo_io.protocols import SimpleTaskReader
 from kozmo_io.reference import DataReference, redact
 from kozmo_io.storage import BlobStore, write_message
 
-__all__ = ("LazyUploadingTaskReader", "SimpleTaskReader")
+__all__ = ("LazyUploadingTaskReader",)
 
 M = TypeVar("M", bound=Message)
-M_co = TypeVar("M_co", bound=Message, covariant=True)
-
-
-@runtime_checkable
-class SimpleTaskReader(Protocol[M_co]):
-    """Anything that can produce the task template (any protobuf message)."""
-
-    async def read(self) -> M_co:
-        """Return the template."""
-        ...
 
 
 @final

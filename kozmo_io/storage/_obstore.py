@@ -24,7 +24,7 @@ from kozmo_io.errors import (
     StorageError,
 )
 from kozmo_io.reference import DataReference
-from kozmo_io.storage._paths import Location, locate
+from kozmo_io.storage._locations import Location, locate
 from kozmo_io.storage._translate import BACKEND_ERRORS, translate
 from kozmo_io.storage._workers import run_in_worker
 from kozmo_io.storage.blobstore import ListPage, ObjectMeta

@@ -56,8 +56,8 @@ from kozmo_io.errors import (
     PayloadTooLargeError,
 )
 from kozmo_io.reference import DataReference
+from kozmo_io.storage._locations import Location, locate, quote_key
 from kozmo_io.storage._obstore import check_limit, check_range, positive
-from kozmo_io.storage._paths import Location, locate, quote_key
 from kozmo_io.storage._translate import translate
 from kozmo_io.storage.blobstore import DEFAULT_MAX_PAYLOAD_BYTES, ListPage, ObjectMeta
 

@@ -54,8 +54,7 @@ from obstore.store import AzureStore, GCSStore, LocalStore, MemoryStore, S3Store
 from kozmo_io._secrets import redact_text, scrub
 from kozmo_io.errors import InvalidArgumentError, InvalidReferenceError, StorageError
 from kozmo_io.reference import DataReference
-from kozmo_io.storage._obstore import PROBE_BYTES, ObstoreBlobStore
-from kozmo_io.storage._paths import (
+from kozmo_io.storage._locations import (
     AZURE_SCHEMES,
     GCS_SCHEMES,
     S3_SCHEMES,
@@ -63,6 +62,7 @@ from kozmo_io.storage._paths import (
     locate,
     quote_key,
 )
+from kozmo_io.storage._obstore import PROBE_BYTES, ObstoreBlobStore
 from kozmo_io.storage._translate import BACKEND_ERRORS, translate
 from kozmo_io.storage._workers import LoopProvider
 from kozmo_io.storage.blobstore import DEFAULT_MAX_PAYLOAD_BYTES

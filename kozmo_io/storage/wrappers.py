@@ -8,8 +8,8 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal, final
 
 from kozmo_io.errors import PayloadTooLargeError
+from kozmo_io.storage._locations import cache_key, locate
 from kozmo_io.storage._obstore import check_limit, check_range, positive
-from kozmo_io.storage._paths import cache_key, locate
 from kozmo_io.storage.blobstore import DEFAULT_MAX_PAYLOAD_BYTES, BlobStore, ListPage, ObjectMeta
 
 if TYPE_CHECKING:

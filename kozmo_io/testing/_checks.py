@@ -15,7 +15,7 @@ from kozmo_io.protocols import (
 )
 from kozmo_io.storage import BlobStore
 from kozmo_io.testing._kit import DEFAULT_TIMEOUT, Kit, run_sync
-from kozmo_io.testing._paths import check_input_paths_of, check_output_paths_of
+from kozmo_io.testing._path_getters import check_input_paths_of, check_output_paths_of
 from kozmo_io.testing._readers import check_input_reader_of, check_output_reader_of
 from kozmo_io.testing._writer import check_output_writer_of
 

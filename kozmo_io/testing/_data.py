@@ -12,7 +12,7 @@ from kozmo_io.execution_error import ErrorKind, ExecutionError
 from kozmo_io.protocols import OutputFilePaths
 from kozmo_io.storage import CountingStore
 from kozmo_io.testing._kit import Kit, describe, fresh_store
-from kozmo_io.testing._paths import output_paths
+from kozmo_io.testing._path_getters import output_paths
 
 __all__ = (
     "CORRUPT",

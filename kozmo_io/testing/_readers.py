@@ -31,7 +31,7 @@ from kozmo_io.testing._data import (
     stage_outputs,
 )
 from kozmo_io.testing._kit import Kit, Raised, Returned, describe, fresh_store
-from kozmo_io.testing._paths import check_input_paths_of, input_paths
+from kozmo_io.testing._path_getters import check_input_paths_of, input_paths
 
 __all__ = ("check_input_reader_of", "check_output_reader_of")
 

@@ -26,7 +26,7 @@ from kozmo_io.testing._data import (
 )
 from kozmo_io.testing._fakes import ScriptedOutputReader
 from kozmo_io.testing._kit import Kit, Raised, Returned, describe
-from kozmo_io.testing._paths import check_output_paths_of
+from kozmo_io.testing._path_getters import check_output_paths_of
 
 __all__ = ("check_output_writer_of",)
 

@@ -1,4 +1,4 @@
-"""storage._paths: the short way for plain references gives exactly the full parse's location."""
+"""storage._locations: the short way for plain references gives the full parse's location."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from kozmo_io.errors import InvalidReferenceError
 from kozmo_io.reference import DataReference
-from kozmo_io.storage._paths import _PLAIN, _locate, locate
+from kozmo_io.storage._locations import _PLAIN, _locate, locate
 
 PLAIN = [
     "s3://kozmo-bench/stream/000123/outputs.pb",

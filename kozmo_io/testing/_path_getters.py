@@ -14,9 +14,9 @@ from typing import Final, final
 
 import attrs
 
+from kozmo_io.ioutils.file_names import DECK_SUFFIX, ERRORS_SUFFIX, INPUTS_SUFFIX, OUTPUTS_SUFFIX
 from kozmo_io.ioutils.input_file_paths import SimpleInputFilePaths
 from kozmo_io.ioutils.output_file_paths import CheckpointRemoteFilePaths
-from kozmo_io.ioutils.paths import DECK_SUFFIX, ERRORS_SUFFIX, INPUTS_SUFFIX, OUTPUTS_SUFFIX
 from kozmo_io.ioutils.raw_output_paths import PrecomputedRawOutputPaths
 from kozmo_io.reference import DataReference, construct_reference
 from kozmo_io.storage import CountingStore
