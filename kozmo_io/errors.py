@@ -28,6 +28,7 @@ Backend exceptions are translated in one place, inside :mod:`kozmo_io.storage`.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, final
 
 if TYPE_CHECKING:
@@ -165,9 +166,9 @@ class DuplicateNameError(KozmoIOError, ValueError):
 
     def __reduce__(
         self,
-    ) -> tuple[type[DuplicateNameError], tuple[tuple[str, ...]], dict[str, bool]]:
-        """Pickle by fields."""
-        return (type(self), (self.names,), {"in_context": self.in_context})
+    ) -> tuple[functools.partial[DuplicateNameError], tuple[tuple[str, ...]]]:
+        """Pickle by fields (the message is rebuilt from them, so it names the same kind)."""
+        return (functools.partial(type(self), in_context=self.in_context), (self.names,))
 
 
 @final
