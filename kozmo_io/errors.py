@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, final
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from kozmo_io.conformance import ConformanceReport
+
 __all__ = (
     "ConformanceError",
     "CorruptDataError",
@@ -190,7 +192,11 @@ class ConformanceError(KozmoIOError, AssertionError):
     """
 
     def __init__(
-        self, message: str, /, problems: Sequence[object] = (), report: object | None = None
+        self,
+        message: str,
+        /,
+        problems: Sequence[object] = (),
+        report: ConformanceReport | None = None,
     ) -> None:
         """Build the error carrying ``problems`` and ``report``."""
         super().__init__(message)

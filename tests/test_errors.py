@@ -6,6 +6,7 @@ import pickle
 
 import pytest
 
+from kozmo_io.conformance import check
 from kozmo_io.errors import (
     ConformanceError,
     CorruptDataError,
@@ -19,6 +20,9 @@ from kozmo_io.errors import (
     PayloadTooLargeError,
     StorageError,
 )
+from kozmo_io.protocols import InputFilePaths
+
+REPORT = check(int, InputFilePaths)
 
 # Each error as raised, its message, the builtin it also is, and the fields it carries.
 CASES: list[tuple[KozmoIOError, str, type[Exception], dict[str, object]]] = [
@@ -70,10 +74,10 @@ CASES: list[tuple[KozmoIOError, str, type[Exception], dict[str, object]]] = [
     ),
     (StorageError("put s3://b/k failed"), "put s3://b/k failed", OSError, {}),
     (
-        ConformanceError("X does not conform", problems=("p1", "p2"), report="the report"),
-        "X does not conform",
+        ConformanceError(str(REPORT), problems=REPORT.problems, report=REPORT),
+        str(REPORT),
         AssertionError,
-        {"problems": ("p1", "p2"), "report": "the report"},
+        {"problems": REPORT.problems, "report": REPORT},
     ),
 ]
 
