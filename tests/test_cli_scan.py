@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Unpack
 
 import pytest
 from conftest import S3Server, StoreCase
@@ -28,6 +29,7 @@ from kozmo_io.storage import (
     ListPage,
     LocalBlobStore,
     S3BlobStore,
+    StoreOptions,
     open_store,
     write_message,
 )
@@ -240,7 +242,7 @@ def test_a_listing_failure_prints_the_summary_and_exits_2(
 ) -> None:
     run, _ = local_run
 
-    def open_failing(ref: str, /, **options: object) -> BlobStore:
+    def open_failing(ref: str, /, **options: Unpack[StoreOptions]) -> BlobStore:
         return _ListFailsAfter(open_store(ref, **options), pages=0)  # type: ignore[return-value]
 
     monkeypatch.setattr("kozmo_io.cli.scan.open_store", open_failing)

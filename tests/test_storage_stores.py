@@ -130,7 +130,7 @@ def test_open_store_refuses_an_option_the_store_does_not_take_naming_it() -> Non
     ):
         open_store("memory://x", region="eu-west-1")
     with pytest.raises(InvalidArgumentError, match="options account, retries"):
-        open_store("s3://b/x", retries=3, account="a")
+        open_store("s3://b/x", retries=3, account="a")  # type: ignore[call-arg] # misspelt on purpose
 
 
 def test_unknown_obstore_setting_is_an_invalid_argument_naming_it() -> None:

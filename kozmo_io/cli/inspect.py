@@ -71,7 +71,13 @@ from kozmo_io.ioutils import (
     SimpleInputFilePaths,
 )
 from kozmo_io.reference import DataReference, redact
-from kozmo_io.storage import DEFAULT_MAX_PAYLOAD_BYTES, BlobStore, open_store, read_message
+from kozmo_io.storage import (
+    DEFAULT_MAX_PAYLOAD_BYTES,
+    BlobStore,
+    StoreOptions,
+    open_store,
+    read_message,
+)
 
 __all__ = (
     "SCHEMA",
@@ -235,9 +241,9 @@ def _vet(text: str) -> DataReference:
     return DataReference(text)
 
 
-def _store_options(args: argparse.Namespace, prefix: DataReference) -> dict[str, object]:
+def _store_options(args: argparse.Namespace, prefix: DataReference) -> StoreOptions:
     scheme = prefix.split()[0]
-    options: dict[str, object] = {}
+    options: StoreOptions = {}
     if args.endpoint is not None:
         options["endpoint"] = args.endpoint
     if args.allow_http:

@@ -28,6 +28,7 @@ from kozmo_io.storage.stores import GCSBlobStore as GCSBlobStore
 from kozmo_io.storage.stores import LocalBlobStore as LocalBlobStore
 from kozmo_io.storage.stores import MemoryBlobStore as MemoryBlobStore
 from kozmo_io.storage.stores import S3BlobStore as S3BlobStore
+from kozmo_io.storage.stores import StoreOptions as StoreOptions
 from kozmo_io.storage.stores import open_store as open_store
 from kozmo_io.storage.wrappers import CachedStore as CachedStore
 from kozmo_io.storage.wrappers import CountingStore as CountingStore
@@ -45,6 +46,7 @@ __all__ = (
     "MemoryBlobStore",
     "ObjectMeta",
     "S3BlobStore",
+    "StoreOptions",
     "encoding_of",
     "open_store",
     "read_message",

@@ -46,10 +46,11 @@ import re
 import stat
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, cast, final
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypedDict, cast, final
 
 from obstore.exceptions import UnknownConfigurationKeyError
 from obstore.store import AzureStore, GCSStore, LocalStore, MemoryStore, S3Store
+from typing_extensions import Unpack
 
 from kozmo_io._secrets import redact_text, scrub
 from kozmo_io.errors import InvalidArgumentError, InvalidReferenceError, StorageError
@@ -79,6 +80,7 @@ __all__ = (
     "LocalBlobStore",
     "MemoryBlobStore",
     "S3BlobStore",
+    "StoreOptions",
     "open_store",
 )
 
@@ -92,6 +94,30 @@ _AZURITE_ACCOUNT = "devstoreaccount1"
 _AZURITE_KEY = (
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 )
+
+
+class StoreOptions(TypedDict, total=False):
+    """The options :func:`open_store` passes on to the store class it chooses.
+
+    ``max_payload_bytes`` for every store; ``root`` for the local store; ``endpoint``,
+    ``allow_http``, ``credentials``, ``config``, ``client_options`` and ``retry_config`` for the
+    cloud stores; ``region`` for S3; ``emulator`` for GCS and Azure; ``account`` for Azure. A store
+    refuses the options it does not take (:class:`~kozmo_io.errors.InvalidArgumentError`); a type
+    checker refuses a misspelt one.
+    """
+
+    max_payload_bytes: int | None
+    root: str | os.PathLike[str]
+    endpoint: str | None
+    allow_http: bool
+    region: str | None
+    account: str | None
+    credentials: Credentials | None
+    config: Mapping[str, Any] | None
+    client_options: ClientConfig | None
+    retry_config: RetryConfig | None
+    emulator: bool
+
 
 # object_store's local backend stages writes in "<name>#<n>" files and refuses such names as keys.
 _STAGING_NAME = re.compile(r"#\d+$")
@@ -756,7 +782,7 @@ def _vet_option_names(scheme: str, options: Mapping[str, object]) -> None:
         raise InvalidArgumentError(msg)
 
 
-def open_store(ref: str, /, **options: object) -> BlobStore:
+def open_store(ref: str, /, **options: Unpack[StoreOptions]) -> BlobStore:
     """Open the store that serves ``ref``, chosen by its scheme.
 
     ``memory://`` gives a new :class:`MemoryBlobStore`; ``file://`` and scheme-less references a
@@ -768,10 +794,7 @@ def open_store(ref: str, /, **options: object) -> BlobStore:
 
     Args:
         ref: Any reference in the wanted store (e.g. a prefix or a file in it).
-        **options: The keyword arguments of the chosen store class: ``max_payload_bytes`` for all;
-            ``root`` for local; ``endpoint``, ``allow_http``, ``credentials``, ``config``,
-            ``client_options``, ``retry_config`` for the cloud stores; ``region`` for S3;
-            ``emulator`` for GCS and Azure; ``account`` for Azure.
+        **options: The keyword arguments of the chosen store class (:class:`StoreOptions`).
 
     Returns:
         The store.
