@@ -13,6 +13,7 @@ from typing import NamedTuple
 from urllib.parse import unquote_to_bytes
 
 __all__ = (
+    "CONTROL",
     "URL",
     "URLError",
     "escaped_path",
@@ -30,7 +31,8 @@ _KEEP_HOST = _ALNUM + "-_.~!$&'()*+,;=:[]<>\""
 _KEEP_USERINFO = _ALNUM + "-_.~$&+,;="
 _KEEP_FRAGMENT = _ALNUM + "-_.~$&+,/:;=?@!()*"
 
-_CTL = re.compile(r"[\x00-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+"""The ASCII control characters (Go's ``stringContainsCTLByte``): refused in any reference."""
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 # Go's validEncoded: what may stay verbatim in an already-escaped path / fragment.
 _VALID_PATH = re.compile(r"[A-Za-z0-9\-._~/!$&'()*+,;=:@\[\]%]*")
@@ -222,7 +224,7 @@ def parse(raw_url: str) -> URL:  # noqa: C901, PLR0912 a port of Go's url.Parse,
         URLError: Go's parser rejects ``raw_url``.
     """
     rest, _, frag = raw_url.partition("#")
-    if _CTL.search(rest):
+    if CONTROL.search(rest):
         msg = "invalid control character in URL"
         raise URLError(msg)
     if rest == "*":

@@ -33,7 +33,6 @@ from kozmo_io.errors import InvalidReferenceError
 
 __all__ = ("DataReference", "construct_reference", "redact")
 
-_CTL: Final = re.compile(r"[\x00-\x1f\x7f]")
 _BAD_ESCAPE: Final = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _FIRST_SEGMENT: Final = re.compile(r"[^/?#]*")
 _SCHEME_PREFIX: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
@@ -95,7 +94,7 @@ def _decoded(text: str) -> str | None:
 
 def _key_problem(key: str) -> str | None:  # noqa: PLR0911 one early return per rejected kind
     """Why joining ``key`` would escape or replace the base (or fail in Go), or None if fine."""
-    if _CTL.search(key):
+    if _go_url.CONTROL.search(key):
         return "control characters are not allowed"
     if _not_unicode(key):
         return "not valid Unicode text"

@@ -52,6 +52,7 @@ from urllib.parse import quote, unquote
 import attrs
 
 from kozmo_io import core
+from kozmo_io._go_url import CONTROL
 from kozmo_io.cli._literal_text import literal_json, literal_text, message_json, timestamp_text
 from kozmo_io.cli._terminal import cut, json_safe, one_line, printable
 from kozmo_io.errors import (
@@ -116,7 +117,6 @@ oversized file, storage failure.
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://([^/]*)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _CLOUD_SCHEMES = frozenset({"s3", "s3a", "gs", "gcs", "abfs", "abfss", "az", "azure", "adl"})
 _USERINFO_IS_CONTAINER = frozenset({"abfs", "abfss"})
 _KEY_SAFE = "/!$&'()*+,;=:@~"  # what a key keeps verbatim in a reference (as the stores write it)
@@ -211,7 +211,7 @@ def display(reference: str) -> str:
 
 def _vet(text: str) -> DataReference:
     """Turn the PREFIX argument into a reference, refusing hostile or unusable ones."""
-    if _CONTROL.search(text) or "\n" in text or "\t" in text:
+    if CONTROL.search(text):
         msg = f"PREFIX holds a control character: '{printable(redact(text))}'"
         raise _UsageError(msg)
     scheme_match = _SCHEME.match(text)

@@ -6,6 +6,7 @@ import re
 from typing import NamedTuple
 from urllib.parse import quote
 
+from kozmo_io._go_url import CONTROL
 from kozmo_io.errors import InvalidReferenceError
 from kozmo_io.reference import DataReference
 
@@ -25,7 +26,6 @@ AZURE_SCHEMES = frozenset({"abfs", "abfss", "az", "azure", "adl"})
 # Azure Data Lake style: the container is the userinfo, the account the first label of the host.
 _AZURE_USERINFO_SCHEMES = frozenset({"abfs", "abfss"})
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # A reference made only of plain segments (letters, digits, "-", "_" and ".", none starting with
 # ".") needs no decoding and passes every check: it is split by this match alone, the common case
 # of a bulk read (the full parse costs several times as much). The tests hold both ways equal.
@@ -104,7 +104,7 @@ def locate(path: object, *, need_key: bool) -> Location:
 
 def _locate(path: str, *, need_key: bool) -> Location:
     """The full parse of :func:`locate`."""
-    if _CONTROL.search(path):
+    if CONTROL.search(path):
         raise _reject(path, "control character")
     if "?" in path or "#" in path:
         raise _reject(
@@ -112,7 +112,7 @@ def _locate(path: str, *, need_key: bool) -> Location:
         )
     reference = path if isinstance(path, DataReference) else DataReference(path)
     scheme, container, key = reference.split()
-    if _CONTROL.search(key):
+    if CONTROL.search(key):
         raise _reject(path, "control character in the key")
     if key and any(segment in {"", ".", ".."} for segment in key.split("/")):
         raise _reject(path, "empty, '.' or '..' path segment")
