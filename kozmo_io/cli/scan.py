@@ -64,7 +64,7 @@ from kozmo_io.ioutils.stream_outputs import DEFAULT_CONCURRENCY
 from kozmo_io.reference import DataReference
 from kozmo_io.storage import DEFAULT_MAX_PAYLOAD_BYTES, BlobStore, CountingStore, open_store
 
-__all__ = ("SCHEMA", "Progress", "ScanSummary", "register", "run", "scan")
+__all__ = ("Progress", "SCHEMA", "ScanSummary", "register", "run", "scan")
 
 SCHEMA = "kozmo-io.scan/1"
 """The name and version of the ``--json`` document's schema."""
