@@ -216,108 +216,52 @@ def _tag(tag: str) -> Callable[[object], str]:
 # ---- primitives ----------------------------------------------------------------------------------
 
 
-def _int_codec() -> _Codec:
-    name = "int"
+def _primitive_codec(
+    name: str, field: str, py_type: type, simple: int, check: Callable[[object, str], None]
+) -> _Codec:
+    """Build the codec of one primitive: ``check`` vets a value, ``field`` holds it."""
 
     def encode(value: object, target: core.Literal) -> None:
-        if type(value) is not int and (not isinstance(value, int) or isinstance(value, bool)):
-            raise _Problem(name, f"cannot encode {_what(value)} as an int")
-        if not _INT64_MIN <= value <= _INT64_MAX:
-            raise _Problem(name, "the int does not fit in 64 bits")
-        target.scalar.primitive.integer = value
+        check(value, name)
+        setattr(target.scalar.primitive, field, value)
 
     def decode(literal: core.Literal) -> object:
         primitive = literal.scalar.primitive
-        if primitive.WhichOneof("value") == "integer":
-            return primitive.integer
-        return _unwrapped(literal, decode, name, "a primitive integer")
+        if primitive.WhichOneof("value") == field:
+            return getattr(primitive, field)
+        return _unwrapped(literal, decode, name, f"a primitive {field}")
 
     return _Codec(
         name,
         encode,
         decode,
-        lambda v: type(v) is int,
-        _simple(core.SimpleType.INTEGER),
-        _tag("int"),
-        frozenset({"int"}),
+        lambda v: type(v) is py_type,
+        _simple(simple),
+        _tag(name),
+        frozenset({name}),
     )
 
 
-def _float_codec() -> _Codec:
-    name = "float"
-
-    def encode(value: object, target: core.Literal) -> None:
-        if type(value) is not float and (
-            not isinstance(value, int | float) or isinstance(value, bool)
-        ):
-            raise _Problem(name, f"cannot encode {_what(value)} as a float")
-        target.scalar.primitive.float_value = value
-
-    def decode(literal: core.Literal) -> object:
-        primitive = literal.scalar.primitive
-        if primitive.WhichOneof("value") == "float_value":
-            return primitive.float_value
-        return _unwrapped(literal, decode, name, "a primitive float_value")
-
-    return _Codec(
-        name,
-        encode,
-        decode,
-        lambda v: type(v) is float,
-        _simple(core.SimpleType.FLOAT),
-        _tag("float"),
-        frozenset({"float"}),
-    )
+def _check_int(value: object, name: str) -> None:
+    if type(value) is not int and (not isinstance(value, int) or isinstance(value, bool)):
+        raise _Problem(name, f"cannot encode {_what(value)} as an int")
+    if not _INT64_MIN <= value <= _INT64_MAX:
+        raise _Problem(name, "the int does not fit in 64 bits")
 
 
-def _str_codec() -> _Codec:
-    name = "str"
-
-    def encode(value: object, target: core.Literal) -> None:
-        if not isinstance(value, str):
-            raise _Problem(name, f"cannot encode {_what(value)} as a str")
-        target.scalar.primitive.string_value = value
-
-    def decode(literal: core.Literal) -> object:
-        primitive = literal.scalar.primitive
-        if primitive.WhichOneof("value") == "string_value":
-            return primitive.string_value
-        return _unwrapped(literal, decode, name, "a primitive string_value")
-
-    return _Codec(
-        name,
-        encode,
-        decode,
-        lambda v: type(v) is str,
-        _simple(core.SimpleType.STRING),
-        _tag("str"),
-        frozenset({"str"}),
-    )
+def _check_float(value: object, name: str) -> None:
+    if type(value) is not float and (not isinstance(value, int | float) or isinstance(value, bool)):
+        raise _Problem(name, f"cannot encode {_what(value)} as a float")
 
 
-def _bool_codec() -> _Codec:
-    name = "bool"
+def _check_str(value: object, name: str) -> None:
+    if not isinstance(value, str):
+        raise _Problem(name, f"cannot encode {_what(value)} as a str")
 
-    def encode(value: object, target: core.Literal) -> None:
-        if not isinstance(value, bool):
-            raise _Problem(name, f"cannot encode {_what(value)} as a bool")
-        target.scalar.primitive.boolean = value
 
-    def decode(literal: core.Literal) -> object:
-        primitive = literal.scalar.primitive
-        if primitive.WhichOneof("value") == "boolean":
-            return primitive.boolean
-        return _unwrapped(literal, decode, name, "a primitive boolean")
-
-    return _Codec(
-        name,
-        encode,
-        decode,
-        lambda v: type(v) is bool,
-        _simple(core.SimpleType.BOOLEAN),
-        _tag("bool"),
-        frozenset({"bool"}),
-    )
+def _check_bool(value: object, name: str) -> None:
+    if not isinstance(value, bool):
+        raise _Problem(name, f"cannot encode {_what(value)} as a bool")
 
 
 def _datetime_seconds(value: dt.datetime, name: str) -> tuple[int, int]:
@@ -455,10 +399,10 @@ def _none_codec() -> _Codec:
     )
 
 
-_INT: Final = _int_codec()
-_FLOAT: Final = _float_codec()
-_STR: Final = _str_codec()
-_BOOL: Final = _bool_codec()
+_INT: Final = _primitive_codec("int", "integer", int, core.SimpleType.INTEGER, _check_int)
+_FLOAT: Final = _primitive_codec("float", "float_value", float, core.SimpleType.FLOAT, _check_float)
+_STR: Final = _primitive_codec("str", "string_value", str, core.SimpleType.STRING, _check_str)
+_BOOL: Final = _primitive_codec("bool", "boolean", bool, core.SimpleType.BOOLEAN, _check_bool)
 _DATETIME: Final = _datetime_codec()
 _DATE: Final = _date_codec()
 _TIMEDELTA: Final = _timedelta_codec()
