@@ -53,7 +53,12 @@ from obstore.store import AzureStore, GCSStore, LocalStore, MemoryStore, S3Store
 from typing_extensions import Unpack
 
 from kozmo_io._secrets import redact_text, scrub
-from kozmo_io.errors import InvalidArgumentError, InvalidReferenceError, StorageError
+from kozmo_io.errors import (
+    InvalidArgumentError,
+    InvalidReferenceError,
+    NotFoundError,
+    StorageError,
+)
 from kozmo_io.reference import DataReference
 from kozmo_io.storage._locations import (
     AZURE_SCHEMES,
@@ -66,12 +71,14 @@ from kozmo_io.storage._locations import (
 from kozmo_io.storage._obstore import PROBE_BYTES, ObstoreBlobStore
 from kozmo_io.storage._translate import BACKEND_ERRORS, translate
 from kozmo_io.storage._workers import LoopProvider
-from kozmo_io.storage.blobstore import DEFAULT_MAX_PAYLOAD_BYTES
+
+# ObjectMeta at run time, not under TYPE_CHECKING: the conformance check resolves head's annotation.
+from kozmo_io.storage.blobstore import DEFAULT_MAX_PAYLOAD_BYTES, ObjectMeta
 
 if TYPE_CHECKING:
     from obstore.store import ClientConfig, ObjectStore, RetryConfig
 
-    from kozmo_io.storage.blobstore import BlobStore, ObjectMeta
+    from kozmo_io.storage.blobstore import BlobStore
 
 __all__ = (
     "AzureBlobStore",
@@ -258,6 +265,12 @@ class LocalBlobStore(ObstoreBlobStore):
                 )
                 raise StorageError(msg)
 
+    def _refuse_directory(self, path: str) -> None:
+        """Raise NotFoundError when ``path`` names a directory: no object (head says so too)."""
+        location = locate(path, need_key=True)
+        if os.path.isdir(os.path.join(self._root, location.key)):  # noqa: PTH112, PTH118 - str paths
+            raise NotFoundError(location.reference.redacted())
+
     async def head(self, path: str, /) -> ObjectMeta:
         """See :meth:`kozmo_io.storage.BlobStore.head`; a FIFO, socket or device is refused."""
         self._refuse_special_file(path, "head")
@@ -278,6 +291,7 @@ class LocalBlobStore(ObstoreBlobStore):
     async def delete(self, path: str, /) -> None:
         """See :meth:`kozmo_io.storage.BlobStore.delete`; a FIFO, socket or device is refused."""
         self._refuse_special_file(path, "delete")
+        self._refuse_directory(path)
         await super().delete(path)
 
     async def put(self, path: str, data: bytes, /) -> None:

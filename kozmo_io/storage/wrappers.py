@@ -250,7 +250,11 @@ class CachedStore:
         key = cache_key(locate(path, need_key=True))
         self._generation += 1
         self._forget(key)
-        await self._inner.put(path, data)
+        try:
+            await self._inner.put(path, data)
+        finally:
+            # Again once the write is over: a read that started during it may hold the old bytes.
+            self._generation += 1
         self._remember(key, bytes(data), str(path))
 
     async def list(
@@ -264,7 +268,11 @@ class CachedStore:
         key = cache_key(locate(path, need_key=True))
         self._generation += 1
         self._forget(key)
-        await self._inner.delete(path)
+        try:
+            await self._inner.delete(path)
+        finally:
+            # Again once the delete is over: a read that started during it may hold the object.
+            self._generation += 1
 
     def __repr__(self) -> str:
         """Show the wrapped store and the cache's fill."""

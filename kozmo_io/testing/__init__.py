@@ -24,6 +24,15 @@ returns the report. Problems found by the scenarios have rule ``behaviour`` and 
 test runner, a script or a REPL. ``check_*`` run their own event loop; inside a running loop
 await the ``acheck_*`` variants instead.
 
+:func:`check_blob_store` judges a :class:`~kozmo_io.storage.BlobStore` the same way; its
+factory takes no argument, and ``root`` names where in the store the kit may write::
+
+    from kozmo_io.storage import MemoryBlobStore
+    from kozmo_io.testing import check_blob_store
+
+    check_blob_store(MemoryBlobStore, root="memory://kit")
+    check_blob_store(lambda: MyStore("bucket"), root="my://bucket/ci/store-check")
+
 Fakes for a plugin's own tests: :func:`memory_store`, :class:`ScriptedInputReader`,
 :class:`ScriptedOutputReader` (records calls) and :class:`RecordingOutputWriter` (records
 :class:`RecordedPut` values), each satisfying its protocol; and :class:`FaultyStore`, a store
@@ -35,16 +44,19 @@ prove a plugin survives a failing store.
 
 from __future__ import annotations
 
+from kozmo_io.testing._checks import BlobStoreFactory as BlobStoreFactory
 from kozmo_io.testing._checks import InputFilePathsFactory as InputFilePathsFactory
 from kozmo_io.testing._checks import InputReaderFactory as InputReaderFactory
 from kozmo_io.testing._checks import OutputFilePathsFactory as OutputFilePathsFactory
 from kozmo_io.testing._checks import OutputReaderFactory as OutputReaderFactory
 from kozmo_io.testing._checks import OutputWriterFactory as OutputWriterFactory
+from kozmo_io.testing._checks import acheck_blob_store as acheck_blob_store
 from kozmo_io.testing._checks import acheck_input_file_paths as acheck_input_file_paths
 from kozmo_io.testing._checks import acheck_input_reader as acheck_input_reader
 from kozmo_io.testing._checks import acheck_output_file_paths as acheck_output_file_paths
 from kozmo_io.testing._checks import acheck_output_reader as acheck_output_reader
 from kozmo_io.testing._checks import acheck_output_writer as acheck_output_writer
+from kozmo_io.testing._checks import check_blob_store as check_blob_store
 from kozmo_io.testing._checks import check_input_file_paths as check_input_file_paths
 from kozmo_io.testing._checks import check_input_reader as check_input_reader
 from kozmo_io.testing._checks import check_output_file_paths as check_output_file_paths
@@ -55,11 +67,14 @@ from kozmo_io.testing._fakes import RecordingOutputWriter as RecordingOutputWrit
 from kozmo_io.testing._fakes import ScriptedInputReader as ScriptedInputReader
 from kozmo_io.testing._fakes import ScriptedOutputReader as ScriptedOutputReader
 from kozmo_io.testing._fakes import memory_store as memory_store
+from kozmo_io.testing._stores import BLOB_STORE_CHECKS as BLOB_STORE_CHECKS
 from kozmo_io.testing.faults import FaultCounts as FaultCounts
 from kozmo_io.testing.faults import Faults as Faults
 from kozmo_io.testing.faults import FaultyStore as FaultyStore
 
 __all__ = (
+    "BLOB_STORE_CHECKS",
+    "BlobStoreFactory",
     "FaultCounts",
     "Faults",
     "FaultyStore",
@@ -72,11 +87,13 @@ __all__ = (
     "RecordingOutputWriter",
     "ScriptedInputReader",
     "ScriptedOutputReader",
+    "acheck_blob_store",
     "acheck_input_file_paths",
     "acheck_input_reader",
     "acheck_output_file_paths",
     "acheck_output_reader",
     "acheck_output_writer",
+    "check_blob_store",
     "check_input_file_paths",
     "check_input_reader",
     "check_output_file_paths",

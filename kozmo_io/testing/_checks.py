@@ -17,25 +17,32 @@ from kozmo_io.storage import BlobStore
 from kozmo_io.testing._kit import DEFAULT_TIMEOUT, Kit, run_sync
 from kozmo_io.testing._path_getters import check_input_paths_of, check_output_paths_of
 from kozmo_io.testing._readers import check_input_reader_of, check_output_reader_of
+from kozmo_io.testing._stores import check_blob_store_of
 from kozmo_io.testing._writer import check_output_writer_of
 
 __all__ = (
+    "BlobStoreFactory",
     "InputFilePathsFactory",
     "InputReaderFactory",
     "OutputFilePathsFactory",
     "OutputReaderFactory",
     "OutputWriterFactory",
+    "acheck_blob_store",
     "acheck_input_file_paths",
     "acheck_input_reader",
     "acheck_output_file_paths",
     "acheck_output_reader",
     "acheck_output_writer",
+    "check_blob_store",
     "check_input_file_paths",
     "check_input_reader",
     "check_output_file_paths",
     "check_output_reader",
     "check_output_writer",
 )
+
+BlobStoreFactory: TypeAlias = Callable[[], BlobStore | Awaitable[BlobStore]]
+"""Builds the store under test (sync or async); the kit calls it once per check."""
 
 InputFilePathsFactory: TypeAlias = Callable[
     [BlobStore, InputFilePaths], InputFilePaths | Awaitable[InputFilePaths]
@@ -61,6 +68,54 @@ OutputWriterFactory: TypeAlias = Callable[
     [BlobStore, OutputFilePaths], OutputWriter | Awaitable[OutputWriter]
 ]
 """Builds the writer under test from the kit's store and output paths (sync or async)."""
+
+
+async def acheck_blob_store(
+    factory: BlobStoreFactory,
+    /,
+    *,
+    root: str,
+    call_timeout: float = DEFAULT_TIMEOUT,
+    strict: bool = False,
+) -> ConformanceReport:
+    """Check the BlobStore behaviour of the stores ``factory`` builds (async variant).
+
+    Every check of :data:`~kozmo_io.testing.BLOB_STORE_CHECKS` runs on a store of its own, under
+    its own folder ``<root>/kozmo-kit-<token>/<check>/`` (a fresh token per run), so the store
+    need not be empty and may be shared: put/get round trips (empty, every byte value, 3 MiB),
+    head, NotFoundError for a missing object, limits (``max_bytes``, the store's own
+    ``max_payload_bytes``, an oversized object refused without reading it), byte ranges, bad
+    arguments, overwrites (atomic as seen by concurrent readers), delete, listing (prefix matching,
+    odd keys, paging with cursors), hostile references, and errors that carry the reference with
+    its credentials redacted. A problem reads ``<Store>.<method>() [<check>] <situation>: expected
+    <...>, found <...>``. At the end the kit deletes what it wrote.
+
+    Args:
+        factory: Called with no argument once per check; returns the store (or an awaitable of
+            it). ``MemoryBlobStore`` is one; ``lambda: S3BlobStore("bucket", ...)`` another.
+        root: Reference prefix the kit writes under, without a trailing ``/``: e.g.
+            ``"s3://bucket/ci/store-check"``, ``"memory://kit"``, or ``""`` for a local store's
+            root (references ``/a/b``).
+        call_timeout: Seconds one call of the store (or the factory) may take before it counts
+            as hanging.
+        strict: Raise when the runtime check cannot tell, too.
+
+    Returns:
+        The report (checks ``runtime`` and ``behaviour``), when there is no problem: its verdict
+        is "conforms", or "cannot tell" with the runtime check's reasons.
+
+    Raises:
+        ConformanceError: At least one problem (``.problems``, ``.report``); with ``strict``,
+            also a reason the runtime check cannot tell.
+        ValueError: ``call_timeout`` is not a positive number, or ``root`` is not a string.
+    """
+    given: object = root  # annotations do not hold at run time
+    if not isinstance(given, str):
+        msg = f"root must be a reference prefix (str), got {given!r}"
+        raise ValueError(msg)  # noqa: TRY004 - a bad argument, like a bad call_timeout
+    kit = Kit(factory, BlobStore, call_timeout, strict=strict)
+    await check_blob_store_of(kit, root.rstrip("/"))
+    return kit.report()
 
 
 async def acheck_input_file_paths(
@@ -246,6 +301,25 @@ async def acheck_output_writer(
     kit = Kit(factory, OutputWriter, call_timeout, strict=strict)
     await check_output_writer_of(kit)
     return kit.report()
+
+
+def check_blob_store(
+    factory: BlobStoreFactory,
+    /,
+    *,
+    root: str,
+    call_timeout: float = DEFAULT_TIMEOUT,
+    strict: bool = False,
+) -> ConformanceReport:
+    """Run :func:`acheck_blob_store` in a new event loop.
+
+    Raises:
+        RuntimeError: Called while an event loop runs in this thread (await the async variant).
+    """
+    return run_sync(
+        acheck_blob_store(factory, root=root, call_timeout=call_timeout, strict=strict),
+        "acheck_blob_store",
+    )
 
 
 def check_input_file_paths(

@@ -152,7 +152,9 @@ class Kit:
     qualname: str = ""
     _skipped: frozenset[str] = frozenset()
 
-    def problem(self, member: str, situation: str, expected: str, found: str) -> None:
+    def problem(
+        self, member: str, situation: str, expected: str, found: str, *, who: str = ""
+    ) -> None:
         """Record one behavioural problem.
 
         Args:
@@ -160,8 +162,9 @@ class Kit:
             situation: What the store held or what was done, e.g. ``"with outputs.pb missing"``.
             expected: What the contract asks for.
             found: What the object did.
+            who: Who did it, when neither a member nor the factory (e.g. a whole check).
         """
-        who = f"{self.qualname}.{member}()" if member else "the factory"
+        who = who or (f"{self.qualname}.{member}()" if member else "the factory")
         message = f"{who} {situation}: expected {expected}, found {found}"
         target = self.runtime.target if self.runtime is not None else self._factory_name()
         self.problems.append(Problem(target, member, RULE, expected, found, message))
@@ -209,7 +212,7 @@ class Kit:
         return built
 
     async def call(
-        self, obj: object, member: str, situation: str, *args: object
+        self, obj: object, member: str, situation: str, *args: object, **kwargs: object
     ) -> Returned | Raised | None:
         """Call and await an ``async`` member; None when the call could not be made as required.
 
@@ -218,7 +221,7 @@ class Kit:
         if member in self._skipped:
             return None
         try:
-            pending = getattr(obj, member)(*args)
+            pending = getattr(obj, member)(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - whatever the object raises is judged by the caller
             return Raised(exc)
         if not inspect.isawaitable(pending):
