@@ -47,6 +47,7 @@ def test_the_readme_has_the_programs_this_test_knows() -> None:
     assert "stream_outputs(" in found[0]  # and so does the one reading the run back
     assert "check_static(" in found[1]
     assert "check_output_reader(" in found[2]
+    assert "check_blob_store(" in found[2]  # the store check continues that program
     assert "async def read_ordered(" in found[3]
     assert "to_literal_map(" in found[4]
 

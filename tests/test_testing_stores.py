@@ -42,20 +42,25 @@ MiB = 1024 * 1024
 # Generous: a hang guard for a loaded machine, never a speed target.
 TIMEOUT = 120.0
 
-WRAPPERS: dict[str, Callable[[BlobStore], BlobStore]] = {
-    "plain": lambda store: store,
-    "counting": CountingStore,
-    "cached": lambda store: CachedStore(store, max_bytes=MiB),
-    "faulty-without-faults": lambda store: FaultyStore(store, faults=Faults(), seed=1),
+# Each wrapper over a store with another read limit of its own: the default (2 MiB), 4 bytes (the
+# wrapper passes the store's limit on) and none (max_payload_bytes=0).
+WRAPPERS: dict[str, tuple[Callable[[BlobStore], BlobStore], dict[str, Any]]] = {
+    "plain": (lambda store: store, {}),
+    "counting-limit-4": (CountingStore, {"max_payload_bytes": 4}),
+    "cached": (lambda store: CachedStore(store, max_bytes=MiB), {}),
+    "faulty-without-faults-no-limit": (
+        lambda store: FaultyStore(store, faults=Faults(), seed=1),
+        {"max_payload_bytes": 0},
+    ),
 }
 
 
-@pytest.mark.parametrize("wrap", WRAPPERS.values(), ids=WRAPPERS.keys())
+@pytest.mark.parametrize(("wrap", "options"), WRAPPERS.values(), ids=WRAPPERS.keys())
 def test_every_store_and_wrapper_passes_the_kit(
-    store_case: StoreCase, wrap: Callable[[BlobStore], BlobStore]
+    store_case: StoreCase, wrap: Callable[[BlobStore], BlobStore], options: dict[str, Any]
 ) -> None:
     report = check_blob_store(
-        lambda: wrap(store_case.make()), root=store_case.root, call_timeout=TIMEOUT
+        lambda: wrap(store_case.make(**options)), root=store_case.root, call_timeout=TIMEOUT
     )
     assert report.verdict is Verdict.CONFORMS, str(report)
     assert report.checks == ("runtime", "behaviour")
