@@ -114,7 +114,9 @@ async def acheck_blob_store(
         msg = f"root must be a reference prefix (str), got {given!r}"
         raise ValueError(msg)  # noqa: TRY004 - a bad argument, like a bad call_timeout
     kit = Kit(factory, BlobStore, call_timeout, strict=strict)
-    await check_blob_store_of(kit, root.rstrip("/"))
+    # One trailing "/" is the folder's own ("s3://b/ci/" is "s3://b/ci"); "file://" keeps its "//".
+    folder = root[:-1] if root.endswith("/") and not root.endswith("://") else root
+    await check_blob_store_of(kit, folder)
     return kit.report()
 
 

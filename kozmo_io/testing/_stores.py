@@ -258,6 +258,14 @@ async def _not_found(scene: _Scene) -> None:
     for byte_range in ((0, 5), (3, 3)):
         situation = f"of a missing object with byte_range={byte_range}"
         await scene.expect_raise("get", situation, NotFoundError, ref, byte_range=byte_range)
+    if await scene.put("file", b"x"):
+        # On a filesystem, a path below a file is no directory: still just a missing object.
+        below = scene.ref("file/below")
+        situation = "of file/below, with file an object"
+        await scene.expect_raise("get", situation, NotFoundError, below)
+        meta = await scene.meta(situation, "file/below")
+        if meta is not None and meta.exists:
+            scene.problem("head", situation, "exists=False", "exists=True")
 
 
 def _expect_fields(
@@ -437,6 +445,8 @@ async def _overwrite(scene: _Scene) -> None:
         scene.problem(
             "head", "after a second put of 14 bytes over 5", "exists=True, size=14", found
         )
+    # Nothing a put stages on its way (a temporary file, an upload part) is left to be listed.
+    await _expect_items(scene, "of out/ after two puts of out/outputs.pb", "out/", [key])
 
 
 async def _atomic_overwrite(scene: _Scene) -> None:
@@ -653,7 +663,7 @@ _CHECKS: Final[tuple[tuple[str, str, Check], ...]] = (
     ),
     (
         "not-found",
-        "get of a missing object raises NotFoundError carrying its reference",
+        "get of a missing object (or one below an object) raises NotFoundError",
         _not_found,
     ),
     (
@@ -673,7 +683,11 @@ _CHECKS: Final[tuple[tuple[str, str, Check], ...]] = (
         "a bad max_bytes, byte_range or max_items raises InvalidArgumentError",
         _bad_arguments,
     ),
-    ("overwrite", "a put over an object replaces it for later reads and head", _overwrite),
+    (
+        "overwrite",
+        "a put over an object replaces it for reads, head and list (one item)",
+        _overwrite,
+    ),
     (
         "atomic-overwrite",
         "readers during a put, and concurrent puts, see one whole object",
