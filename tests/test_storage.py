@@ -39,6 +39,7 @@ from kozmo_io.storage import (
     remember_encoding,
     write_message,
 )
+from kozmo_io.testing._stores import HOSTILE_KEYS
 
 T = TypeVar("T")
 MiB = 1024 * 1024
@@ -123,26 +124,6 @@ def test_list_rejects_a_page_size_that_is_not_a_positive_integer(
 
 
 # --- references the store must refuse ----------------------------------------------------------
-
-HOSTILE_KEYS = [
-    "a/../b",
-    "..",
-    "../../etc/passwd",
-    "a/./b",
-    "a//b",
-    "%2e%2e/x",
-    "a/%2E%2E",
-    "a\x00b",
-    "a\nb",
-    "a\tb",
-    "a\x7fb",
-    "a%00b",
-    "a%0Ab",
-    "a?x=1",
-    "a#frag",
-    "a%",
-    "%ff",
-]
 
 
 @on_every_store

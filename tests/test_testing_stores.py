@@ -125,23 +125,14 @@ class _Store:
     async def head(self, path: str, /) -> ObjectMeta:
         return await self.inner.head(path)
 
-    async def get(
-        self,
-        path: str,
-        /,
-        *,
-        max_bytes: int | None = None,
-        byte_range: tuple[int, int] | None = None,
-    ) -> bytes:
-        return await self.inner.get(path, max_bytes=max_bytes, byte_range=byte_range)
+    async def get(self, path: str, /, **options: Any) -> bytes:
+        return await self.inner.get(path, **options)
 
     async def put(self, path: str, data: bytes, /) -> None:
         await self.inner.put(path, data)
 
-    async def list(
-        self, prefix: str, /, *, max_items: int = 1000, cursor: str | None = None
-    ) -> ListPage:
-        return await self.inner.list(prefix, max_items=max_items, cursor=cursor)
+    async def list(self, prefix: str, /, **options: Any) -> ListPage:
+        return await self.inner.list(prefix, **options)
 
     async def delete(self, path: str, /) -> None:
         await self.inner.delete(path)
@@ -150,16 +141,9 @@ class _Store:
 class DownloadsBeforeRefusing(_Store):
     """Reads the whole object, then compares its length with the limit."""
 
-    async def get(
-        self,
-        path: str,
-        /,
-        *,
-        max_bytes: int | None = None,
-        byte_range: tuple[int, int] | None = None,
-    ) -> bytes:
-        data = await self.inner.get(path, max_bytes=1 << 40, byte_range=byte_range)
-        limit = max_bytes or DEFAULT_MAX_PAYLOAD_BYTES
+    async def get(self, path: str, /, **options: Any) -> bytes:
+        data = await self.inner.get(path, **{**options, "max_bytes": 1 << 40})
+        limit = options.get("max_bytes") or DEFAULT_MAX_PAYLOAD_BYTES
         if len(data) > limit:
             raise PayloadTooLargeError(path, len(data), limit)
         return data
@@ -168,11 +152,9 @@ class DownloadsBeforeRefusing(_Store):
 class DropsTheLastPage(_Store):
     """Ends the listing one page early: the last page comes back empty."""
 
-    async def list(
-        self, prefix: str, /, *, max_items: int = 1000, cursor: str | None = None
-    ) -> ListPage:
-        page = await self.inner.list(prefix, max_items=max_items, cursor=cursor)
-        if cursor is not None and page.cursor is None:
+    async def list(self, prefix: str, /, **options: Any) -> ListPage:
+        page = await self.inner.list(prefix, **options)
+        if options.get("cursor") is not None and page.cursor is None:
             return ListPage((), None)
         return page
 
@@ -188,16 +170,9 @@ class StaleAfterOverwrite(_Store):
         self.first.setdefault(path, data)
         await self.inner.put(path, data)
 
-    async def get(
-        self,
-        path: str,
-        /,
-        *,
-        max_bytes: int | None = None,
-        byte_range: tuple[int, int] | None = None,
-    ) -> bytes:
-        fresh = await self.inner.get(path, max_bytes=max_bytes, byte_range=byte_range)
-        if byte_range is None and path in self.first:
+    async def get(self, path: str, /, **options: Any) -> bytes:
+        fresh = await self.inner.get(path, **options)
+        if options.get("byte_range") is None and path in self.first:
             return self.first[path]
         return fresh
 
@@ -205,16 +180,9 @@ class StaleAfterOverwrite(_Store):
 class KeyErrorForMissing(_Store):
     """Lets a dictionary's KeyError out instead of NotFoundError."""
 
-    async def get(
-        self,
-        path: str,
-        /,
-        *,
-        max_bytes: int | None = None,
-        byte_range: tuple[int, int] | None = None,
-    ) -> bytes:
+    async def get(self, path: str, /, **options: Any) -> bytes:
         try:
-            return await self.inner.get(path, max_bytes=max_bytes, byte_range=byte_range)
+            return await self.inner.get(path, **options)
         except NotFoundError:
             raise KeyError(path) from None
 
@@ -274,18 +242,12 @@ class TornWrite(_Store):
 class RangeIgnoresTheEnd(_Store):
     """Reads from the start of a range to the end of the object."""
 
-    async def get(
-        self,
-        path: str,
-        /,
-        *,
-        max_bytes: int | None = None,
-        byte_range: tuple[int, int] | None = None,
-    ) -> bytes:
+    async def get(self, path: str, /, **options: Any) -> bytes:
+        byte_range = options.pop("byte_range", None)
         if byte_range is not None:
             data = await self.inner.get(path, max_bytes=1 << 40)
             return data[byte_range[0] :]
-        return await self.inner.get(path, max_bytes=max_bytes)
+        return await self.inner.get(path, **options)
 
 
 class NoOwnLimit(_Store):
@@ -293,15 +255,9 @@ class NoOwnLimit(_Store):
 
     max_payload_bytes = DEFAULT_MAX_PAYLOAD_BYTES
 
-    async def get(
-        self,
-        path: str,
-        /,
-        *,
-        max_bytes: int | None = None,
-        byte_range: tuple[int, int] | None = None,
-    ) -> bytes:
-        return await self.inner.get(path, max_bytes=max_bytes or 1 << 40, byte_range=byte_range)
+    async def get(self, path: str, /, **options: Any) -> bytes:
+        limit = options.pop("max_bytes", None) or 1 << 40
+        return await self.inner.get(path, max_bytes=limit, **options)
 
 
 class ListsInArrivalOrder(_Store):
@@ -316,47 +272,33 @@ class ListsInArrivalOrder(_Store):
             self.order.append(path)
         await self.inner.put(path, data)
 
-    async def list(
-        self, prefix: str, /, *, max_items: int = 1000, cursor: str | None = None
-    ) -> ListPage:
+    async def list(self, prefix: str, /, **options: Any) -> ListPage:
         page = await self.inner.list(prefix, max_items=100_000)
         found = set(page.items)
         items = [path for path in self.order if path in found]
-        start = int(cursor or 0)
-        end = start + max_items
+        start = int(options.get("cursor") or 0)
+        end = start + options.get("max_items", 1000)
         return ListPage(tuple(items[start:end]), str(end) if end < len(items) else None)
 
 
 class AcceptsAnyLimit(_Store):
     """Treats a limit that is not a positive integer as no limit."""
 
-    async def get(
-        self,
-        path: str,
-        /,
-        *,
-        max_bytes: int | None = None,
-        byte_range: tuple[int, int] | None = None,
-    ) -> bytes:
+    async def get(self, path: str, /, **options: Any) -> bytes:
+        max_bytes = options.pop("max_bytes", None)
         if not (isinstance(max_bytes, int) and max_bytes > 0):
             max_bytes = None
-        return await self.inner.get(path, max_bytes=max_bytes, byte_range=byte_range)
+        return await self.inner.get(path, max_bytes=max_bytes, **options)
 
 
 class OffByOneLimit(_Store):
     """Refuses an object of exactly max_bytes bytes."""
 
-    async def get(
-        self,
-        path: str,
-        /,
-        *,
-        max_bytes: int | None = None,
-        byte_range: tuple[int, int] | None = None,
-    ) -> bytes:
+    async def get(self, path: str, /, **options: Any) -> bytes:
+        max_bytes = options.pop("max_bytes", None)
         if isinstance(max_bytes, int) and max_bytes > 1:
             max_bytes -= 1
-        return await self.inner.get(path, max_bytes=max_bytes, byte_range=byte_range)
+        return await self.inner.get(path, max_bytes=max_bytes, **options)
 
 
 class _Explosive(bytes):
@@ -370,15 +312,8 @@ class _Explosive(bytes):
 
 
 class ExplosiveBytes(_Store):
-    async def get(
-        self,
-        path: str,
-        /,
-        *,
-        max_bytes: int | None = None,
-        byte_range: tuple[int, int] | None = None,
-    ) -> bytes:
-        return _Explosive(await self.inner.get(path, max_bytes=max_bytes, byte_range=byte_range))
+    async def get(self, path: str, /, **options: Any) -> bytes:
+        return _Explosive(await self.inner.get(path, **options))
 
 
 class PutAlwaysFails(_Store):
