@@ -20,9 +20,10 @@ Fixtures:
   ``make(**options)``, which opens a store of that kind, taking the store's keyword options (e.g.
   ``max_payload_bytes=0``). Memory: a new empty in-process store per call; local: always the
   directory ``<tmp_path>/root``; s3 and azure: always the test's fresh bucket or container. GCS is
-  not among them: its emulator refuses the uploads obstore makes (``tests/test_storage_gcs.py``
-  runs everything else on it). A test that never writes through the store takes the
-  ``@on_every_store`` decorator, which adds the ``gcs`` case (marker ``gcs``).
+  not among them: its emulator has no XML API upload, the request obstore makes to write
+  (``tests/test_storage_gcs.py`` pins its answer and runs everything else on it). A test that never
+  writes through the store takes the ``@on_every_store`` decorator, which adds the ``gcs`` case
+  (marker ``gcs``); ``tests/test_storage_cloud.py`` runs what the three clouds share on each.
 * ``store``: ``store_case.make()``, the store with default options.
 * ``store_root``: the reference prefix of objects in ``store``, without a trailing ``/``:
   ``memory://bucket``, ``""`` for the local store (references such as ``/a/b``, i.e.
@@ -230,8 +231,8 @@ _WRITABLE_STORES = [
 on_every_store = pytest.mark.parametrize(
     "store_case", [*_WRITABLE_STORES, pytest.param("gcs", marks=pytest.mark.gcs)], indirect=True
 )
-"""Run a test that never writes through the store on every kind, GCS included (its emulator
-refuses the uploads obstore makes, so ``store_case`` leaves it out by default)."""
+"""Run a test that never writes through the store on every kind, GCS included (its emulator has
+no XML API upload, the request obstore makes to write, so ``store_case`` leaves it out)."""
 
 
 @pytest.fixture(params=_WRITABLE_STORES)

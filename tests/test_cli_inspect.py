@@ -413,6 +413,7 @@ def test_inspect_refuses_a_file_given_as_prefix(
         (["--region", "eu-west-1"], "--region applies to s3:// references only"),
         (["--endpoint", "http://127.0.0.1:1"], "apply to cloud references"),
         (["--allow-http"], "apply to cloud references"),
+        (["--emulator"], "--emulator applies to gs:// and Azure references only"),
     ],
 )
 def test_inspect_refuses_store_options_that_do_not_apply(
@@ -427,6 +428,12 @@ def test_inspect_refuses_region_for_a_gcs_reference(capsys: pytest.CaptureFixtur
     code, _, err = _inspect(capsys, "--region", "eu-west-1", "gs://bucket/out")
     assert code == 2
     assert "--region applies to s3:// references only" in err
+
+
+def test_inspect_refuses_emulator_for_an_s3_reference(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _inspect(capsys, "--emulator", "s3://bucket/out")
+    assert code == 2
+    assert "--emulator applies to gs:// and Azure references only" in err
 
 
 def test_inspect_help_mentions_every_option(capsys: pytest.CaptureFixture[str]) -> None:

@@ -419,6 +419,7 @@ def test_cli_arguments_reach_the_scan(
         endpoint=None,
         allow_http=False,
         region=None,
+        emulator=False,
     )
     assert cli_scan.run(args) == 0
     assert seen == {"concurrency": 7, "max_bytes": 100, "top": 3}

@@ -118,6 +118,11 @@ oversized file, storage failure.
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://([^/]*)")
 _CLOUD_SCHEMES = frozenset({"s3", "s3a", "gs", "gcs", "abfs", "abfss", "az", "azure", "adl"})
+_EMULATED_SCHEMES = frozenset({"gs", "gcs", "abfs", "abfss", "az", "azure", "adl"})
+_EMULATOR_HELP = (
+    "the store is a local emulator (gs://: --endpoint, no credentials looked up or sent; "
+    "Azure: Azurite's well-known account, at --endpoint if given)"
+)
 _USERINFO_IS_CONTAINER = frozenset({"abfs", "abfss"})
 _KEY_SAFE = "/!$&'()*+,;=:@~"  # what a key keeps verbatim in a reference (as the stores write it)
 # How much of a name, code or worker (one line) and of a message (a stack trace) is printed.
@@ -163,6 +168,7 @@ def register(
     )
     store.add_argument("--allow-http", action="store_true", help="allow a plain-HTTP --endpoint")
     store.add_argument("--region", metavar="R", help="the S3 bucket's region (else AWS_REGION)")
+    store.add_argument("--emulator", action="store_true", help=_EMULATOR_HELP)
     parser.set_defaults(handler=run)
 
 
@@ -253,6 +259,11 @@ def _store_options(args: argparse.Namespace, prefix: DataReference) -> StoreOpti
             msg = "--region applies to s3:// references only"
             raise _UsageError(msg)
         options["region"] = args.region
+    if args.emulator:
+        if scheme not in _EMULATED_SCHEMES:
+            msg = "--emulator applies to gs:// and Azure references only"
+            raise _UsageError(msg)
+        options["emulator"] = True
     if options and scheme not in _CLOUD_SCHEMES:
         msg = "--endpoint, --allow-http and --region apply to cloud references (s3://, gs://, ...)"
         raise _UsageError(msg)
@@ -518,7 +529,7 @@ def run(args: argparse.Namespace) -> int:
 
     Args:
         args: The parsed arguments (``prefix``, ``inputs``, ``json``, ``max_bytes``, ``endpoint``,
-            ``allow_http``, ``region``).
+            ``allow_http``, ``region``, ``emulator``).
 
     Returns:
         0 found and read, 1 nothing at the prefix, 2 bad reference, corrupt or oversized file,

@@ -51,7 +51,14 @@ from typing import Any, Protocol, final
 import attrs
 
 from kozmo_io.cli._terminal import cut, json_safe, one_line
-from kozmo_io.cli.inspect import _positive, _store_options, _UsageError, _vet, display
+from kozmo_io.cli.inspect import (
+    _EMULATOR_HELP,
+    _positive,
+    _store_options,
+    _UsageError,
+    _vet,
+    display,
+)
 from kozmo_io.errors import KozmoIOError, StorageError
 from kozmo_io.ioutils import (
     OutcomeKind,
@@ -437,6 +444,7 @@ def register(
     )
     store.add_argument("--allow-http", action="store_true", help="allow a plain-HTTP --endpoint")
     store.add_argument("--region", metavar="R", help="the S3 bucket's region (else AWS_REGION)")
+    store.add_argument("--emulator", action="store_true", help=_EMULATOR_HELP)
     parser.set_defaults(handler=run)
 
 
@@ -450,7 +458,7 @@ def run(args: argparse.Namespace) -> int:
 
     Args:
         args: The parsed arguments (``prefix``, ``json``, ``fail_on_error``, ``concurrency``,
-            ``max_bytes``, ``top``, ``endpoint``, ``allow_http``, ``region``).
+            ``max_bytes``, ``top``, ``endpoint``, ``allow_http``, ``region``, ``emulator``).
 
     Returns:
         0 scanned (and, with ``--fail-on-error``, every task has outputs); 1 no task found, or a

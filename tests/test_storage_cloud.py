@@ -1,0 +1,461 @@
+"""What every cloud store does alike, on its real server: moto (S3), Azurite and fake-gcs-server.
+
+Each test runs once per server (markers ``s3``, ``azure``, ``gcs``): bounded transfers and the
+engine's reads counted on the wire, bucket membership, listing pages, references carrying
+credentials, missing buckets, and ``kozmo-io inspect`` run as a process with the store options
+on its command line. Objects are put in place through the store, except on GCS, whose emulator
+refuses the upload obstore makes: there they go in through the emulator's own upload API (see
+``tests/test_storage_gcs.py``), and the tests that write through the store take only S3 and Azure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
+from typing import Any, TypeVar, final
+
+import attrs
+import pytest
+from _relay import ByteCountingProxy, settle
+from conftest import AzureServer, GCSServer, S3Server
+
+from kozmo_io import core
+from kozmo_io.errors import InvalidReferenceError, NotFoundError, PayloadTooLargeError, StorageError
+from kozmo_io.execution_error import ErrorKind, ExecutionError
+from kozmo_io.ioutils import (
+    ErrorAggregationStrategy,
+    ReadOnlyOutputFilePaths,
+    RemoteFileOutputReader,
+)
+from kozmo_io.storage import (
+    AzureBlobStore,
+    BlobStore,
+    GCSBlobStore,
+    ListPage,
+    S3BlobStore,
+    open_store,
+)
+from kozmo_io.storage._obstore import PROBE_BYTES
+
+T = TypeVar("T")
+MiB = 1024 * 1024
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coroutine)
+
+
+@final
+@attrs.frozen
+class Cloud:
+    """One cloud server and the test's fresh bucket (or container) on it.
+
+    Args:
+        kind: ``s3``, ``azure`` or ``gcs``.
+        bucket: The bucket or container.
+        root: Reference prefix of its objects (``s3://<bucket>``, ``az://...``, ``gs://...``).
+        port: The server's port on 127.0.0.1.
+        store_class: The store class of the kind.
+        connect: The store options that reach the server, given overrides and, optionally, the
+            port of a relay in front of the server to send the requests through.
+        seed: Puts an object (key, bytes) in the bucket.
+        cli: The ``kozmo-io inspect`` store options that reach the server.
+        cli_env: The environment variables those options need.
+    """
+
+    kind: str
+    bucket: str
+    root: str
+    port: int
+    store_class: Callable[..., BlobStore]
+    connect: Callable[..., dict[str, Any]]
+    seed: Callable[[str, bytes], None]
+    cli: tuple[str, ...]
+    cli_env: dict[str, str]
+
+    @property
+    def scheme(self) -> str:
+        """The scheme of the references (``s3``, ``az``, ``gs``)."""
+        return self.root.split("://", 1)[0]
+
+    def options(self, **overrides: Any) -> dict[str, Any]:
+        """The store options that reach the server directly (for :func:`open_store`)."""
+        return self.connect(None, **overrides)
+
+    def store(self, **overrides: Any) -> BlobStore:
+        """Open a store on the bucket that talks to the server directly."""
+        return self.store_class(self.bucket, **self.options(**overrides))
+
+    def through(self, relay: ByteCountingProxy) -> BlobStore:
+        """Open a store on the bucket whose requests go through ``relay``."""
+        return self.store_class(self.bucket, **self.connect(relay.port))
+
+
+def _port(endpoint: str) -> int:
+    return int(endpoint.rsplit(":", 1)[1])
+
+
+def _seed_through_the_store(
+    store_class: Callable[..., BlobStore], bucket: str, root: str, connect: Callable[..., Any]
+) -> Callable[[str, bytes], None]:
+    def seed(key: str, data: bytes) -> None:
+        run(store_class(bucket, **connect(None, max_payload_bytes=0)).put(f"{root}/{key}", data))
+
+    return seed
+
+
+def _s3(request: pytest.FixtureRequest) -> Cloud:
+    server: S3Server = request.getfixturevalue("s3_server")
+    bucket: str = request.getfixturevalue("s3_bucket")
+
+    def connect(port: int | None, **overrides: Any) -> dict[str, Any]:
+        if port is not None:
+            overrides["endpoint"] = f"http://127.0.0.1:{port}"
+        return server.options(**overrides)
+
+    root = f"s3://{bucket}"
+    return Cloud(
+        kind="s3",
+        bucket=bucket,
+        root=root,
+        port=_port(server.endpoint),
+        store_class=S3BlobStore,
+        connect=connect,
+        seed=_seed_through_the_store(S3BlobStore, bucket, root, connect),
+        cli=("--endpoint", server.endpoint, "--allow-http", "--region", server.region),
+        cli_env={
+            "AWS_ACCESS_KEY_ID": server.access_key_id,
+            "AWS_SECRET_ACCESS_KEY": server.secret_access_key,
+        },
+    )
+
+
+def _azure(request: pytest.FixtureRequest) -> Cloud:
+    server: AzureServer = request.getfixturevalue("azure_server")
+    container: str = request.getfixturevalue("azure_container")
+
+    def connect(port: int | None, **overrides: Any) -> dict[str, Any]:
+        if port is not None:
+            overrides["endpoint"] = f"http://127.0.0.1:{port}/{server.account}"
+        return server.options(**overrides)
+
+    root = f"az://{container}"
+    return Cloud(
+        kind="azure",
+        bucket=container,
+        root=root,
+        port=_port(server.endpoint),
+        store_class=AzureBlobStore,
+        connect=connect,
+        seed=_seed_through_the_store(AzureBlobStore, container, root, connect),
+        cli=("--endpoint", server.blob_endpoint, "--emulator"),
+        cli_env={},
+    )
+
+
+def _gcs(request: pytest.FixtureRequest) -> Cloud:
+    server: GCSServer = request.getfixturevalue("gcs_server")
+    bucket: str = request.getfixturevalue("gcs_bucket")
+
+    def connect(port: int | None, **overrides: Any) -> dict[str, Any]:
+        if port is not None:
+            overrides["endpoint"] = f"http://127.0.0.1:{port}"
+        return server.options(**overrides)
+
+    def seed(key: str, data: bytes) -> None:
+        server.upload(bucket, key, data)
+
+    return Cloud(
+        kind="gcs",
+        bucket=bucket,
+        root=f"gs://{bucket}",
+        port=_port(server.endpoint),
+        store_class=GCSBlobStore,
+        connect=connect,
+        seed=seed,
+        cli=("--endpoint", server.endpoint, "--emulator"),
+        cli_env={},
+    )
+
+
+_WRITABLE = [
+    pytest.param("s3", marks=pytest.mark.s3),
+    pytest.param("azure", marks=pytest.mark.azure),
+]
+_CASES = {"s3": _s3, "azure": _azure, "gcs": _gcs}
+
+writable_clouds = pytest.mark.parametrize("cloud", _WRITABLE, indirect=True)
+"""Run a test that writes through the store on the servers that take obstore's uploads."""
+
+
+@pytest.fixture(params=[*_WRITABLE, pytest.param("gcs", marks=pytest.mark.gcs)])
+def cloud(request: pytest.FixtureRequest) -> Cloud:
+    """Describe each cloud server with a fresh bucket."""
+    return _CASES[request.param](request)
+
+
+@pytest.fixture
+def proxy(cloud: Cloud) -> Iterator[ByteCountingProxy]:
+    relay = ByteCountingProxy(cloud.port)
+    try:
+        yield relay
+    finally:
+        relay.close()
+
+
+# --- bounded transfers, counted on the wire ----------------------------------------------------
+
+
+def test_oversized_get_transfers_far_less_than_the_object(
+    cloud: Cloud, proxy: ByteCountingProxy
+) -> None:
+    size = 32 * MiB
+    cloud.seed("big", b"\0" * size)
+    with pytest.raises(PayloadTooLargeError) as caught:
+        run(cloud.through(proxy).get(f"{cloud.root}/big", max_bytes=MiB))
+    assert (caught.value.size, caught.value.limit) == (size, MiB)
+    transferred = settle(proxy)
+    assert proxy.requests == 1
+    assert transferred < 64 * 1024, f"{transferred} bytes transferred for a refused object"
+
+
+def test_get_within_the_limit_is_two_requests(cloud: Cloud, proxy: ByteCountingProxy) -> None:
+    size = 3 * MiB
+    cloud.seed("big", b"\1" * size)
+    assert run(cloud.through(proxy).get(f"{cloud.root}/big", max_bytes=size)) == b"\1" * size
+    assert settle(proxy) >= size
+    assert proxy.requests == 2  # the first bytes and the size, then the rest
+
+
+@pytest.mark.parametrize("size", [0, 1, PROBE_BYTES])
+def test_get_of_a_small_object_is_one_request(
+    cloud: Cloud, proxy: ByteCountingProxy, size: int
+) -> None:
+    cloud.seed("small", b"\2" * size)
+    assert run(cloud.through(proxy).get(f"{cloud.root}/small")) == b"\2" * size
+    assert proxy.requests == 1
+
+
+@writable_clouds
+def test_get_never_mixes_an_object_replaced_between_its_two_reads(cloud: Cloud) -> None:
+    path = f"{cloud.root}/moving"
+    old, new = b"o" * (3 * PROBE_BYTES), b"n" * (2 * PROBE_BYTES)
+    cloud.seed("moving", old)
+
+    def replace_before_the_second_read(number: int) -> None:
+        if number == 2:
+            cloud.seed("moving", new)
+
+    relay = ByteCountingProxy(cloud.port, before_request=replace_before_the_second_read)
+    try:
+        assert run(cloud.through(relay).get(path)) == new
+        assert relay.requests == 3  # old head, refused rest (412), the new object whole
+    finally:
+        relay.close()
+
+
+# --- the engine's reads, counted on the wire ---------------------------------------------------
+
+
+def _integer_outputs(value: int) -> core.LiteralMap:
+    literal = core.Literal(scalar=core.Scalar(primitive=core.Primitive(integer=value)))
+    return core.LiteralMap(literals={"n": literal})
+
+
+_TASK = "metadata/run1/n0/0"
+
+
+def test_engine_reads_a_successful_task_in_two_http_requests(
+    cloud: Cloud, proxy: ByteCountingProxy
+) -> None:
+    cloud.seed(f"{_TASK}/outputs.pb", _integer_outputs(7).SerializeToString())
+    paths = ReadOnlyOutputFilePaths(f"{cloud.root}/{_TASK}")
+    reader = RemoteFileOutputReader(cloud.through(proxy), paths)
+
+    async def engine() -> tuple[core.LiteralMap | None, ExecutionError | None]:
+        assert not await reader.is_error()
+        assert await reader.exists()
+        return await reader.read()
+
+    assert run(engine()) == (_integer_outputs(7), None)
+    assert proxy.requests == 2
+
+
+def test_engine_reads_a_failed_task_in_one_http_request(
+    cloud: Cloud, proxy: ByteCountingProxy
+) -> None:
+    error = ExecutionError(code="Boom", message="it broke", kind=ErrorKind.USER)
+    cloud.seed(f"{_TASK}/error.pb", error.to_error_document().SerializeToString())
+    paths = ReadOnlyOutputFilePaths(f"{cloud.root}/{_TASK}")
+    reader = RemoteFileOutputReader(cloud.through(proxy), paths)
+
+    async def engine() -> ExecutionError:
+        assert await reader.is_error()
+        return await reader.read_error()
+
+    assert run(engine()).code == "Boom"
+    assert proxy.requests == 1
+
+
+def test_oversized_outputs_are_refused_in_one_small_request(
+    cloud: Cloud, proxy: ByteCountingProxy
+) -> None:
+    cloud.seed(f"{_TASK}/outputs.pb", b"\0" * (8 * MiB))
+    paths = ReadOnlyOutputFilePaths(f"{cloud.root}/{_TASK}")
+    reader = RemoteFileOutputReader(cloud.through(proxy), paths)
+    with pytest.raises(PayloadTooLargeError):
+        run(reader.read())
+    assert proxy.requests == 1
+    assert settle(proxy) < 64 * 1024
+
+
+def test_earliest_aggregation_lists_and_reads_each_error(
+    cloud: Cloud, proxy: ByteCountingProxy
+) -> None:
+    for index, worker in enumerate(("w0", "w1", "w2")):
+        when = dt.datetime.fromtimestamp({"w0": 30, "w1": 10, "w2": 20}[worker], tz=dt.UTC)
+        error = ExecutionError(
+            code=f"E{index}", message=worker, kind=ErrorKind.USER, timestamp=when, worker=worker
+        )
+        cloud.seed(f"{_TASK}/error-{worker}.pb", error.to_error_document().SerializeToString())
+    cloud.seed(f"{_TASK}/outputs.pb", b"")
+    reader = RemoteFileOutputReader(
+        cloud.through(proxy),
+        ReadOnlyOutputFilePaths(f"{cloud.root}/{_TASK}"),
+        error_aggregation=ErrorAggregationStrategy.EARLIEST,
+    )
+
+    async def engine() -> ExecutionError:
+        assert await reader.is_error()
+        return await reader.read_error()
+
+    earliest = run(engine())
+    assert (earliest.code, earliest.worker) == ("E1", "w1")
+    assert proxy.requests == 4  # one listing page, then the three error documents
+
+
+# --- membership, listing, references -----------------------------------------------------------
+
+
+def test_store_refuses_another_bucket(cloud: Cloud) -> None:
+    store = cloud.store()
+    others = {"s3": "gs", "azure": "s3", "gcs": "az"}
+    for ref in (
+        f"{cloud.scheme}://other-{cloud.bucket}/x",
+        f"{others[cloud.kind]}://{cloud.bucket}/x",
+        "/x",
+        f"memory://{cloud.bucket}/x",
+    ):
+        with pytest.raises(InvalidReferenceError, match="not in this store"):
+            run(store.head(ref))
+
+
+def test_open_store_connects_to_the_bucket_of_the_reference(cloud: Cloud) -> None:
+    cloud.seed("runs/1/outputs.pb", b"out")
+    store = cloud.store()
+    opened = open_store(f"{cloud.root}/runs/1/outputs.pb", **cloud.options())
+    assert type(opened) is type(store)
+    assert run(opened.get(f"{cloud.root}/runs/1/outputs.pb")) == b"out"
+
+
+def test_listing_pages_with_a_cursor(cloud: Cloud) -> None:
+    for key in ("a/1", "a/2", "b/1"):
+        cloud.seed(key, b"")
+    store = cloud.store()
+    first = run(store.list(f"{cloud.root}/a", max_items=1))
+    second = run(store.list(f"{cloud.root}/a", max_items=1, cursor=first.cursor))
+    assert first.items == (f"{cloud.root}/a/1",)
+    assert second == ListPage((f"{cloud.root}/a/2",), None)
+
+
+def _with_userinfo(cloud: Cloud, key: str) -> str:
+    scheme, rest = cloud.root.split("://", 1)
+    return f"{scheme}://KEY:SECRET@{rest}/{key}"
+
+
+def test_references_with_credentials_read_and_errors_redact_them(cloud: Cloud) -> None:
+    cloud.seed("x", b"1")
+    store = cloud.store()
+    assert run(store.get(_with_userinfo(cloud, "x"))) == b"1"
+    with pytest.raises(NotFoundError) as caught:
+        run(store.get(_with_userinfo(cloud, "missing")))
+    scheme, rest = cloud.root.split("://", 1)
+    assert caught.value.path == f"{scheme}://***@{rest}/missing"
+    assert "SECRET" not in str(caught.value)
+
+
+@writable_clouds
+def test_references_with_credentials_write_the_object_they_name(cloud: Cloud) -> None:
+    store = cloud.store()
+    run(store.put(_with_userinfo(cloud, "x"), b"1"))
+    assert run(store.get(f"{cloud.root}/x")) == b"1"
+
+
+def test_missing_bucket_reads_as_missing_objects_and_listing_fails(cloud: Cloud) -> None:
+    ref = f"{cloud.scheme}://no-such-bucket/x"
+    store = open_store(ref, **cloud.options())
+    assert not run(store.head(ref)).exists
+    with pytest.raises(NotFoundError):
+        run(store.get(ref))
+    with pytest.raises(StorageError):
+        run(store.list(ref))
+
+
+@writable_clouds
+def test_writes_to_a_missing_bucket_fail(cloud: Cloud) -> None:
+    ref = f"{cloud.scheme}://no-such-bucket/x"
+    store = open_store(ref, **cloud.options())
+    with pytest.raises(StorageError) as caught:
+        run(store.put(ref, b"1"))
+    assert type(caught.value) is StorageError
+    assert caught.value.__cause__ is not None
+
+
+# --- kozmo-io inspect, as a process ------------------------------------------------------------
+
+
+def _inspect(cloud: Cloud, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``kozmo-io inspect`` with the cloud's store options, no emulator in the environment."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"STORAGE_EMULATOR_HOST", "AZURE_STORAGE_USE_EMULATOR"}
+    }
+    return subprocess.run(  # noqa: S603 - this interpreter, the CLI, the test's arguments
+        [sys.executable, "-m", "kozmo_io", "inspect", *cloud.cli, *args],
+        cwd=tmp_path,
+        env={**env, **cloud.cli_env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_inspect_reads_a_task_with_the_store_options_on_its_command_line(
+    cloud: Cloud, tmp_path: Path
+) -> None:
+    prefix = f"{cloud.root}/{_TASK}"
+    error = ExecutionError(code="Boom", message="it broke", kind=ErrorKind.USER, worker="pod-7")
+    cloud.seed(f"{_TASK}/outputs.pb", _integer_outputs(7).SerializeToString())
+    cloud.seed(f"{_TASK}/error.pb", error.to_error_document().SerializeToString())
+    done = _inspect(cloud, tmp_path, prefix)
+    assert (done.returncode, done.stderr) == (0, "")
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"outputs under {prefix}"
+    assert "  n = 7" in lines
+    assert "  worker       pod-7" in lines
+    missing = _inspect(cloud, tmp_path, f"{cloud.root}/nothing/here")
+    assert missing.returncode == 1
+    assert missing.stderr.startswith(f"kozmo-io inspect: nothing at {cloud.root}/nothing/here")
+    oversized = _inspect(cloud, tmp_path, "--max-bytes", "10", prefix)
+    assert oversized.returncode == 2
+    assert oversized.stderr == (
+        f"kozmo-io inspect: error: {prefix}/error.pb is too large: 27 bytes, over the limit of"
+        " 10 bytes (raise it with --max-bytes)\n"
+    )
