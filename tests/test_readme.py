@@ -2,7 +2,8 @@
 
 Each block is a whole program, or continues the program before it when its first line is
 ``# continues the program above``. Every program runs in its own process, from an empty directory,
-with S3 settings pointing at the suite's S3 server (so the S3 block runs too).
+with S3 settings pointing at the suite's S3 server and Azurite's at the suite's Azurite (so the S3
+and Azure blocks run too).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import DocumentedInstall, S3Server
+from conftest import AzureServer, DocumentedInstall, S3Server
 
 from kozmo_io.storage import open_store
 
@@ -22,6 +23,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.s3]
 README = Path(__file__).resolve().parent.parent / "README.md"
 CONTINUES = "# continues the program above\n"
 BUCKET = "my-bucket"  # the README's
+CONTAINER = "my-container"  # the README's
 
 
 def programs() -> list[str]:
@@ -45,6 +47,7 @@ def test_the_readme_has_the_programs_this_test_knows() -> None:
     assert "async def run(" in found[0]
     assert 's3://my-bucket/kozmo"' in found[0]  # the S3 block continues the first program
     assert "stream_outputs(" in found[0]  # and so does the one reading the run back
+    assert 'main("az://my-container/kozmo", emulator=True)' in found[0]  # and the Azurite one
     assert "check_static(" in found[1]
     assert "check_output_reader(" in found[2]
     assert "check_blob_store(" in found[2]  # the store check continues that program
@@ -52,8 +55,10 @@ def test_the_readme_has_the_programs_this_test_knows() -> None:
     assert "to_literal_map(" in found[4]
 
 
-def _environment(s3_server: S3Server) -> dict[str, str]:
+def _environment(s3_server: S3Server, azure_server: AzureServer | None = None) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+    if azure_server is not None:
+        env["AZURITE_BLOB_STORAGE_URL"] = azure_server.endpoint
     env.update(
         AWS_ENDPOINT_URL=s3_server.endpoint,
         AWS_ACCESS_KEY_ID=s3_server.access_key_id,
@@ -70,24 +75,35 @@ def readme_bucket(s3_server: S3Server) -> str:
     return BUCKET
 
 
-def test_the_plugin_program_runs_locally_then_on_s3(
-    documented_install: DocumentedInstall, s3_server: S3Server, readme_bucket: str, tmp_path: Path
+@pytest.mark.azure
+def test_the_plugin_program_runs_locally_then_on_s3_then_on_azurite(
+    documented_install: DocumentedInstall,
+    s3_server: S3Server,
+    readme_bucket: str,
+    azure_server: AzureServer,
+    tmp_path: Path,
 ) -> None:
-    done = documented_install.run("-c", programs()[0], cwd=tmp_path, env=_environment(s3_server))
+    azure_server.create_container(CONTAINER)
+    env = _environment(s3_server, azure_server)
+    done = documented_install.run("-c", programs()[0], cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout == (
         "hello kozmo\n"  # on a local directory
         "hello kozmo\n"  # on S3
         f"s3://{readme_bucket}/kozmo/metadata/run1/n0/0 has outputs\n"  # the run read back
+        "hello kozmo\n"  # on Azurite
     )
     assert list(tmp_path.iterdir()) == []  # the local run used (and removed) a temporary directory
 
-    store = open_store(f"s3://{readme_bucket}", **s3_server.options())
-    page = asyncio.run(store.list(f"s3://{readme_bucket}/kozmo/"))
-    assert sorted(page.items) == [
-        f"s3://{readme_bucket}/kozmo/metadata/run1/n0/0/outputs.pb",
-        f"s3://{readme_bucket}/kozmo/metadata/run1/n0/inputs.pb",
-    ]
+    for root, options in (
+        (f"s3://{readme_bucket}", s3_server.options()),
+        (f"az://{CONTAINER}", azure_server.options()),
+    ):
+        page = asyncio.run(open_store(root, **options).list(f"{root}/kozmo/"))
+        assert sorted(page.items) == [
+            f"{root}/kozmo/metadata/run1/n0/0/outputs.pb",
+            f"{root}/kozmo/metadata/run1/n0/inputs.pb",
+        ]
 
 
 def test_the_conformance_generation_and_literals_programs_run(

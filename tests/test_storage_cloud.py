@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -416,18 +417,20 @@ def test_writes_to_a_missing_bucket_fail(cloud: Cloud) -> None:
     assert caught.value.__cause__ is not None
 
 
-# --- kozmo-io inspect, as a process ------------------------------------------------------------
+# --- kozmo-io inspect and scan, as processes -----------------------------------------------
 
 
-def _inspect(cloud: Cloud, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run ``kozmo-io inspect`` with the cloud's store options, no emulator in the environment."""
+def _cli(
+    cloud: Cloud, tmp_path: Path, command: str, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """Run ``kozmo-io COMMAND`` with the cloud's store options, no emulator in the environment."""
     env = {
         name: value
         for name, value in os.environ.items()
         if name not in {"STORAGE_EMULATOR_HOST", "AZURE_STORAGE_USE_EMULATOR"}
     }
     return subprocess.run(  # noqa: S603 - this interpreter, the CLI, the test's arguments
-        [sys.executable, "-m", "kozmo_io", "inspect", *cloud.cli, *args],
+        [sys.executable, "-m", "kozmo_io", command, *cloud.cli, *args],
         cwd=tmp_path,
         env={**env, **cloud.cli_env},
         capture_output=True,
@@ -444,18 +447,44 @@ def test_inspect_reads_a_task_with_the_store_options_on_its_command_line(
     error = ExecutionError(code="Boom", message="it broke", kind=ErrorKind.USER, worker="pod-7")
     cloud.seed(f"{_TASK}/outputs.pb", _integer_outputs(7).SerializeToString())
     cloud.seed(f"{_TASK}/error.pb", error.to_error_document().SerializeToString())
-    done = _inspect(cloud, tmp_path, prefix)
+    done = _cli(cloud, tmp_path, "inspect", prefix)
     assert (done.returncode, done.stderr) == (0, "")
     lines = done.stdout.splitlines()
     assert lines[0] == f"outputs under {prefix}"
     assert "  n = 7" in lines
     assert "  worker       pod-7" in lines
-    missing = _inspect(cloud, tmp_path, f"{cloud.root}/nothing/here")
+    missing = _cli(cloud, tmp_path, "inspect", f"{cloud.root}/nothing/here")
     assert missing.returncode == 1
     assert missing.stderr.startswith(f"kozmo-io inspect: nothing at {cloud.root}/nothing/here")
-    oversized = _inspect(cloud, tmp_path, "--max-bytes", "10", prefix)
+    oversized = _cli(cloud, tmp_path, "inspect", "--max-bytes", "10", prefix)
     assert oversized.returncode == 2
     assert oversized.stderr == (
         f"kozmo-io inspect: error: {prefix}/error.pb is too large: 27 bytes, over the limit of"
         " 10 bytes (raise it with --max-bytes)\n"
     )
+
+
+def test_scan_reads_a_run_with_the_store_options_on_its_command_line(
+    cloud: Cloud, tmp_path: Path
+) -> None:
+    run_prefix = f"{cloud.root}/metadata/run1"
+    error = ExecutionError(code="Boom", message="it broke", kind=ErrorKind.USER)
+    for task in ("n0", "n1", "n2"):
+        cloud.seed(f"metadata/run1/{task}/inputs.pb", _integer_outputs(1).SerializeToString())
+    cloud.seed("metadata/run1/n0/0/outputs.pb", _integer_outputs(7).SerializeToString())
+    cloud.seed("metadata/run1/n1/0/outputs.pb", _integer_outputs(8).SerializeToString())
+    cloud.seed("metadata/run1/n2/0/error.pb", error.to_error_document().SerializeToString())
+    done = _cli(cloud, tmp_path, "scan", "--json", "--fail-on-error", run_prefix)
+    assert (done.returncode, done.stderr) == (1, "kozmo-io scan: 1 of 3 tasks have no outputs\n")
+    document = json.loads(done.stdout)
+    assert document["prefix"] == run_prefix
+    assert document["tasks"] == 3
+    assert document["counts"] == {
+        "outputs": 2,
+        "task_error": 1,
+        "missing": 0,
+        "too_large": 0,
+        "corrupt": 0,
+        "storage_failure": 0,
+    }
+    assert document["requests"] == {"list": 1, "get": 3}
