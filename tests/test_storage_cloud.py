@@ -36,6 +36,8 @@ from kozmo_io.ioutils import (
 from kozmo_io.storage import (
     AzureBlobStore,
     BlobStore,
+    CachedStore,
+    CountingStore,
     GCSBlobStore,
     ListPage,
     S3BlobStore,
@@ -67,6 +69,8 @@ class Cloud:
         seed: Puts an object (key, bytes) in the bucket.
         cli: The ``kozmo-io inspect`` store options that reach the server.
         cli_env: The environment variables those options need.
+        provided: What a credential provider for the store returns: credentials the server takes
+            (the GCS emulator checks no token).
     """
 
     kind: str
@@ -78,6 +82,7 @@ class Cloud:
     seed: Callable[[str, bytes], None]
     cli: tuple[str, ...]
     cli_env: dict[str, str]
+    provided: dict[str, Any]
 
     @property
     def scheme(self) -> str:
@@ -101,86 +106,71 @@ def _port(endpoint: str) -> int:
     return int(endpoint.rsplit(":", 1)[1])
 
 
-def _seed_through_the_store(
-    store_class: Callable[..., BlobStore], bucket: str, root: str, connect: Callable[..., Any]
-) -> Callable[[str, bytes], None]:
-    def seed(key: str, data: bytes) -> None:
-        run(store_class(bucket, **connect(None, max_payload_bytes=0)).put(f"{root}/{key}", data))
+# kind: the server's fixture, the bucket's fixture, the store class, the references' scheme.
+_KINDS: dict[str, tuple[str, str, Callable[..., BlobStore], str]] = {
+    "s3": ("s3_server", "s3_bucket", S3BlobStore, "s3"),
+    "azure": ("azure_server", "azure_container", AzureBlobStore, "az"),
+    "gcs": ("gcs_server", "gcs_bucket", GCSBlobStore, "gs"),
+}
 
-    return seed
 
-
-def _s3(request: pytest.FixtureRequest) -> Cloud:
-    server: S3Server = request.getfixturevalue("s3_server")
-    bucket: str = request.getfixturevalue("s3_bucket")
-
-    def connect(port: int | None, **overrides: Any) -> dict[str, Any]:
-        if port is not None:
-            overrides["endpoint"] = f"http://127.0.0.1:{port}"
-        return server.options(**overrides)
-
-    root = f"s3://{bucket}"
-    return Cloud(
-        kind="s3",
-        bucket=bucket,
-        root=root,
-        port=_port(server.endpoint),
-        store_class=S3BlobStore,
-        connect=connect,
-        seed=_seed_through_the_store(S3BlobStore, bucket, root, connect),
-        cli=("--endpoint", server.endpoint, "--allow-http", "--region", server.region),
-        cli_env={
+def _command_line(
+    server: S3Server | AzureServer | GCSServer,
+) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The ``kozmo-io`` store options that reach ``server``, and the environment they need."""
+    if isinstance(server, S3Server):
+        credentials = {
             "AWS_ACCESS_KEY_ID": server.access_key_id,
             "AWS_SECRET_ACCESS_KEY": server.secret_access_key,
-        },
-    )
+        }
+        return (
+            "--endpoint",
+            server.endpoint,
+            "--allow-http",
+            "--region",
+            server.region,
+        ), credentials
+    endpoint = server.blob_endpoint if isinstance(server, AzureServer) else server.endpoint
+    return ("--endpoint", endpoint, "--emulator"), {}
 
 
-def _azure(request: pytest.FixtureRequest) -> Cloud:
-    server: AzureServer = request.getfixturevalue("azure_server")
-    container: str = request.getfixturevalue("azure_container")
-
-    def connect(port: int | None, **overrides: Any) -> dict[str, Any]:
-        if port is not None:
-            overrides["endpoint"] = f"http://127.0.0.1:{port}/{server.account}"
-        return server.options(**overrides)
-
-    root = f"az://{container}"
-    return Cloud(
-        kind="azure",
-        bucket=container,
-        root=root,
-        port=_port(server.endpoint),
-        store_class=AzureBlobStore,
-        connect=connect,
-        seed=_seed_through_the_store(AzureBlobStore, container, root, connect),
-        cli=("--endpoint", server.blob_endpoint, "--emulator"),
-        cli_env={},
-    )
-
-
-def _gcs(request: pytest.FixtureRequest) -> Cloud:
-    server: GCSServer = request.getfixturevalue("gcs_server")
-    bucket: str = request.getfixturevalue("gcs_bucket")
+def _cloud(request: pytest.FixtureRequest, kind: str) -> Cloud:
+    """Describe the server of ``kind`` and the test's fresh bucket (or container) on it."""
+    server_fixture, bucket_fixture, store_class, scheme = _KINDS[kind]
+    server: S3Server | AzureServer | GCSServer = request.getfixturevalue(server_fixture)
+    bucket: str = request.getfixturevalue(bucket_fixture)
+    root = f"{scheme}://{bucket}"
 
     def connect(port: int | None, **overrides: Any) -> dict[str, Any]:
-        if port is not None:
-            overrides["endpoint"] = f"http://127.0.0.1:{port}"
+        if port is not None:  # Azure endpoints name the account
+            account = f"/{server.account}" if isinstance(server, AzureServer) else ""
+            overrides["endpoint"] = f"http://127.0.0.1:{port}{account}"
         return server.options(**overrides)
 
     def seed(key: str, data: bytes) -> None:
-        server.upload(bucket, key, data)
+        if isinstance(server, GCSServer):  # its emulator takes no upload from obstore
+            server.upload(bucket, key, data)
+        else:
+            store = store_class(bucket, **connect(None, max_payload_bytes=0))
+            run(store.put(f"{root}/{key}", data))
 
+    cli, cli_env = _command_line(server)
+    provided: dict[str, Any] = {"token": "emulator-token", "expires_at": None}
+    if isinstance(server, S3Server):
+        provided = {**server.options()["credentials"], "token": None, "expires_at": None}
+    elif isinstance(server, AzureServer):
+        provided = {"access_key": server.key, "expires_at": None}
     return Cloud(
-        kind="gcs",
-        bucket=bucket,
-        root=f"gs://{bucket}",
-        port=_port(server.endpoint),
-        store_class=GCSBlobStore,
-        connect=connect,
-        seed=seed,
-        cli=("--endpoint", server.endpoint, "--emulator"),
-        cli_env={},
+        kind,
+        bucket,
+        root,
+        _port(server.endpoint),
+        store_class,
+        connect,
+        seed,
+        cli,
+        cli_env,
+        provided,
     )
 
 
@@ -188,7 +178,6 @@ _WRITABLE = [
     pytest.param("s3", marks=pytest.mark.s3),
     pytest.param("azure", marks=pytest.mark.azure),
 ]
-_CASES = {"s3": _s3, "azure": _azure, "gcs": _gcs}
 
 writable_clouds = pytest.mark.parametrize("cloud", _WRITABLE, indirect=True)
 """Run a test that writes through the store on the servers that take obstore's uploads."""
@@ -197,7 +186,7 @@ writable_clouds = pytest.mark.parametrize("cloud", _WRITABLE, indirect=True)
 @pytest.fixture(params=[*_WRITABLE, pytest.param("gcs", marks=pytest.mark.gcs)])
 def cloud(request: pytest.FixtureRequest) -> Cloud:
     """Describe each cloud server with a fresh bucket."""
-    return _CASES[request.param](request)
+    return _cloud(request, request.param)
 
 
 @pytest.fixture
@@ -488,3 +477,48 @@ def test_scan_reads_a_run_with_the_store_options_on_its_command_line(
         "storage_failure": 0,
     }
     assert document["requests"] == {"list": 1, "get": 3}
+
+
+def test_cached_store_never_answers_a_reference_the_cloud_store_refuses(cloud: Cloud) -> None:
+    backend = CountingStore(cloud.store())
+    cache = CachedStore(backend, max_bytes=MiB)
+    cloud.seed("k", b"cached")
+    assert run(cache.get(f"{cloud.root}/k")) == b"cached"
+    backend.reset()
+    assert run(cache.get(f"{cloud.root}/k")) == b"cached"
+    assert backend.total == 0
+    others = {"s3": "gs", "azure": "s3", "gcs": "az"}
+    for other in (
+        f"{cloud.scheme}://{cloud.bucket}-other/k",
+        f"{others[cloud.kind]}://{cloud.bucket}/k",
+        f"memory://{cloud.bucket}/k",
+    ):
+        with pytest.raises(InvalidReferenceError, match="is not in this store"):
+            run(cache.get(other))
+        with pytest.raises(InvalidReferenceError, match="is not in this store"):
+            run(cache.head(other))
+    assert backend.counts["get"] == backend.counts["head"] == 3
+    spelling = {"s3": "s3a", "azure": "azure", "gcs": "gcs"}[cloud.kind]
+    assert run(cache.get(f"{spelling}://{cloud.bucket}/k")) == b"cached"  # another it takes
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_a_credential_provider_is_called_for_requests(cloud: Cloud, kind: str) -> None:
+    calls: list[str] = []
+    credentials = cloud.provided
+
+    def sync_provider() -> dict[str, Any]:
+        calls.append("sync")
+        return credentials
+
+    async def async_provider() -> dict[str, Any]:
+        calls.append("async")
+        await asyncio.sleep(0)
+        return credentials
+
+    provider = async_provider if kind == "async" else sync_provider
+    cloud.seed("provided/outputs.pb", b"payload")
+    store = cloud.store(credentials=provider)
+    assert run(store.get(f"{cloud.root}/provided/outputs.pb")) == b"payload"
+    assert calls
+    assert set(calls) == {kind}
