@@ -115,6 +115,22 @@ class _ListFailsAfter:
         return await self.inner.list(prefix, max_items=max_items, cursor=cursor)
 
 
+class _ListsCleanly:
+    """``faulty`` for every call but ``list``, which ``clean`` answers."""
+
+    def __init__(self, faulty: FaultyStore, clean: BlobStore) -> None:
+        self.faulty = faulty
+        self.clean = clean
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.faulty, name)
+
+    async def list(
+        self, prefix: str, /, *, max_items: int = 1000, cursor: str | None = None
+    ) -> ListPage:
+        return await self.clean.list(prefix, max_items=max_items, cursor=cursor)
+
+
 def test_a_listing_that_fails_mid_scan_keeps_what_was_read(store_case: StoreCase) -> None:
     store = store_case.make()
     run = f"{store_case.root}/metadata/run1"
@@ -134,8 +150,10 @@ def test_storage_failures_mid_scan_are_counted_per_task(store_case: StoreCase) -
     run = f"{store_case.root}/metadata/run1"
     plan = _write_run(store, run)
     faulty = FaultyStore(store, faults=Faults(error_rate=0.1), seed=11)
-    summary = asyncio.run(scan(faulty, run, page_size=5000))
-    # seed 11 spares the one LIST page, so every failure is a GET's
+    # The store itself answers the one LIST page (the faults drawn for a call depend on its path,
+    # so on the bucket's name), so every failure is a GET's.
+    reads_faulty = _ListsCleanly(faulty, store)
+    summary = asyncio.run(scan(reads_faulty, run, page_size=5000))  # type: ignore[arg-type]
     assert summary.complete, summary.listing_error
     failures = summary.counts[OutcomeKind.STORAGE_FAILURE]
     assert failures == faulty.counts.errors > 0
