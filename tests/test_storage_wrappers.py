@@ -285,10 +285,8 @@ class _GatedStore:
     async def head(self, path: str, /) -> ObjectMeta:
         return await self.inner.head(path)
 
-    async def get(
-        self, path: str, /, *, max_bytes: int | None = None, byte_range: Any = None
-    ) -> bytes:
-        data = await self.inner.get(path, max_bytes=max_bytes, byte_range=byte_range)
+    async def get(self, path: str, /, **options: Any) -> bytes:
+        data = await self.inner.get(path, **options)
         self.started.set()
         await self.gate.wait()
         return data
@@ -296,10 +294,8 @@ class _GatedStore:
     async def put(self, path: str, data: bytes, /) -> None:
         await self.inner.put(path, data)
 
-    async def list(
-        self, prefix: str, /, *, max_items: int = 1000, cursor: str | None = None
-    ) -> ListPage:
-        return await self.inner.list(prefix, max_items=max_items, cursor=cursor)
+    async def list(self, prefix: str, /, **options: Any) -> ListPage:
+        return await self.inner.list(prefix, **options)
 
     async def delete(self, path: str, /) -> None:
         await self.inner.delete(path)

@@ -17,7 +17,7 @@ import secrets
 import tracemalloc
 from collections.abc import Awaitable, Callable, Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -33,6 +33,8 @@ from kozmo_io.storage import DEFAULT_MAX_PAYLOAD_BYTES, ListPage, ObjectMeta
 from kozmo_io.testing._kit import Kit, Raised, Returned, describe
 
 __all__ = ("BLOB_STORE_CHECKS", "HOSTILE_KEYS", "check_blob_store_of")
+
+T = TypeVar("T")
 
 MiB: Final = 1024 * 1024
 
@@ -165,23 +167,25 @@ class _Scene:
         self.problem(member, situation, f"{kind.__name__} raised", found)
         return None
 
-    async def meta(self, situation: str, key: str) -> ObjectMeta | None:
-        answer = await self.value("head", situation, "an ObjectMeta", self.ref(key))
+    async def answer(
+        self, member: str, situation: str, kind: type[T], *args: object, **kwargs: object
+    ) -> T | None:
+        """Call; the returned value when it is a ``kind``, else None (problem recorded)."""
+        expected = f"a {kind.__name__}"
+        answer = await self.value(member, situation, expected, *args, **kwargs)
         if answer is None:
             return None
-        if not isinstance(answer.value, ObjectMeta):
-            self.problem("head", situation, "an ObjectMeta", _shown(answer))
+        value = answer.value
+        if not isinstance(value, kind):
+            self.problem(member, situation, expected, _shown(answer))
             return None
-        return answer.value
+        return value
+
+    async def meta(self, situation: str, key: str) -> ObjectMeta | None:
+        return await self.answer("head", situation, ObjectMeta, self.ref(key))
 
     async def page(self, situation: str, prefix: str, **kwargs: object) -> ListPage | None:
-        answer = await self.value("list", situation, "a ListPage", prefix, **kwargs)
-        if answer is None:
-            return None
-        if not isinstance(answer.value, ListPage):
-            self.problem("list", situation, "a ListPage", _shown(answer))
-            return None
-        return answer.value
+        return await self.answer("list", situation, ListPage, prefix, **kwargs)
 
     async def pages(self, situation: str, prefix: str, max_items: int) -> list[ListPage] | None:
         """Every page of a listing, following cursors; None (problem recorded) on failure."""
