@@ -10,7 +10,7 @@ a HEAD then DELETE, a listing) runs as one job, so it costs one thread hop.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from obstore.exceptions import PreconditionError
@@ -51,6 +51,11 @@ _RANGE_REFUSALS = ("416 Range Not Satisfiable", "StartTooLarge")
 # A network body is read in chunks of about this size, so a response that runs past the length
 # its headers declare is stopped after at most one chunk more.
 _BODY_CHUNK = 64 * 1024
+
+
+async def _inline(function: Callable[..., T], /, *args: object) -> T:
+    await asyncio.sleep(0)  # still let other tasks run, as a real request would
+    return function(*args)
 
 
 def _range_refused(exc: Exception) -> bool:
@@ -219,12 +224,11 @@ class ObstoreBlobStore:
             f"{location.reference.redacted()} is not in this store ({self!r})"
         )
 
-    async def _run(self, function: Callable[..., T], /, *args: object) -> T:
+    def _run(self, function: Callable[..., T], /, *args: object) -> Awaitable[T]:
         """Run one blocking job: in a worker thread, or here for an in-process backend."""
         if self._in_process:
-            await asyncio.sleep(0)  # still let other tasks run, as a real request would
-            return function(*args)
-        return await run_in_worker(function, *args)
+            return _inline(function, *args)
+        return run_in_worker(function, *args)
 
     async def head(self, path: str, /) -> ObjectMeta:
         """See :meth:`kozmo_io.storage.BlobStore.head`."""
@@ -282,6 +286,10 @@ class ObstoreBlobStore:
                 if received > declared:
                     break  # dropping the stream closes the response with the rest unread
                 chunks.append(chunk)
+                if len(chunk) < _BODY_CHUNK:
+                    # Only the last chunk is shorter than the minimum: the body has ended, and
+                    # asking the stream for its end would cost one more wait on the runtime.
+                    break
         except BACKEND_ERRORS as exc:
             raise translate(exc, "get", location.reference) from exc
         if received > declared:
@@ -329,7 +337,8 @@ class ObstoreBlobStore:
             if _range_refused(exc):
                 return b""  # a range from byte 0 is refused only for an empty object
             raise translate(exc, "get", location.reference) from exc
-        size = first.meta["size"]
+        meta = first.meta  # a new dictionary at each call
+        size = meta["size"]
         if size > limit:
             del first  # closes the response with the rest of the body unread
             raise PayloadTooLargeError(location.reference.redacted(), size, limit)
@@ -337,8 +346,8 @@ class ObstoreBlobStore:
         if len(head) >= size:
             return head
         options: GetOptions = {"range": (len(head), size)}
-        if first.meta["e_tag"]:
-            options["if_match"] = first.meta["e_tag"]
+        if meta["e_tag"]:
+            options["if_match"] = meta["e_tag"]
         try:
             rest = self._store.get(key, options=options)
         except PreconditionError as exc:
