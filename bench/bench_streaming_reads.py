@@ -8,6 +8,11 @@ objects, passes alternating: 64 workers each taking the next key, ``get_async`` 
 with obstore's synchronous ``get`` + ``bytes`` (the API a store on a thread pool uses). The ratio
 is against the faster of the two.
 
+Wall-clock ratios move with the machine's load (the S3 server shares its cores), so each pass also
+records the CPU time of this process per object (``time.process_time``, every thread), and of the
+S3 server's process when ``scripts/bench`` names it (``KOZMO_BENCH_S3_SERVER_PID``): figures the
+other work on the machine disturbs far less. The load average is noted beside each size.
+
 Memory, each size in a fresh process (so no size inherits another's heap): the peak of the
 resident set above its level just before the pass (Linux ``VmHWM``, reset through
 ``/proc/self/clear_refs``) and the peak of traced Python allocations (``tracemalloc``, a separate
@@ -18,14 +23,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import gc
 import json
+import os
 import re
 import subprocess
 import sys
 import threading
+import time
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import obstore
@@ -182,30 +190,57 @@ def measure_memory(endpoint: str, bucket: str, count: int) -> dict[str, int]:
     return figures
 
 
-async def time_size(
-    store: BlobStore, raw: S3Store, bucket: str, count: int, repeats: int
-) -> tuple[list[float], list[float], list[float]]:
-    """Alternate the three ways of reading ``count`` objects; return their durations."""
-    loop = asyncio.get_running_loop()
-    ours: list[float] = []
-    raw_async: list[float] = []
-    raw_sync: list[float] = []
+def _server_seconds() -> float | None:
+    """CPU seconds the S3 server's process has used, when ``KOZMO_BENCH_S3_SERVER_PID`` names it."""
+    pid = os.environ.get("KOZMO_BENCH_S3_SERVER_PID")
+    if not pid:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclasses.dataclass
+class Passes:
+    """The timed passes of one way of reading: wall, own CPU and server CPU seconds each."""
+
+    wall: list[float] = dataclasses.field(default_factory=list)
+    cpu: list[float] = dataclasses.field(default_factory=list)
+    server: list[float] = dataclasses.field(default_factory=list)
+
+    async def time(self, run: Callable[[], Awaitable[int]], expected: int) -> None:
+        """Run one pass and record it."""
+        server = _server_seconds()
+        cpu = time.process_time()
+        start = time.perf_counter()
+        assert await run() == expected
+        self.wall.append(time.perf_counter() - start)
+        self.cpu.append(time.process_time() - cpu)
+        after = _server_seconds()
+        if server is not None and after is not None:
+            self.server.append(after - server)
+
+
+async def time_size(  # noqa: PLR0913 - the two stores, the size and how to time it
+    store: BlobStore, raw: S3Store, bucket: str, count: int, repeats: int, *, warm: bool
+) -> dict[str, Passes]:
+    """Alternate the three ways of reading ``count`` objects; return their passes."""
+    ways: dict[str, Callable[[], Awaitable[int]]] = {
+        "stream": lambda: stream_pass(store, bucket, count),
+        "raw async": lambda: raw_async_pass(raw, count),
+        "raw sync": lambda: asyncio.to_thread(raw_sync_pass, raw, count),
+    }
     expected = count * 5
-    # one untimed pass of each first
-    assert await stream_pass(store, bucket, count) == expected
-    assert await raw_async_pass(raw, count) == expected
-    assert await asyncio.to_thread(raw_sync_pass, raw, count) == expected
+    if warm:  # one untimed pass of each first
+        for run in ways.values():
+            assert await run() == expected
+    passes = {name: Passes() for name in ways}
     for _ in range(repeats):
-        start = loop.time()
-        assert await stream_pass(store, bucket, count) == expected
-        ours.append(loop.time() - start)
-        start = loop.time()
-        assert await raw_async_pass(raw, count) == expected
-        raw_async.append(loop.time() - start)
-        start = loop.time()
-        assert await asyncio.to_thread(raw_sync_pass, raw, count) == expected
-        raw_sync.append(loop.time() - start)
-    return ours, raw_async, raw_sync
+        for name, run in ways.items():
+            await passes[name].time(run, expected)
+    return passes
 
 
 async def main() -> None:
@@ -220,7 +255,7 @@ async def main() -> None:
         print(json.dumps(await child_memory(endpoint, bucket, options.memory_child)))
         return
     sizes = (200, 1000) if options.quick else (2000, 10000, 100000)
-    repeats = {200: 2, 1000: 2, 2000: 5, 10000: 3, 100000: 1}
+    repeats = {200: 2, 1000: 2, 2000: 7, 10000: 5, 100000: 3}
 
     record = Record(
         f"Streaming reads: outputs.pb of {OUTPUT_BYTES} bytes, "
@@ -238,17 +273,22 @@ async def main() -> None:
         f"stream_outputs with default settings (concurrency {CONCURRENCY}) over a generator of "
         "prefixes, each outcome consumed and dropped; baselines at the same concurrency: raw "
         "obstore asynchronous (64 workers, get_async + bytes_async + FromString) and synchronous "
-        "(64 threads, get + bytes + FromString); passes alternate, one untimed pass each first"
+        "(64 threads, get + bytes + FromString); passes alternate (stream, raw async, raw sync, "
+        "stream, ...), after one untimed pass of each at the smallest size"
     )
     for count in sizes:
-        ours, raw_async, raw_sync = await time_size(store, raw, bucket, count, repeats[count])
-        best = min(median(raw_async), median(raw_sync))
-        which = "async" if median(raw_async) <= median(raw_sync) else "sync threads"
-        ratio = median(ours) / best
+        passes = await time_size(
+            store, raw, bucket, count, repeats[count], warm=count == min(sizes)
+        )
+        load = os.getloadavg()
+        ours, raw_async, raw_sync = passes["stream"], passes["raw async"], passes["raw sync"]
+        best = min(median(raw_async.wall), median(raw_sync.wall))
+        which = "async" if median(raw_async.wall) <= median(raw_sync.wall) else "sync threads"
+        ratio = median(ours.wall) / best
         record.add(
             Figure(
                 name=f"{count:,} tasks: stream_outputs vs raw obstore (faster: {which}), median",
-                value=format_seconds(median(ours)),
+                value=format_seconds(median(ours.wall)),
                 baseline=format_seconds(best),
                 ratio=ratio,
                 target=f"<= {TARGET}x",
@@ -258,13 +298,35 @@ async def main() -> None:
         record.add(
             Figure(
                 name=f"{count:,} tasks: raw obstore async vs sync threads, median",
-                value=format_seconds(median(raw_async)),
-                baseline=format_seconds(median(raw_sync)),
-                ratio=median(raw_async) / median(raw_sync),
+                value=format_seconds(median(raw_async.wall)),
+                baseline=format_seconds(median(raw_sync.wall)),
+                ratio=median(raw_async.wall) / median(raw_sync.wall),
             )
         )
+        for name, baseline in (("sync threads", raw_sync), ("async", raw_async)):
+            record.add(
+                Figure(
+                    name=f"{count:,} tasks: CPU per task of this process, stream_outputs vs "
+                    f"raw {name}, median",
+                    value=format_seconds(median(ours.cpu) / count),
+                    baseline=format_seconds(median(baseline.cpu) / count),
+                    ratio=median(ours.cpu) / median(baseline.cpu),
+                )
+            )
+        if ours.server and raw_sync.server:
+            record.add(
+                Figure(
+                    name=f"{count:,} tasks: CPU per task of the S3 server, stream_outputs vs "
+                    "raw sync threads, median",
+                    value=format_seconds(median(ours.server) / count),
+                    baseline=format_seconds(median(raw_sync.server) / count),
+                    ratio=median(ours.server) / median(raw_sync.server),
+                )
+            )
         record.note(
-            f"{count:,} tasks: {len(ours)} timed passes; stream {count / median(ours):,.0f} tasks/s"
+            f"{count:,} tasks: {len(ours.wall)} timed passes of each way; stream "
+            f"{count / median(ours.wall):,.0f} tasks/s; load average after them "
+            f"{load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f} (1, 5, 15 min)"
         )
     peaks = {count: measure_memory(endpoint, bucket, count) for count in sizes}
     smallest, largest = min(sizes), max(sizes)
