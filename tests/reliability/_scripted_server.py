@@ -5,6 +5,12 @@
 * ``"long-body"``: a ranged GET is answered ``206`` with a ``Content-Range`` that declares
   ``declared`` bytes, then a body of ``body_limit`` bytes (its ``Content-Length``): a server that
   misreports the size of what it sends.
+* ``"cut-body"``: a GET is answered with headers that declare ``declared`` bytes (a ranged GET
+  ``206`` with a ``Content-Range``), then only ``body_limit`` of them before the connection closes:
+  a response cut short on the way.
+* ``"short-range"``: a ranged GET is answered ``206`` with a ``Content-Range`` that declares
+  ``declared`` bytes and a ``Content-Length`` of the ``body_limit`` bytes it sends: a server whose
+  body is shorter than the range it names.
 * ``"status-500"``: every request gets ``500 Internal Server Error``.
 * ``"silent"``: the request is read and never answered (the connection stays open until the
   client gives up).
@@ -63,7 +69,7 @@ class ScriptedServer:
     """Serve on an ephemeral loopback port in a thread; a context manager.
 
     Args:
-        behaviour: ``long-body``, ``status-500`` or ``silent``.
+        behaviour: ``long-body``, ``cut-body``, ``short-range``, ``status-500`` or ``silent``.
         declared: The size a ``long-body`` response declares.
         body_limit: The most body bytes a ``long-body`` response sends.
     """
@@ -118,7 +124,35 @@ class ScriptedServer:
             handler.end_headers()
             handler.wfile.write(body)
             return
-        self._long_body(handler, method)
+        if self.behaviour in {"cut-body", "short-range"}:
+            self._short_body(handler, method)
+        else:
+            self._long_body(handler, method)
+
+    def _short_body(self, handler: http.server.BaseHTTPRequestHandler, method: str) -> None:
+        wanted = _RANGE.fullmatch(handler.headers.get("Range", ""))
+        handler.send_response(206 if wanted else 200)
+        handler.send_header("ETag", '"v1"')
+        handler.send_header("Last-Modified", "Mon, 02 Jan 2023 00:00:00 GMT")
+        last = self.declared - 1
+        if wanted:
+            last = min(int(wanted[2]), last)
+            handler.send_header("Content-Range", f"bytes {wanted[1]}-{last}/{self.declared}")
+        declared = last + 1 - (int(wanted[1]) if wanted else 0)
+        sent = min(self.body_limit, declared - 1)
+        length = sent if self.behaviour == "short-range" else declared
+        handler.send_header("Content-Length", str(length))
+        handler.end_headers()
+        handler.close_connection = True
+        if method == "HEAD":
+            return
+        try:
+            handler.wfile.write(b"x" * sent)
+            handler.wfile.flush()
+        except OSError:
+            return
+        with self._lock:
+            self.body_bytes_sent += sent
 
     def _long_body(self, handler: http.server.BaseHTTPRequestHandler, method: str) -> None:
         wanted = _RANGE.fullmatch(handler.headers.get("Range", ""))

@@ -1,8 +1,11 @@
 """Network stores against a real HTTP server that lies about sizes, fails or never answers.
 
 A size limit holds whatever size the server declares: a body that runs past its declared length is
-stopped within one chunk. A failed GET is reported as that GET, after the store's own retries, and
-never followed by a HEAD that would spend the retry budget again.
+stopped within one chunk. A body shorter than declared (cut on the way, or shorter than the range
+it names) is refused as a failed GET, never handed over as if it were the whole object: a
+truncated protobuf may still decode, so only the store can tell. A failed GET is reported as
+that GET, after the store's own retries, and never followed by a HEAD that would spend the retry
+budget again.
 """
 
 from __future__ import annotations
@@ -61,6 +64,50 @@ def test_a_body_longer_than_declared_is_cut_off_within_a_chunk(read: dict[str, A
     # is the chunk the client read plus what the sockets' buffers took.
     assert sent < 16 << 20, sent
     assert server.requests == {"GET": 1}
+
+
+_SHORT_READS = [
+    pytest.param("cut-body", {}, {}, id="cut-limited"),
+    pytest.param("cut-body", {"max_bytes": None}, {}, id="cut-store-limit"),
+    pytest.param("cut-body", {"byte_range": (0, 3000)}, {}, id="cut-ranged"),
+    pytest.param("cut-body", {}, {"max_payload_bytes": None}, id="cut-unlimited"),
+    pytest.param(
+        "cut-body",
+        {"byte_range": (0, 3000)},
+        {"max_payload_bytes": None},
+        id="cut-ranged-unlimited",
+    ),
+    # A range shorter than it names needs a ranged request: a limited read (its probe) or a range.
+    pytest.param("short-range", {}, {}, id="short-limited"),
+    pytest.param("short-range", {"max_bytes": 5000}, {}, id="short-given-limit"),
+    pytest.param("short-range", {"byte_range": (0, 3000)}, {}, id="short-ranged"),
+    pytest.param(
+        "short-range",
+        {"byte_range": (0, 3000)},
+        {"max_payload_bytes": None},
+        id="short-ranged-unlimited",
+    ),
+]
+
+
+@pytest.mark.parametrize(("behaviour", "read", "options"), _SHORT_READS)
+def test_a_body_shorter_than_declared_is_refused(
+    behaviour: str, read: dict[str, Any], options: dict[str, Any]
+) -> None:
+    # 3,000 bytes declared, 1,000 sent: within the probe, so one response holds the whole read.
+    with ScriptedServer(behaviour, declared=3000, body_limit=1000) as server:
+        store = _store(server, **options)
+        with pytest.raises(StorageError) as info:
+            asyncio.run(store.get("s3://bucket/out/outputs.pb", **read))
+    message = str(info.value)
+    assert message.startswith("get s3://bucket/out/outputs.pb failed:"), message
+    # Cut on the way: the HTTP client finds fewer bytes than the Content-Length before the
+    # connection closed. Shorter than the range it names: the store counts what it received.
+    expected = {
+        "cut-body": "response body error",
+        "short-range": "ended after 1000 of the 3000 bytes it declares",
+    }[behaviour]
+    assert expected in message, message
 
 
 def test_a_declared_size_over_the_limit_is_refused_before_the_body() -> None:
