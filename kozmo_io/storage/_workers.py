@@ -96,6 +96,10 @@ class _Inbox:
 _FUNCTION = 0
 
 
+def _open(loop: asyncio.AbstractEventLoop | None) -> bool:
+    return loop is not None and not loop.is_closed()
+
+
 class _Pool:
     """Worker threads taking jobs from one queue, started as needed up to ``MAX_WORKERS``."""
 
@@ -107,7 +111,7 @@ class _Pool:
         self.idle = 0
         self.closed = False
         # id(loop) -> its inbox; an id is reused once its loop is gone, so an inbox is only taken
-        # when it is still that loop's, and the dead loops' inboxes go when a new one is made.
+        # when it is still that loop's, and those of closed loops go when a new one is made.
         self.inboxes: dict[int, _Inbox] = {}
 
     def inbox(self, loop: asyncio.AbstractEventLoop) -> _Inbox:
@@ -116,7 +120,7 @@ class _Pool:
         if found is None or found.loop() is not loop:
             found = _Inbox(loop)
             self.inboxes = {
-                key: inbox for key, inbox in self.inboxes.items() if inbox.loop() is not None
+                key: inbox for key, inbox in self.inboxes.items() if _open(inbox.loop())
             }
             self.inboxes[id(loop)] = found
         return found
