@@ -1,4 +1,4 @@
-"""stream_outputs, stream_reads: every outcome, its requests, bounded concurrency, lazy input."""
+"""stream_outputs, stream_reads, read_outputs_many: outcomes, requests, concurrency, laziness."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from kozmo_io.ioutils import (
     RemoteFileOutputReader,
     TaskFolder,
     list_task_folders,
+    read_outputs_many,
     stream_outputs,
     stream_reads,
 )
@@ -478,3 +479,119 @@ def test_an_error_from_an_async_source_is_raised_after_the_reads_stop() -> None:
     with pytest.raises(StorageError, match="listing failed"):
         _collect(stream_outputs(store, broken(), concurrency=2))
     assert store.current == 0
+
+
+# --- read_outputs_many ------------------------------------------------------------------------
+
+
+@final
+class _Gauge:
+    """Counts reads in flight."""
+
+    def __init__(self) -> None:
+        self.current = 0
+        self.peak = 0
+        self.finished = 0
+        self.cancelled = 0
+
+
+@final
+class _SlowReader:
+    """An OutputReader whose read takes a moment, optionally failing."""
+
+    def __init__(self, gauge: _Gauge, value: int, error: Exception | None = None) -> None:
+        self.gauge = gauge
+        self.value = value
+        self.error = error
+
+    def is_file(self) -> bool:
+        return False
+
+    async def is_error(self) -> bool:
+        return False
+
+    async def read_error(self) -> ExecutionError:
+        return ExecutionError()
+
+    async def exists(self) -> bool:
+        return True
+
+    async def deck_exists(self) -> bool:
+        return False
+
+    async def read(self) -> tuple[core.LiteralMap | None, ExecutionError | None]:
+        self.gauge.current += 1
+        self.gauge.peak = max(self.gauge.peak, self.gauge.current)
+        try:
+            await asyncio.sleep(0.001 * (self.value % 3))
+            if self.error is not None:
+                raise self.error
+            self.gauge.finished += 1
+            return _outputs(self.value), None
+        except asyncio.CancelledError:
+            self.gauge.cancelled += 1
+            raise
+        finally:
+            self.gauge.current -= 1
+
+
+def test_read_outputs_many_returns_results_in_reader_order() -> None:
+    gauge = _Gauge()
+    readers: list[OutputReader] = [_SlowReader(gauge, value) for value in range(50)]
+    results = asyncio.run(read_outputs_many(readers, concurrency=7))
+    assert results == [(_outputs(value), None) for value in range(50)]
+
+
+def test_read_outputs_many_bounds_concurrency() -> None:
+    gauge = _Gauge()
+    readers: list[OutputReader] = [_SlowReader(gauge, value) for value in range(40)]
+    asyncio.run(read_outputs_many(readers, concurrency=4))
+    assert gauge.peak == 4
+    assert gauge.finished == 40
+
+
+def test_read_outputs_many_returns_task_errors_as_results() -> None:
+    failure = ExecutionError(code="red")
+    readers: list[OutputReader] = [
+        InMemoryOutputReader(_outputs(1)),
+        InMemoryOutputReader(error=failure),
+    ]
+    assert asyncio.run(read_outputs_many(readers)) == [(_outputs(1), None), (None, failure)]
+
+
+def test_read_outputs_many_raises_the_first_failure_and_cancels_the_rest() -> None:
+    gauge = _Gauge()
+    missing = NotFoundError("s3://b/out-3/outputs.pb")
+    readers: list[OutputReader] = [
+        _SlowReader(gauge, value, missing if value == 3 else None) for value in range(30)
+    ]
+    with pytest.raises(NotFoundError) as info:
+        asyncio.run(read_outputs_many(readers, concurrency=5))
+    assert info.value is missing
+    assert gauge.current == 0
+    assert gauge.finished < 29
+    assert gauge.cancelled >= 1
+
+
+def test_read_outputs_many_of_no_readers_is_empty() -> None:
+    assert asyncio.run(read_outputs_many([])) == []
+
+
+@pytest.mark.parametrize("concurrency", [0, -1])
+def test_read_outputs_many_refuses_a_non_positive_concurrency(concurrency: int) -> None:
+    with pytest.raises(InvalidArgumentError, match="concurrency"):
+        asyncio.run(read_outputs_many([InMemoryOutputReader()], concurrency=concurrency))
+
+
+def test_read_outputs_many_of_remote_readers_costs_one_request_each(
+    store: BlobStore, store_root: str
+) -> None:
+    counting = CountingStore(store)
+    readers: list[OutputReader] = []
+    for index in range(12):
+        paths = ReadOnlyOutputFilePaths(f"{store_root}/task-{index}")
+        asyncio.run(write_message(store, paths.get_output_path(), _outputs(index)))
+        readers.append(RemoteFileOutputReader(counting, paths))
+    results = asyncio.run(read_outputs_many(readers, concurrency=4))
+    assert results == [(_outputs(index), None) for index in range(12)]
+    assert counting.total == 12

@@ -1,10 +1,12 @@
 """Reference implementations of the kozmo_io protocols, one small module each.
 
-Each module depends only on :mod:`kozmo_io.protocols`, the values (:mod:`kozmo_io.reference`,
-:mod:`kozmo_io.execution_error`, :mod:`kozmo_io.errors`, :mod:`kozmo_io.generations`,
-:mod:`kozmo_io.core`) and
-:mod:`kozmo_io.storage`, so a plugin author can copy one and adapt it. Every name is re-exported
-here.
+Each module copies alone: it imports only kozmo_io's public values (:mod:`kozmo_io.reference`,
+:mod:`kozmo_io.task_files`, :mod:`kozmo_io.execution_error`, :mod:`kozmo_io.errors`,
+:mod:`kozmo_io.generations`), messages (:mod:`kozmo_io.core`), protocols
+(:mod:`kozmo_io.protocols`) and storage (:mod:`kozmo_io.storage`), never another ioutils module
+and never a private ``_name``, so a plugin author can copy one file into their project and adapt
+it. What plugin authors use is re-exported here; Go-port details (alphabet generation, hash
+variants, the rarer file names) stay importable from their modules.
 """
 
 from __future__ import annotations
@@ -38,7 +40,6 @@ from kozmo_io.ioutils.raw_output_paths import (
 )
 from kozmo_io.ioutils.raw_output_paths import sharded_raw_output_path as sharded_raw_output_path
 from kozmo_io.ioutils.raw_output_paths import task_id_raw_output_path as task_id_raw_output_path
-from kozmo_io.ioutils.read_many import read_outputs_many as read_outputs_many
 from kozmo_io.ioutils.remote_file_input_reader import RemoteFileInputReader as RemoteFileInputReader
 from kozmo_io.ioutils.remote_file_input_writer import RemoteFileInputWriter as RemoteFileInputWriter
 from kozmo_io.ioutils.remote_file_output_reader import (
@@ -59,6 +60,7 @@ from kozmo_io.ioutils.shard_selector import generate_alphabet as generate_alphab
 from kozmo_io.ioutils.shard_selector import generate_arabic_numerals as generate_arabic_numerals
 from kozmo_io.ioutils.stream_outputs import OutcomeKind as OutcomeKind
 from kozmo_io.ioutils.stream_outputs import OutputOutcome as OutputOutcome
+from kozmo_io.ioutils.stream_outputs import read_outputs_many as read_outputs_many
 from kozmo_io.ioutils.stream_outputs import stream_outputs as stream_outputs
 from kozmo_io.ioutils.stream_outputs import stream_reads as stream_reads
 from kozmo_io.ioutils.task_folders import TASK_FILES as TASK_FILES

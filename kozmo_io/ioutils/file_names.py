@@ -1,22 +1,24 @@
-"""File names of a task's metadata and the small path helpers the engine uses.
+"""The small path helpers the engine uses for a task's files.
 
-Layout under a node's metadata prefix::
-
-    <data dir>/inputs.pb          LiteralMap       INPUTS_SUFFIX
-    <data dir>/task.pb            offloaded task   TASK_TEMPLATE_SUFFIX
-    <output>/outputs.pb           LiteralMap       OUTPUTS_SUFFIX
-    <output>/error.pb             ErrorDocument    ERRORS_SUFFIX
-    <output>/deck.html            deck             DECK_SUFFIX (configurable per paths object)
-    <output>/futures.pb           dynamic job      FUTURES_SUFFIX
-    <raw output>/_kozmocheckpoints/                CHECKPOINT_PREFIX
-
-Every helper joins with :func:`~kozmo_io.reference.construct_reference` (the engine's RFC 3986
-join) and raises :class:`~kozmo_io.errors.InvalidReferenceError` for a base it cannot join onto.
+:func:`construct_checkpoint_path`, :func:`get_task_template_path` and :func:`get_index_lookup_path`
+join a file name of :mod:`kozmo_io.task_files` (re-exported here) onto a prefix. Every helper joins
+with :func:`~kozmo_io.reference.construct_reference` (the engine's RFC 3986 join) and raises
+:class:`~kozmo_io.errors.InvalidReferenceError` for a base it cannot join onto.
 """
 
 from __future__ import annotations
 
 from kozmo_io.reference import DataReference, construct_reference
+from kozmo_io.task_files import (
+    CHECKPOINT_PREFIX,
+    DECK_SUFFIX,
+    ERRORS_SUFFIX,
+    FUTURES_SUFFIX,
+    INDEX_LOOKUP_SUFFIX,
+    INPUTS_SUFFIX,
+    OUTPUTS_SUFFIX,
+    TASK_TEMPLATE_SUFFIX,
+)
 
 __all__ = (
     "CHECKPOINT_PREFIX",
@@ -31,15 +33,6 @@ __all__ = (
     "get_index_lookup_path",
     "get_task_template_path",
 )
-
-INPUTS_SUFFIX = "inputs.pb"
-TASK_TEMPLATE_SUFFIX = "task.pb"
-FUTURES_SUFFIX = "futures.pb"
-OUTPUTS_SUFFIX = "outputs.pb"
-ERRORS_SUFFIX = "error.pb"
-DECK_SUFFIX = "deck.html"
-INDEX_LOOKUP_SUFFIX = "indexlookup.pb"
-CHECKPOINT_PREFIX = "_kozmocheckpoints"
 
 
 def construct_checkpoint_path(

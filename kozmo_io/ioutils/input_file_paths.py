@@ -6,8 +6,8 @@ from typing import final
 
 import attrs
 
-from kozmo_io.ioutils.file_names import INPUTS_SUFFIX
 from kozmo_io.reference import DataReference, construct_reference
+from kozmo_io.task_files import INPUTS_SUFFIX
 
 __all__ = ("SimpleInputFilePaths",)
 

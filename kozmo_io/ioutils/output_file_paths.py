@@ -20,16 +20,15 @@ from typing import NamedTuple, final
 import attrs
 
 from kozmo_io.errors import KozmoIOError
-from kozmo_io.ioutils.file_names import (
+from kozmo_io.protocols import RawOutputPaths
+from kozmo_io.reference import DataReference, construct_reference
+from kozmo_io.task_files import (
     CHECKPOINT_PREFIX,
     DECK_SUFFIX,
     ERRORS_SUFFIX,
     FUTURES_SUFFIX,
     OUTPUTS_SUFFIX,
-    construct_checkpoint_path,
 )
-from kozmo_io.protocols import RawOutputPaths
-from kozmo_io.reference import DataReference, construct_reference
 
 __all__ = ("CheckpointRemoteFilePaths", "ReadOnlyOutputFilePaths", "RemoteFileOutputPaths")
 
@@ -133,9 +132,10 @@ class CheckpointRemoteFilePaths(_MetadataFilePaths):
 
     @_checkpoint_prefix.default
     def _join_checkpoint_prefix(self) -> DataReference:
-        return construct_checkpoint_path(
-            self.raw_output_paths.get_raw_output_prefix(), folder=self.checkpoint_folder
-        )
+        raw_output_prefix = self.raw_output_paths.get_raw_output_prefix()
+        if not raw_output_prefix:  # the engine offers no checkpoint location then
+            return DataReference("")
+        return construct_reference(raw_output_prefix, self.checkpoint_folder)
 
     def get_raw_output_prefix(self) -> DataReference:
         """Return ``raw_output_paths.get_raw_output_prefix()``. No storage request."""

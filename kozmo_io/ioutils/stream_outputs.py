@@ -1,12 +1,13 @@
-"""Read many tasks' outputs as a stream: :func:`stream_outputs` and :func:`stream_reads`.
+"""Read many tasks' outputs: :func:`stream_outputs`, :func:`stream_reads` and a list of them.
 
-Both yield one :class:`OutputOutcome` per task as soon as its read completes (completion order;
-``outcome.index`` is the task's position in the input), with at most ``concurrency`` reads in
-flight and at most ``concurrency`` finished outcomes waiting for the consumer. Inputs are taken
-lazily (an async iterable is read at most 2,048 items ahead, so a listing fetches its next page
-while the current one is read), so memory does not grow with the number of tasks: feed a generator
-(or the listing of :func:`~kozmo_io.ioutils.list_task_folders`) and keep only what you need of
-each outcome.
+The two streams yield one :class:`OutputOutcome` per task as soon as its read completes
+(completion order; ``outcome.index`` is the task's position in the input), with at most
+``concurrency`` reads in flight and at most ``concurrency`` finished outcomes waiting for the
+consumer. Inputs are taken lazily (an async iterable is read at most 2,048 items ahead, so a
+listing fetches its next page while the current one is read), so memory does not grow with the
+number of tasks: feed a generator (or the listing of :func:`~kozmo_io.ioutils.list_task_folders`)
+and keep only what you need of each outcome. :func:`read_outputs_many` is the list-returning layer
+over :func:`stream_reads`.
 
 A task's outcome is one of :class:`OutcomeKind`: its outputs, its own error, nothing there, a file
 over the read limit, a file that does not decode, or a storage failure. Those are values, never
@@ -31,11 +32,12 @@ first), else one of ``outputs.pb``, and none for a folder holding neither.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import itertools
 import re
 import time
-from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Iterable
+from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Iterable, Sequence
 from typing import TypeVar, final
 
 import attrs
@@ -51,13 +53,19 @@ from kozmo_io.errors import (
     StorageError,
 )
 from kozmo_io.execution_error import ErrorKind, ExecutionError
-from kozmo_io.ioutils.file_names import ERRORS_SUFFIX, INPUTS_SUFFIX, OUTPUTS_SUFFIX
-from kozmo_io.ioutils.task_folders import TaskFolder
 from kozmo_io.protocols import OutputReader
 from kozmo_io.reference import DataReference, construct_reference, redact
 from kozmo_io.storage import BlobStore
+from kozmo_io.task_files import ERRORS_SUFFIX, INPUTS_SUFFIX, OUTPUTS_SUFFIX, TaskFolder
 
-__all__ = ("DEFAULT_CONCURRENCY", "OutcomeKind", "OutputOutcome", "stream_outputs", "stream_reads")
+__all__ = (
+    "DEFAULT_CONCURRENCY",
+    "OutcomeKind",
+    "OutputOutcome",
+    "read_outputs_many",
+    "stream_outputs",
+    "stream_reads",
+)
 
 T = TypeVar("T")
 
@@ -426,3 +434,33 @@ def stream_reads(
     """
     _check_concurrency(concurrency)
     return _stream(readers, lambda index, reader: _read_with(reader, index), concurrency)
+
+
+async def read_outputs_many(
+    readers: Sequence[OutputReader], /, *, concurrency: int = DEFAULT_CONCURRENCY
+) -> list[tuple[core.LiteralMap | None, ExecutionError | None]]:
+    """Call ``read()`` on every reader, at most ``concurrency`` at a time.
+
+    Args:
+        readers: The readers, e.g. one :class:`~kozmo_io.ioutils.RemoteFileOutputReader` per task.
+        concurrency: The largest number of reads in flight (a positive integer).
+
+    Returns:
+        The result of each reader's ``read()``, in the order of ``readers``.
+
+    Raises:
+        InvalidArgumentError: ``concurrency`` is not a positive integer (a ``ValueError``).
+        KozmoIOError: The first ``read()`` that raised; the reads still running are cancelled and
+            awaited first, and no partial result is returned. (A task's own failure is not raised:
+            it is the ``ExecutionError`` in that reader's result.)
+    """
+    results: list[tuple[core.LiteralMap | None, ExecutionError | None]] = [(None, None)] * len(
+        readers
+    )
+    stream = stream_reads(readers, concurrency=concurrency)
+    async with contextlib.aclosing(stream) as outcomes:
+        async for outcome in outcomes:
+            if outcome.failure is not None:
+                raise outcome.failure
+            results[outcome.index] = (outcome.outputs, outcome.error)
+    return results

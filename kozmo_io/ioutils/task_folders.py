@@ -8,8 +8,9 @@ it, so memory stays bounded by the depth of the folder tree, whatever the number
 * a folder holding ``inputs.pb`` with no such folder at or beneath it (the engine writes a task's
   files to ``<input folder>/<attempt>``) is a task that never left anything.
 
-Each :class:`TaskFolder` names the files found, so a reader knows which one to fetch without
-asking the store again (:func:`~kozmo_io.ioutils.stream_outputs` reads one file per folder).
+Each :class:`~kozmo_io.task_files.TaskFolder` (re-exported here) names the files found, so a
+reader knows which one to fetch without asking the store again
+(:func:`~kozmo_io.ioutils.stream_outputs` reads one file per folder).
 """
 
 from __future__ import annotations
@@ -17,43 +18,21 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from typing import final
 
-import attrs
-
 from kozmo_io.errors import InvalidArgumentError
-from kozmo_io.ioutils.file_names import DECK_SUFFIX, ERRORS_SUFFIX, INPUTS_SUFFIX, OUTPUTS_SUFFIX
 from kozmo_io.reference import DataReference
 from kozmo_io.storage import BlobStore
+from kozmo_io.task_files import (
+    DECK_SUFFIX,
+    ERRORS_SUFFIX,
+    INPUTS_SUFFIX,
+    OUTPUTS_SUFFIX,
+    TASK_FILES,
+    TaskFolder,
+)
 
 __all__ = ("TASK_FILES", "TaskFolder", "list_task_folders")
 
-TASK_FILES: frozenset[str] = frozenset({OUTPUTS_SUFFIX, ERRORS_SUFFIX, DECK_SUFFIX, INPUTS_SUFFIX})
-"""The file names that mark a task's folder."""
-
 _OUTPUT_FILES = frozenset({OUTPUTS_SUFFIX, ERRORS_SUFFIX, DECK_SUFFIX})
-
-
-@final
-@attrs.frozen
-class TaskFolder:
-    """A task's folder found by listing, with the task files it holds.
-
-    Args:
-        prefix: The folder (no trailing ``/``), in the form of the listed prefix.
-        files: The names of :data:`TASK_FILES` found directly in it.
-    """
-
-    prefix: DataReference
-    files: frozenset[str]
-
-    @property
-    def has_outputs(self) -> bool:
-        """Whether ``outputs.pb`` was listed."""
-        return OUTPUTS_SUFFIX in self.files
-
-    @property
-    def has_error(self) -> bool:
-        """Whether ``error.pb`` was listed."""
-        return ERRORS_SUFFIX in self.files
 
 
 @final
