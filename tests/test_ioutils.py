@@ -85,6 +85,17 @@ SMOKES: dict[str, str] = {
         assert run(cached.get()) == literal_map(2)
         assert Inputs.calls == 1
     """,
+    "earliest_error_reader": """
+        import datetime as dt
+        from kozmo_io.execution_error import ExecutionError
+        for index, seconds in enumerate((30, 10, 20)):
+            when = dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc)
+            error = ExecutionError(code=f"E{index}", timestamp=when)
+            run(write_message(store, f"{ROOT}/error-{index}.pb", error.to_error_document()))
+        reader = copied.EarliestErrorReader(store, ROOT + "/error.pb")
+        assert run(reader.is_error()) is True
+        assert run(reader.read_error()).code == "E1"
+    """,
     "file_names": """
         assert copied.get_task_template_path("s3://b/x") == "s3://b/x/task.pb"
         assert copied.construct_checkpoint_path("s3://b/raw") == "s3://b/raw/_kozmocheckpoints"

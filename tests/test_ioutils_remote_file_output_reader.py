@@ -22,17 +22,34 @@ from kozmo_io.errors import (
     StorageError,
 )
 from kozmo_io.execution_error import ErrorKind, ExecutionError
+from kozmo_io.ioutils.earliest_error_reader import EarliestErrorReader
 from kozmo_io.ioutils.output_file_paths import ReadOnlyOutputFilePaths
-from kozmo_io.ioutils.remote_file_output_reader import (
-    ErrorAggregationStrategy,
-    RemoteFileOutputReader,
-)
-from kozmo_io.protocols import OrderedOutputReader, OutputReader
+from kozmo_io.ioutils.remote_file_output_reader import RemoteFileOutputReader
+from kozmo_io.protocols import OrderedOutputReader, OutputFilePaths, OutputReader
 from kozmo_io.reference import DataReference
 from kozmo_io.storage import BlobStore, CountingStore, ListPage, ObjectMeta, write_message
 
 T = TypeVar("T")
-EARLIEST = ErrorAggregationStrategy.EARLIEST
+DEFAULT = "default"  # the reader's own single error.pb
+EARLIEST = "earliest"  # an EarliestErrorReader over the worker error files
+STRATEGIES = [DEFAULT, EARLIEST]
+
+
+def _reader(
+    store: BlobStore,
+    paths: OutputFilePaths,
+    strategy: str = DEFAULT,
+    *,
+    max_payload_bytes: int | None = None,
+) -> RemoteFileOutputReader:
+    error_reader = (
+        None
+        if strategy == DEFAULT
+        else EarliestErrorReader(store, paths.get_error_path(), max_payload_bytes=max_payload_bytes)
+    )
+    return RemoteFileOutputReader(
+        store, paths, max_payload_bytes=max_payload_bytes, error_reader=error_reader
+    )
 
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -308,32 +325,32 @@ def test_a_later_exists_replaces_the_kept_bytes(store: BlobStore, store_root: st
     assert run(reader.read()) == (_outputs(2), None)
 
 
-@pytest.mark.parametrize("strategy", list(ErrorAggregationStrategy))
+@pytest.mark.parametrize("strategy", STRATEGIES)
 def test_error_deleted_after_is_error_is_not_read_from_kept_bytes(
-    store: BlobStore, store_root: str, strategy: ErrorAggregationStrategy
+    store: BlobStore, store_root: str, strategy: str
 ) -> None:
     paths = _paths(store_root)
     _put(store, paths.get_error_path(), _error_document())
-    reader = RemoteFileOutputReader(store, paths, error_aggregation=strategy)
+    reader = _reader(store, paths, strategy)
     assert run(reader.is_error()) is True
     run(store.delete(paths.get_error_path()))
     assert run(reader.is_error()) is False
     error = run(reader.read_error())
-    if strategy is ErrorAggregationStrategy.DEFAULT:
+    if strategy == DEFAULT:
         assert (error.code, error.kind) == ("ErrorFileNotFound", ErrorKind.SYSTEM)
     else:
         assert error == ExecutionError()
 
 
-@pytest.mark.parametrize("strategy", list(ErrorAggregationStrategy))
+@pytest.mark.parametrize("strategy", STRATEGIES)
 def test_a_failed_probe_drops_the_kept_bytes(
-    store: BlobStore, store_root: str, strategy: ErrorAggregationStrategy
+    store: BlobStore, store_root: str, strategy: str
 ) -> None:
     paths = _paths(store_root)
     _put(store, paths.get_output_path(), _outputs())
     _put(store, paths.get_error_path(), _error_document())
     breakable = _BreakableStore(store)
-    reader = RemoteFileOutputReader(breakable, paths, error_aggregation=strategy)
+    reader = _reader(breakable, paths, strategy)
     assert run(reader.exists()) is True
     assert run(reader.is_error()) is True
     run(store.delete(paths.get_output_path()))
@@ -445,9 +462,9 @@ def test_non_positive_limit_is_rejected(store: BlobStore, store_root: str, limit
 
 
 @on_every_store
-def test_unknown_strategy_is_rejected(store: BlobStore, store_root: str) -> None:
-    with pytest.raises(InvalidArgumentError, match="strategy"):
-        RemoteFileOutputReader(store, _paths(store_root), error_aggregation=7)  # type: ignore[arg-type]
+def test_an_error_reader_that_is_not_one_is_rejected(store: BlobStore, store_root: str) -> None:
+    with pytest.raises(InvalidArgumentError, match="error_reader"):
+        RemoteFileOutputReader(store, _paths(store_root), error_reader=7)  # type: ignore[arg-type]
 
 
 @on_every_store
@@ -583,7 +600,7 @@ def _write_worker_errors(store: BlobStore, store_root: str) -> None:
 
 def test_earliest_picks_the_earliest_worker_error(store: BlobStore, store_root: str) -> None:
     _write_worker_errors(store, store_root)
-    reader = RemoteFileOutputReader(store, _paths(store_root), error_aggregation=EARLIEST)
+    reader = _reader(store, _paths(store_root), EARLIEST)
     assert run(reader.is_error()) is True
     error = run(reader.read_error())
     assert (error.kind, error.code, error.message, error.worker, error.is_recoverable) == (
@@ -599,7 +616,7 @@ def test_earliest_picks_the_earliest_worker_error(store: BlobStore, store_root: 
 def test_earliest_reads_the_legacy_single_file(store: BlobStore, store_root: str) -> None:
     paths = _paths(store_root)
     _put(store, paths.get_error_path(), _error_document())
-    reader = RemoteFileOutputReader(store, paths, error_aggregation=EARLIEST)
+    reader = _reader(store, paths, EARLIEST)
     assert run(reader.is_error()) is True
     error = run(reader.read_error())
     assert (error.kind, error.code, error.message, error.worker) == (
@@ -616,7 +633,7 @@ def test_earliest_without_error_files_reads_the_zero_error(
 ) -> None:
     paths = _paths(store_root)
     _put(store, paths.get_output_path(), _outputs())
-    reader = RemoteFileOutputReader(store, paths, error_aggregation=EARLIEST)
+    reader = _reader(store, paths, EARLIEST)
     assert run(reader.is_error()) is False
     assert run(reader.read_error()) == ExecutionError()
 
@@ -624,7 +641,7 @@ def test_earliest_without_error_files_reads_the_zero_error(
 def test_earliest_ignores_names_without_the_extension(store: BlobStore, store_root: str) -> None:
     _put(store, f"{store_root}/out/error-1.txt", _error_document(seconds=1))
     _put(store, f"{store_root}/out/error-0.pb.bak", _error_document(seconds=1))
-    reader = RemoteFileOutputReader(store, _paths(store_root), error_aggregation=EARLIEST)
+    reader = _reader(store, _paths(store_root), EARLIEST)
     assert run(reader.is_error()) is False
     _put(store, f"{store_root}/out/error-9.pb", _error_document(message="real", seconds=50))
     assert run(reader.is_error()) is True
@@ -634,7 +651,7 @@ def test_earliest_ignores_names_without_the_extension(store: BlobStore, store_ro
 def test_earliest_counts_unset_timestamps_as_the_epoch(store: BlobStore, store_root: str) -> None:
     _put(store, f"{store_root}/out/error-a.pb", _error_document(message="dated", seconds=5))
     _put(store, f"{store_root}/out/error-b.pb", _error_document(message="undated"))
-    reader = RemoteFileOutputReader(store, _paths(store_root), error_aggregation=EARLIEST)
+    reader = _reader(store, _paths(store_root), EARLIEST)
     error = run(reader.read_error())
     assert error.message == "undated"
     assert error.timestamp is None
@@ -643,7 +660,7 @@ def test_earliest_counts_unset_timestamps_as_the_epoch(store: BlobStore, store_r
 def test_earliest_ties_go_to_the_first_listed(store: BlobStore, store_root: str) -> None:
     for name in ("error-b", "error-a", "error-c"):
         _put(store, f"{store_root}/out/{name}.pb", _error_document(message=name, seconds=7))
-    reader = RemoteFileOutputReader(store, _paths(store_root), error_aggregation=EARLIEST)
+    reader = _reader(store, _paths(store_root), EARLIEST)
     assert run(reader.read_error()).message == "error-a"
 
 
@@ -652,7 +669,7 @@ def test_earliest_document_without_error_reads_as_bad_format(
 ) -> None:
     run(store.put(f"{store_root}/out/error-0.pb", b""))
     _put(store, f"{store_root}/out/error-1.pb", _error_document(seconds=10))
-    reader = RemoteFileOutputReader(store, _paths(store_root), error_aggregation=EARLIEST)
+    reader = _reader(store, _paths(store_root), EARLIEST)
     assert run(reader.read_error()).code == "ErrorFileBadFormat"
 
 
@@ -661,7 +678,7 @@ def test_earliest_pages_through_the_listing(store: BlobStore, store_root: str) -
         document = _error_document(message=f"w{index}", seconds=20 - (index == 3))
         _put(store, f"{store_root}/out/error-{index}.pb", document)
     paged = _SmallPages(store)
-    reader = RemoteFileOutputReader(paged, _paths(store_root), error_aggregation=EARLIEST)
+    reader = _reader(paged, _paths(store_root), EARLIEST)
     assert run(reader.is_error()) is True
     assert run(reader.read_error()).message == "w3"
     assert paged.list_calls == 3
@@ -670,7 +687,7 @@ def test_earliest_pages_through_the_listing(store: BlobStore, store_root: str) -
 def test_earliest_request_count(store: BlobStore, store_root: str) -> None:
     _write_worker_errors(store, store_root)
     counting = CountingStore(store)
-    reader = RemoteFileOutputReader(counting, _paths(store_root), error_aggregation=EARLIEST)
+    reader = _reader(counting, _paths(store_root), EARLIEST)
 
     async def engine() -> ExecutionError:
         assert await reader.is_error()
@@ -684,12 +701,7 @@ def test_earliest_oversized_error_file_raises(store: BlobStore, store_root: str)
     small = _error_document(seconds=1)
     _put(store, f"{store_root}/out/error-0.pb", small)
     _put(store, f"{store_root}/out/error-1.pb", _error_document(message="x" * 500, seconds=2))
-    reader = RemoteFileOutputReader(
-        store,
-        _paths(store_root),
-        max_payload_bytes=small.ByteSize(),
-        error_aggregation=EARLIEST,
-    )
+    reader = _reader(store, _paths(store_root), EARLIEST, max_payload_bytes=small.ByteSize())
     with pytest.raises(PayloadTooLargeError) as info:
         run(reader.is_error())
     assert info.value.path == f"{store_root}/out/error-1.pb"
@@ -697,7 +709,7 @@ def test_earliest_oversized_error_file_raises(store: BlobStore, store_root: str)
 
 def test_earliest_corrupt_error_file_raises(store: BlobStore, store_root: str) -> None:
     run(store.put(f"{store_root}/out/error-0.pb", b"\xff\xff"))
-    reader = RemoteFileOutputReader(store, _paths(store_root), error_aggregation=EARLIEST)
+    reader = _reader(store, _paths(store_root), EARLIEST)
     with pytest.raises(CorruptDataError, match=r"error-0\.pb"):
         run(reader.read_error())
 
@@ -707,23 +719,23 @@ def test_earliest_corrupt_error_file_raises(store: BlobStore, store_root: str) -
 def test_earliest_needs_exactly_one_dot(store: BlobStore, store_root: str, name: str) -> None:
     paths = _ErrorFilePaths(f"{store_root}/out", name)
     if name == "error.":
-        reader = RemoteFileOutputReader(store, paths, error_aggregation=EARLIEST)
+        reader = _reader(store, paths, EARLIEST)
         assert run(reader.is_error()) is False  # "." is a valid, if odd, extension
         return
     with pytest.raises(InvalidReferenceError, match="exactly one dot"):
-        RemoteFileOutputReader(store, paths, error_aggregation=EARLIEST)
+        _reader(store, paths, EARLIEST)
     assert RemoteFileOutputReader(store, paths).is_file()  # DEFAULT accepts any name
 
 
 # --- a failing store -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("strategy", list(ErrorAggregationStrategy))
+@pytest.mark.parametrize("strategy", STRATEGIES)
 def test_store_failures_raise_storage_error_naming_the_path(
-    strategy: ErrorAggregationStrategy,
+    strategy: str,
 ) -> None:
     paths = ReadOnlyOutputFilePaths("s3://bucket/out")
-    reader = RemoteFileOutputReader(_FailingStore(), paths, error_aggregation=strategy)
+    reader = _reader(_FailingStore(), paths, strategy)
     calls: dict[str, tuple[Callable[[], Coroutine[Any, Any, object]], str]] = {
         "is_error": (reader.is_error, "s3://bucket/out/error"),
         "read_error": (reader.read_error, "s3://bucket/out/error"),

@@ -93,3 +93,38 @@ def test_layers_import_only_the_layers_below(module: str, forbidden: tuple[str, 
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == ""
+
+
+# Go-port details a plugin author rarely needs: importable from their modules, not re-exported.
+_GO_PORT_DETAILS = {
+    "kozmo_io.ioutils.shard_selector": ("generate_alphabet", "generate_arabic_numerals"),
+    "kozmo_io.ioutils.unique_id": ("HashAlgorithm",),
+    "kozmo_io.ioutils.file_names": (
+        "CHECKPOINT_PREFIX",
+        "FUTURES_SUFFIX",
+        "INDEX_LOOKUP_SUFFIX",
+        "TASK_TEMPLATE_SUFFIX",
+        "construct_checkpoint_path",
+        "get_index_lookup_path",
+    ),
+}
+
+
+@pytest.mark.parametrize("module", sorted(_GO_PORT_DETAILS))
+def test_go_port_details_stay_in_their_modules(module: str) -> None:
+    import kozmo_io.ioutils  # noqa: PLC0415 - the package whose surface is checked
+
+    names = _GO_PORT_DETAILS[module]
+    home = importlib.import_module(module)
+    assert [name for name in names if name not in home.__all__] == []
+    assert [name for name in names if name in kozmo_io.ioutils.__all__] == []
+    assert [name for name in names if name in kozmo_io.__all__] == []
+
+
+def test_ioutils_exports_its_implementations_and_no_file_name_constants() -> None:
+    import kozmo_io.ioutils  # noqa: PLC0415 - the package whose surface is checked
+
+    for name in kozmo_io.ioutils.__all__:
+        home = getattr(kozmo_io.ioutils, name).__module__
+        assert home.startswith(("kozmo_io.ioutils.", "kozmo_io.task_files")), (name, home)
+    assert [name for name in kozmo_io.ioutils.__all__ if name.isupper()] == []

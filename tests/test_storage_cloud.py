@@ -29,7 +29,7 @@ from kozmo_io import core
 from kozmo_io.errors import InvalidReferenceError, NotFoundError, PayloadTooLargeError, StorageError
 from kozmo_io.execution_error import ErrorKind, ExecutionError
 from kozmo_io.ioutils import (
-    ErrorAggregationStrategy,
+    EarliestErrorReader,
     ReadOnlyOutputFilePaths,
     RemoteFileOutputReader,
 )
@@ -314,10 +314,10 @@ def test_earliest_aggregation_lists_and_reads_each_error(
         )
         cloud.seed(f"{_TASK}/error-{worker}.pb", error.to_error_document().SerializeToString())
     cloud.seed(f"{_TASK}/outputs.pb", b"")
+    relayed = cloud.through(proxy)
+    paths = ReadOnlyOutputFilePaths(f"{cloud.root}/{_TASK}")
     reader = RemoteFileOutputReader(
-        cloud.through(proxy),
-        ReadOnlyOutputFilePaths(f"{cloud.root}/{_TASK}"),
-        error_aggregation=ErrorAggregationStrategy.EARLIEST,
+        relayed, paths, error_reader=EarliestErrorReader(relayed, paths.get_error_path())
     )
 
     async def engine() -> ExecutionError:

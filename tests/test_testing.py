@@ -25,7 +25,7 @@ from kozmo_io.ioutils import (
     BufferedOutputWriter,
     CachedInputReader,
     CheckpointRemoteFilePaths,
-    ErrorAggregationStrategy,
+    EarliestErrorReader,
     InMemoryOutputReader,
     PrecomputedRawOutputPaths,
     RemoteFileInputReader,
@@ -77,7 +77,8 @@ def _rebuilt_output_paths(_store: BlobStore, paths: OutputFilePaths) -> Checkpoi
 
 
 def _earliest(store: BlobStore, paths: OutputFilePaths) -> RemoteFileOutputReader:
-    return RemoteFileOutputReader(store, paths, error_aggregation=ErrorAggregationStrategy.EARLIEST)
+    earliest = EarliestErrorReader(store, paths.get_error_path())
+    return RemoteFileOutputReader(store, paths, error_reader=earliest)
 
 
 REFERENCES: dict[str, tuple[Check, Callable[..., Any], str]] = {

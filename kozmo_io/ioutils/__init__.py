@@ -13,16 +13,7 @@ from __future__ import annotations
 
 from kozmo_io.ioutils.buffered_output_writer import BufferedOutputWriter as BufferedOutputWriter
 from kozmo_io.ioutils.cached_input_reader import CachedInputReader as CachedInputReader
-from kozmo_io.ioutils.file_names import CHECKPOINT_PREFIX as CHECKPOINT_PREFIX
-from kozmo_io.ioutils.file_names import DECK_SUFFIX as DECK_SUFFIX
-from kozmo_io.ioutils.file_names import ERRORS_SUFFIX as ERRORS_SUFFIX
-from kozmo_io.ioutils.file_names import FUTURES_SUFFIX as FUTURES_SUFFIX
-from kozmo_io.ioutils.file_names import INDEX_LOOKUP_SUFFIX as INDEX_LOOKUP_SUFFIX
-from kozmo_io.ioutils.file_names import INPUTS_SUFFIX as INPUTS_SUFFIX
-from kozmo_io.ioutils.file_names import OUTPUTS_SUFFIX as OUTPUTS_SUFFIX
-from kozmo_io.ioutils.file_names import TASK_TEMPLATE_SUFFIX as TASK_TEMPLATE_SUFFIX
-from kozmo_io.ioutils.file_names import construct_checkpoint_path as construct_checkpoint_path
-from kozmo_io.ioutils.file_names import get_index_lookup_path as get_index_lookup_path
+from kozmo_io.ioutils.earliest_error_reader import EarliestErrorReader as EarliestErrorReader
 from kozmo_io.ioutils.file_names import get_task_template_path as get_task_template_path
 from kozmo_io.ioutils.in_memory_output_reader import InMemoryOutputReader as InMemoryOutputReader
 from kozmo_io.ioutils.input_file_paths import SimpleInputFilePaths as SimpleInputFilePaths
@@ -43,9 +34,6 @@ from kozmo_io.ioutils.raw_output_paths import task_id_raw_output_path as task_id
 from kozmo_io.ioutils.remote_file_input_reader import RemoteFileInputReader as RemoteFileInputReader
 from kozmo_io.ioutils.remote_file_input_writer import RemoteFileInputWriter as RemoteFileInputWriter
 from kozmo_io.ioutils.remote_file_output_reader import (
-    ErrorAggregationStrategy as ErrorAggregationStrategy,
-)
-from kozmo_io.ioutils.remote_file_output_reader import (
     RemoteFileOutputReader as RemoteFileOutputReader,
 )
 from kozmo_io.ioutils.remote_file_output_writer import (
@@ -56,18 +44,14 @@ from kozmo_io.ioutils.shard_selector import (
     base36_prefix_shard_selector as base36_prefix_shard_selector,
 )
 from kozmo_io.ioutils.shard_selector import constant_shard_selector as constant_shard_selector
-from kozmo_io.ioutils.shard_selector import generate_alphabet as generate_alphabet
-from kozmo_io.ioutils.shard_selector import generate_arabic_numerals as generate_arabic_numerals
 from kozmo_io.ioutils.stream_outputs import OutcomeKind as OutcomeKind
 from kozmo_io.ioutils.stream_outputs import OutputOutcome as OutputOutcome
 from kozmo_io.ioutils.stream_outputs import read_outputs_many as read_outputs_many
 from kozmo_io.ioutils.stream_outputs import stream_outputs as stream_outputs
 from kozmo_io.ioutils.stream_outputs import stream_reads as stream_reads
-from kozmo_io.ioutils.task_folders import TASK_FILES as TASK_FILES
 from kozmo_io.ioutils.task_folders import TaskFolder as TaskFolder
 from kozmo_io.ioutils.task_folders import list_task_folders as list_task_folders
 from kozmo_io.ioutils.task_reader import LazyUploadingTaskReader as LazyUploadingTaskReader
-from kozmo_io.ioutils.unique_id import HashAlgorithm as HashAlgorithm
 from kozmo_io.ioutils.unique_id import fixed_length_unique_id as fixed_length_unique_id
 from kozmo_io.ioutils.unique_id import (
     fixed_length_unique_id_for_parts as fixed_length_unique_id_for_parts,
@@ -75,19 +59,11 @@ from kozmo_io.ioutils.unique_id import (
 
 __all__ = (
     "BufferedOutputWriter",
-    "CHECKPOINT_PREFIX",
     "CachedInputReader",
     "CheckpointRemoteFilePaths",
-    "DECK_SUFFIX",
-    "ERRORS_SUFFIX",
-    "ErrorAggregationStrategy",
-    "FUTURES_SUFFIX",
-    "HashAlgorithm",
-    "INDEX_LOOKUP_SUFFIX",
-    "INPUTS_SUFFIX",
+    "EarliestErrorReader",
     "InMemoryOutputReader",
     "LazyUploadingTaskReader",
-    "OUTPUTS_SUFFIX",
     "OutcomeKind",
     "OutputOutcome",
     "PrecomputedRawOutputPaths",
@@ -99,18 +75,12 @@ __all__ = (
     "RemoteFileOutputReader",
     "RemoteFileOutputWriter",
     "SimpleInputFilePaths",
-    "TASK_FILES",
-    "TASK_TEMPLATE_SUFFIX",
     "TaskFolder",
     "base36_prefix_shard_selector",
     "constant_shard_selector",
-    "construct_checkpoint_path",
     "deterministic_unique_raw_output_path",
     "fixed_length_unique_id",
     "fixed_length_unique_id_for_parts",
-    "generate_alphabet",
-    "generate_arabic_numerals",
-    "get_index_lookup_path",
     "get_task_template_path",
     "list_task_folders",
     "read_outputs_many",

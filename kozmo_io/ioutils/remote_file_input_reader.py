@@ -12,17 +12,10 @@ import attrs
 from google.protobuf.message import Message
 
 from kozmo_io import core
-from kozmo_io.errors import (
-    CorruptDataError,
-    InvalidArgumentError,
-    KozmoIOError,
-    NotFoundError,
-    PayloadTooLargeError,
-    StorageError,
-)
+from kozmo_io.errors import CorruptDataError, NotFoundError, PayloadTooLargeError, StorageError
 from kozmo_io.protocols import InputFilePaths
-from kozmo_io.reference import DataReference, redact
-from kozmo_io.storage import BlobStore, read_message
+from kozmo_io.reference import DataReference
+from kozmo_io.storage import BlobStore, error_with_path, optional_positive_limit, read_message
 
 __all__ = ("RemoteFileInputReader",)
 
@@ -30,20 +23,7 @@ M = TypeVar("M", bound=Message)
 
 
 def _positive_or_none(_instance: object, _attribute: object, value: int | None) -> None:
-    if value is not None and (isinstance(value, bool) or value < 1):
-        msg = f"max_payload_bytes must be a positive integer or None, got {value!r}"
-        raise InvalidArgumentError(msg)
-
-
-def _with_path(exc: KozmoIOError, path: str) -> KozmoIOError:
-    """The same kind of error, naming the inputs path (the store's error becomes its cause)."""
-    where = redact(path)
-    if isinstance(exc, NotFoundError):
-        return NotFoundError(where)
-    if isinstance(exc, PayloadTooLargeError):
-        return PayloadTooLargeError(where, exc.size, exc.limit)
-    text = f"failed to read the inputs @[{where}]: {exc}"
-    return CorruptDataError(text) if isinstance(exc, CorruptDataError) else StorageError(text)
+    optional_positive_limit(value, "max_payload_bytes")
 
 
 @final
@@ -58,7 +38,8 @@ class RemoteFileInputReader:
             default).
 
     Raises:
-        InvalidArgumentError: ``max_payload_bytes`` is 0 or negative (a ``ValueError``).
+        InvalidArgumentError: ``max_payload_bytes`` is not a positive integer or None (a
+            ``ValueError``).
     """
 
     store: BlobStore
@@ -117,4 +98,4 @@ class RemoteFileInputReader:
                 self.store, path, message_type, max_bytes=self.max_payload_bytes
             )
         except (NotFoundError, PayloadTooLargeError, CorruptDataError, StorageError) as exc:
-            raise _with_path(exc, path) from exc
+            raise error_with_path(exc, path, what="the inputs") from exc

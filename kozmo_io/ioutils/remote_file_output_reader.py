@@ -15,68 +15,31 @@ generation: the outputs in declared order, with the artifacts the task produced.
 Differences from the engine, on purpose: an oversized ``error.pb`` raises
 :class:`~kozmo_io.errors.PayloadTooLargeError` (never "no error"); a missing ``outputs.pb`` raises
 :class:`~kozmo_io.errors.NotFoundError` from ``read()`` (the engine flattened it into a string);
-``max_payload_bytes=None`` is the store's limit and 0 is refused; the DEFAULT error strategy reads
+``max_payload_bytes=None`` is the store's limit and 0 is refused; the error is read from
 ``get_error_path()`` verbatim (the engine re-built the path through a split and join that decoded
 percent-escapes, collapsed ``//`` and refused scheme-less paths). Every difference from the Go
 reader is listed in ``docs/differences-from-go.md`` in the repository.
 
-With :attr:`ErrorAggregationStrategy.EARLIEST` (distributed tasks whose workers each write
-``error-<suffix>.pb``), the error files are found by listing ``<error dir>/<error name stem>``
-(e.g. ``s3://b/out/error``) and the one with the earliest timestamp is reported. A file deleted
-between the listing and its GET is skipped (the engine counted it as an error, then failed to read
-it).
+A distributed task's workers each write their own error file: give the reader an
+``error_reader`` (:class:`~kozmo_io.ioutils.EarliestErrorReader`, the engine's EARLIEST strategy,
+or any :class:`~kozmo_io.protocols.ErrorReader`) to answer :meth:`~RemoteFileOutputReader.is_error`
+and :meth:`~RemoteFileOutputReader.read_error` in its place.
 """
 
 from __future__ import annotations
 
-import asyncio
-import enum
 from typing import TypeVar, final
 
-from google.protobuf.message import DecodeError, Message
-
 from kozmo_io import core
-from kozmo_io.errors import (
-    CorruptDataError,
-    InvalidArgumentError,
-    InvalidReferenceError,
-    KozmoIOError,
-    NotFoundError,
-    PayloadTooLargeError,
-    StorageError,
-)
+from kozmo_io.errors import InvalidArgumentError, NotFoundError, PayloadTooLargeError, StorageError
 from kozmo_io.execution_error import ErrorKind, ExecutionError
-from kozmo_io.protocols import OutputFilePaths
+from kozmo_io.protocols import ErrorReader, OutputFilePaths
 from kozmo_io.reference import DataReference, redact
-from kozmo_io.storage import BlobStore, remember_encoding
+from kozmo_io.storage import BlobStore, decode_message, error_with_path, optional_positive_limit
 
-__all__ = ("ErrorAggregationStrategy", "RemoteFileOutputReader")
+__all__ = ("RemoteFileOutputReader",)
 
-M = TypeVar("M", bound=Message)
 _Named = TypeVar("_Named", core.LiteralMap, core.Outputs)
-
-_LIST_PAGE_SIZE = 1000
-_CONCURRENT_ERROR_READS = 32
-
-
-class ErrorAggregationStrategy(enum.IntEnum):
-    """How a reader finds a task's error (values as in the engine's plugin properties)."""
-
-    DEFAULT = 0
-    """Read the single file at ``get_error_path()``."""
-    EARLIEST = 1
-    """List every ``<error stem>*.pb`` beside it and report the one with the earliest timestamp."""
-
-
-def _with_path(exc: KozmoIOError, what: str, path: str) -> KozmoIOError:
-    """The same kind of error, naming what was read (the store's error becomes its cause)."""
-    where = redact(path)
-    if isinstance(exc, NotFoundError):
-        return NotFoundError(where)
-    if isinstance(exc, PayloadTooLargeError):
-        return PayloadTooLargeError(where, exc.size, exc.limit)
-    text = f"failed to read {what} @[{where}]: {exc}"
-    return CorruptDataError(text) if isinstance(exc, CorruptDataError) else StorageError(text)
 
 
 async def _fetch(store: BlobStore, path: str, what: str, max_bytes: int | None) -> bytes:
@@ -84,23 +47,11 @@ async def _fetch(store: BlobStore, path: str, what: str, max_bytes: int | None) 
     try:
         return await store.get(path, max_bytes=max_bytes)
     except (NotFoundError, PayloadTooLargeError, StorageError) as exc:
-        raise _with_path(exc, what, path) from exc
-
-
-def _decode(message_type: type[M], data: bytes, what: str, path: str) -> M:
-    message = message_type()
-    try:
-        message.ParseFromString(data)
-    except DecodeError as exc:
-        name = message_type.DESCRIPTOR.full_name
-        msg = f"{what} @[{redact(path)}] does not decode as {name} ({len(data)} bytes): {exc}"
-        raise CorruptDataError(msg) from exc
-    remember_encoding(message, data)  # written back unchanged, it keeps these bytes
-    return message
+        raise error_with_path(exc, path, what=what) from exc
 
 
 def _error_from(data: bytes, path: str) -> ExecutionError:
-    document = _decode(core.ErrorDocument, data, "error file", path)
+    document = decode_message(core.ErrorDocument, data, path, what="error file")
     return ExecutionError.from_error_document(document, path=redact(path))
 
 
@@ -140,94 +91,6 @@ class _SingleFileErrorReader:
 
 
 @final
-class _EarliestErrorReader:
-    """The EARLIEST strategy: every ``<stem>*<extension>`` beside the error path."""
-
-    __slots__ = ("_extension", "_kept", "_max_bytes", "_prefix", "_store")
-
-    def __init__(self, store: BlobStore, path: DataReference, max_bytes: int | None) -> None:
-        directory, slash, filename = path.rpartition("/")
-        pieces = filename.split(".")
-        if len(pieces) != 2:  # noqa: PLR2004 - a stem and an extension
-            msg = (
-                f"the EARLIEST error strategy needs an error file name with exactly one dot, "
-                f"got {filename!r} in {redact(path)}"
-            )
-            raise InvalidReferenceError(msg)
-        self._store = store
-        self._prefix = DataReference(f"{directory}{slash}{pieces[0]}")
-        self._extension = f".{pieces[1]}"
-        self._max_bytes = max_bytes
-        self._kept: list[tuple[DataReference, bytes]] | None = None
-
-    async def _error_files(self) -> list[DataReference]:
-        found: list[DataReference] = []
-        cursor: str | None = None
-        while True:
-            try:
-                page = await self._store.list(
-                    self._prefix, max_items=_LIST_PAGE_SIZE, cursor=cursor
-                )
-            except StorageError as exc:
-                msg = f"failed to list error files @[{redact(self._prefix)}]: {exc}"
-                raise StorageError(msg) from exc
-            found.extend(item for item in page.items if item.endswith(self._extension))
-            cursor = page.cursor
-            if cursor is None:
-                return found
-
-    async def _documents(self) -> list[tuple[DataReference, bytes]]:
-        files = await self._error_files()
-        limit = asyncio.Semaphore(_CONCURRENT_ERROR_READS)
-
-        async def read(path: DataReference) -> bytes | None:
-            async with limit:
-                try:
-                    return await _fetch(self._store, path, "error file", self._max_bytes)
-                except NotFoundError:
-                    return None  # deleted since the listing: not an error file any more
-
-        contents = await asyncio.gather(*map(read, files))
-        return [
-            (path, data) for path, data in zip(files, contents, strict=True) if data is not None
-        ]
-
-    async def is_error(self) -> bool:
-        self._kept = None  # a probe that fails or finds nothing leaves no documents behind
-        self._kept = await self._documents() or None
-        return self._kept is not None
-
-    async def read_error(self) -> ExecutionError:
-        documents, self._kept = self._kept, None
-        if documents is None:
-            documents = await self._documents()
-        earliest: tuple[tuple[int, int], ExecutionError] | None = None
-        for path, data in documents:
-            document = _decode(core.ErrorDocument, data, "error file", path)
-            stamp = document.error.timestamp  # unset reads as the epoch, as in the engine
-            when = (stamp.seconds, stamp.nanos)
-            if earliest is None or when < earliest[0]:  # ties: the first listed wins
-                error = ExecutionError.from_error_document(document, path=redact(path))
-                earliest = (when, error)
-        return ExecutionError() if earliest is None else earliest[1]
-
-
-_ERROR_READERS: dict[
-    ErrorAggregationStrategy, type[_SingleFileErrorReader | _EarliestErrorReader]
-] = {
-    ErrorAggregationStrategy.DEFAULT: _SingleFileErrorReader,
-    ErrorAggregationStrategy.EARLIEST: _EarliestErrorReader,
-}
-
-
-def _check_limit(value: int | None) -> int | None:
-    if value is not None and (isinstance(value, bool) or value < 1):
-        msg = f"max_payload_bytes must be a positive integer or None, got {value!r}"
-        raise InvalidArgumentError(msg)
-    return value
-
-
-@final
 class RemoteFileOutputReader:
     """An :class:`~kozmo_io.protocols.OrderedOutputReader` over the files under an output prefix.
 
@@ -237,11 +100,13 @@ class RemoteFileOutputReader:
             are read once, here.
         max_payload_bytes: Read limit in bytes for ``outputs.pb`` and the error files (strictly
             larger is refused); ``None`` means the store's limit (2 MiB by default).
-        error_aggregation: How the error is found (see :class:`ErrorAggregationStrategy`).
+        error_reader: Answers :meth:`is_error` and :meth:`read_error` in place of the single
+            ``get_error_path()`` (e.g. :class:`~kozmo_io.ioutils.EarliestErrorReader` for a
+            distributed task's worker errors); ``None`` reads that one file.
 
     Raises:
-        InvalidArgumentError: ``max_payload_bytes`` is 0 or negative, or the strategy is unknown.
-        InvalidReferenceError: EARLIEST and the error file name does not have exactly one dot.
+        InvalidArgumentError: ``max_payload_bytes`` is not a positive integer or None, or
+            ``error_reader`` is not an :class:`~kozmo_io.protocols.ErrorReader`.
     """
 
     __slots__ = (
@@ -260,19 +125,22 @@ class RemoteFileOutputReader:
         paths: OutputFilePaths,
         *,
         max_payload_bytes: int | None = None,
-        error_aggregation: ErrorAggregationStrategy = ErrorAggregationStrategy.DEFAULT,
+        error_reader: ErrorReader | None = None,
     ) -> None:
         """Build the reader; no storage request."""
-        self._max_bytes = _check_limit(max_payload_bytes)
+        self._max_bytes = optional_positive_limit(max_payload_bytes, "max_payload_bytes")
+        given: object = error_reader  # typed, but an untyped caller may pass anything
+        if given is not None and not isinstance(given, ErrorReader):
+            msg = f"error_reader must be an ErrorReader, got {type(given).__name__}"
+            raise InvalidArgumentError(msg)
         self._paths = paths
         self._output_path = paths.get_output_path()
         self._deck_path = paths.get_deck_path()
-        error_path = paths.get_error_path()
-        error_reader = _ERROR_READERS.get(error_aggregation)
-        if error_reader is None:
-            msg = f"unknown error aggregation strategy {error_aggregation!r}"
-            raise InvalidArgumentError(msg)
-        self._error_reader = error_reader(store, error_path, self._max_bytes)
+        self._error_reader: ErrorReader = (
+            _SingleFileErrorReader(store, paths.get_error_path(), self._max_bytes)
+            if error_reader is None
+            else error_reader
+        )
         self._store = store
         self._kept: bytes | None = None
 
@@ -288,8 +156,8 @@ class RemoteFileOutputReader:
     async def is_error(self) -> bool:
         """Tell whether the task left an error document.
 
-        One GET of ``error.pb``, whose bytes are kept for :meth:`read_error` (EARLIEST: one LIST
-        per 1000 listed files, then one GET per error file).
+        One GET of ``error.pb``, whose bytes are kept for :meth:`read_error` (with an
+        ``error_reader``, what it costs).
 
         Returns:
             True when an error document exists.
@@ -304,14 +172,12 @@ class RemoteFileOutputReader:
         """Read the task's error.
 
         No request right after an :meth:`is_error` that returned True (its bytes are used); else
-        one GET (EARLIEST: the listing and GETs of :meth:`is_error`).
+        one GET (with an ``error_reader``, what it costs).
 
         Returns:
             The error (origin, timestamp and worker included). A missing ``error.pb`` reads as code
             ``ErrorFileNotFound`` (SYSTEM, recoverable, naming the path); a document without an
-            error as ``ErrorFileBadFormat``. EARLIEST: the error with the earliest timestamp (an
-            unset one counts as the epoch; ties go to the first listed), or the zero
-            ``ExecutionError()`` when there is no error file.
+            error as ``ErrorFileBadFormat``. With an ``error_reader``, what it returns.
 
         Raises:
             PayloadTooLargeError: An error document is larger than the limit.
@@ -384,7 +250,7 @@ class RemoteFileOutputReader:
         data, self._kept = self._kept, None
         if data is None:
             data = await _fetch(self._store, self._output_path, "outputs", self._max_bytes)
-        outputs = _decode(message_type, data, "outputs", self._output_path)
+        outputs = decode_message(message_type, data, self._output_path, what="outputs")
         if not outputs.literals:
             return None, ExecutionError(
                 code="No outputs produced",

@@ -7,12 +7,12 @@ from typing import final
 import attrs
 
 from kozmo_io import core
-from kozmo_io.errors import DuplicateNameError, InvalidArgumentError, NothingToWriteError
+from kozmo_io.errors import DuplicateNameError, NothingToWriteError
 from kozmo_io.execution_error import ExecutionError
 from kozmo_io.generations import duplicate_names
 from kozmo_io.protocols import OrderedOutputReader, OutputFilePaths, OutputReader
 from kozmo_io.reference import DataReference
-from kozmo_io.storage import BlobStore, write_message
+from kozmo_io.storage import BlobStore, optional_positive_limit, write_message
 
 __all__ = ("RemoteFileOutputWriter",)
 
@@ -20,9 +20,7 @@ __all__ = ("RemoteFileOutputWriter",)
 def _positive_or_none(
     _instance: object, _attribute: attrs.Attribute[int | None], value: object
 ) -> None:
-    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
-        msg = f"max_payload_bytes must be a positive integer or None, got {value!r}"
-        raise InvalidArgumentError(msg)
+    optional_positive_limit(value, "max_payload_bytes")
 
 
 @final

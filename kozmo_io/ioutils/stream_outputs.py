@@ -41,12 +41,10 @@ from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, 
 from typing import TypeVar, final
 
 import attrs
-from google.protobuf.message import DecodeError
 
 from kozmo_io import core
 from kozmo_io.errors import (
     CorruptDataError,
-    InvalidArgumentError,
     KozmoIOError,
     NotFoundError,
     PayloadTooLargeError,
@@ -55,7 +53,7 @@ from kozmo_io.errors import (
 from kozmo_io.execution_error import ErrorKind, ExecutionError
 from kozmo_io.protocols import OutputReader
 from kozmo_io.reference import DataReference, construct_reference, redact
-from kozmo_io.storage import BlobStore
+from kozmo_io.storage import BlobStore, decode_message, optional_positive_limit, positive_limit
 from kozmo_io.task_files import ERRORS_SUFFIX, INPUTS_SUFFIX, OUTPUTS_SUFFIX, TaskFolder
 
 __all__ = (
@@ -142,13 +140,6 @@ class OutputOutcome:
         return "" if self.failure is None else str(self.failure)
 
 
-def _check_concurrency(concurrency: object) -> int:
-    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-        msg = f"concurrency must be a positive integer, got {concurrency!r}"
-        raise InvalidArgumentError(msg)
-    return concurrency
-
-
 def _join(prefix: str, name: str) -> DataReference:
     if _PLAIN_PREFIX.fullmatch(prefix):
         return DataReference(f"{prefix}/{name}")
@@ -177,11 +168,7 @@ def _failure(
 def _outputs(
     data: bytes, path: DataReference, index: int, prefix: DataReference, start: float
 ) -> OutputOutcome:
-    try:
-        outputs = core.LiteralMap.FromString(data)
-    except DecodeError as exc:
-        msg = f"outputs @[{redact(path)}] does not decode as LiteralMap ({len(data)} bytes): {exc}"
-        raise CorruptDataError(msg) from exc
+    outputs = decode_message(core.LiteralMap, data, path, what="outputs")
     elapsed = time.perf_counter() - start
     if not outputs.literals:
         error = ExecutionError(
@@ -201,14 +188,7 @@ def _outputs(
 def _task_error(
     data: bytes, path: DataReference, index: int, prefix: DataReference, start: float
 ) -> OutputOutcome:
-    try:
-        document = core.ErrorDocument.FromString(data)
-    except DecodeError as exc:
-        msg = (
-            f"error file @[{redact(path)}] does not decode as ErrorDocument "
-            f"({len(data)} bytes): {exc}"
-        )
-        raise CorruptDataError(msg) from exc
+    document = decode_message(core.ErrorDocument, data, path, what="error file")
     error = ExecutionError.from_error_document(document, path=redact(path))
     elapsed = time.perf_counter() - start
     return OutputOutcome(
@@ -396,12 +376,8 @@ def stream_outputs(
         InvalidReferenceError: From the stream, for a malformed or hostile prefix (the reads in
             flight are cancelled first).
     """
-    _check_concurrency(concurrency)
-    if max_payload_bytes is not None and (
-        isinstance(max_payload_bytes, bool) or max_payload_bytes < 1
-    ):
-        msg = f"max_payload_bytes must be a positive integer or None, got {max_payload_bytes!r}"
-        raise InvalidArgumentError(msg)
+    positive_limit(concurrency, "concurrency")
+    optional_positive_limit(max_payload_bytes, "max_payload_bytes")
 
     def read(index: int, source: str | TaskFolder) -> Awaitable[OutputOutcome]:
         return _read_prefix(store, index, source, max_payload_bytes)
@@ -432,7 +408,7 @@ def stream_reads(
     Raises:
         InvalidArgumentError: ``concurrency`` is not a positive integer (raised at once).
     """
-    _check_concurrency(concurrency)
+    positive_limit(concurrency, "concurrency")
     return _stream(readers, lambda index, reader: _read_with(reader, index), concurrency)
 
 

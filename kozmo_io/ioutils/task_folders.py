@@ -18,9 +18,8 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from typing import final
 
-from kozmo_io.errors import InvalidArgumentError
 from kozmo_io.reference import DataReference
-from kozmo_io.storage import BlobStore
+from kozmo_io.storage import BlobStore, positive_limit
 from kozmo_io.task_files import (
     DECK_SUFFIX,
     ERRORS_SUFFIX,
@@ -126,9 +125,7 @@ async def list_task_folders(
         InvalidArgumentError: ``page_size`` is not a positive integer.
         StorageError: A ``list`` request failed; the folders yielded before stand.
     """
-    if isinstance(page_size, bool) or page_size < 1:
-        msg = f"page_size must be a positive integer, got {page_size!r}"
-        raise InvalidArgumentError(msg)
+    positive_limit(page_size, "page_size")
     listed = run_prefix if run_prefix.endswith("/") else f"{run_prefix}/"
     chain = _Chain(len(listed) - 1)
     cursor: str | None = None

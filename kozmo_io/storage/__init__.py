@@ -8,17 +8,23 @@ one request, without downloading it. Backend exceptions are translated into :mod
 in one place (``kozmo_io.storage._translate``).
 
 :func:`read_message` / :func:`write_message` store protobuf messages (a message written back
-unchanged keeps the bytes it was read from: :func:`encoding_of`); :class:`CachedStore` adds a
-byte cache and :class:`CountingStore` counts requests.
+unchanged keeps the bytes it was read from: :func:`encoding_of`); :func:`decode_message` and
+:func:`error_with_path` keep an object's path in the errors of code that fetches by itself.
+:class:`CachedStore` adds a byte cache and :class:`CountingStore` counts requests.
+:func:`positive_limit` is the check every limit, page size and concurrency goes through.
 """
 
 from __future__ import annotations
 
+from kozmo_io.storage._arguments import optional_positive_limit as optional_positive_limit
+from kozmo_io.storage._arguments import positive_limit as positive_limit
 from kozmo_io.storage.blobstore import DEFAULT_MAX_PAYLOAD_BYTES as DEFAULT_MAX_PAYLOAD_BYTES
 from kozmo_io.storage.blobstore import BlobStore as BlobStore
 from kozmo_io.storage.blobstore import ListPage as ListPage
 from kozmo_io.storage.blobstore import ObjectMeta as ObjectMeta
+from kozmo_io.storage.messages import decode_message as decode_message
 from kozmo_io.storage.messages import encoding_of as encoding_of
+from kozmo_io.storage.messages import error_with_path as error_with_path
 from kozmo_io.storage.messages import read_message as read_message
 from kozmo_io.storage.messages import remember_encoding as remember_encoding
 from kozmo_io.storage.messages import write_message as write_message
@@ -47,8 +53,12 @@ __all__ = (
     "ObjectMeta",
     "S3BlobStore",
     "StoreOptions",
+    "decode_message",
     "encoding_of",
+    "error_with_path",
     "open_store",
+    "optional_positive_limit",
+    "positive_limit",
     "read_message",
     "remember_encoding",
     "write_message",

@@ -17,13 +17,13 @@ from obstore.exceptions import PreconditionError
 
 from kozmo_io._secrets import redact_text, scrub
 from kozmo_io.errors import (
-    InvalidArgumentError,
     InvalidReferenceError,
     NotFoundError,
     PayloadTooLargeError,
     StorageError,
 )
 from kozmo_io.reference import DataReference
+from kozmo_io.storage._arguments import check_limit, check_range, positive_limit, read_limit
 from kozmo_io.storage._locations import Location, locate
 from kozmo_io.storage._translate import BACKEND_ERRORS, translate
 from kozmo_io.storage._workers import run_in_worker
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from obstore import ObjectMeta as BackendMeta
     from obstore.store import ObjectStore
 
-__all__ = ("PROBE_BYTES", "ObstoreBlobStore", "check_limit", "check_range", "positive")
+__all__ = ("PROBE_BYTES", "ObstoreBlobStore")
 
 T = TypeVar("T")
 
@@ -61,73 +61,6 @@ async def _inline(function: Callable[..., T], /, *args: object) -> T:
 def _range_refused(exc: Exception) -> bool:
     text = str(exc)
     return not isinstance(exc, FileNotFoundError) and any(r in text for r in _RANGE_REFUSALS)
-
-
-def check_limit(value: object, name: str) -> int | None:
-    """Vet a store's byte limit: ``None`` or ``0`` mean unlimited.
-
-    Args:
-        value: The configured limit.
-        name: The option's name, for the message.
-
-    Returns:
-        The limit, ``None`` when unlimited.
-
-    Raises:
-        InvalidArgumentError: ``value`` is not ``None`` or a non-negative integer.
-    """
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        msg = f"{name} must be None or a non-negative integer, got {value!r}"
-        raise InvalidArgumentError(msg)
-    return value or None
-
-
-def positive(value: object, name: str) -> int:
-    """Vet a positive integer argument.
-
-    Args:
-        value: The argument.
-        name: Its name, for the message.
-
-    Returns:
-        ``value``.
-
-    Raises:
-        InvalidArgumentError: ``value`` is not a positive integer.
-    """
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        msg = f"{name} must be a positive integer, got {value!r}"
-        raise InvalidArgumentError(msg)
-    return value
-
-
-def check_range(byte_range: object, location: Location) -> tuple[int, int]:
-    """Vet a ``(start, end)`` byte range.
-
-    Args:
-        byte_range: The range.
-        location: The object it applies to, for the message.
-
-    Returns:
-        ``(start, end)``.
-
-    Raises:
-        InvalidArgumentError: Not a pair of integers with ``0 <= start <= end``.
-    """
-    if (
-        not isinstance(byte_range, tuple)
-        or len(byte_range) != 2  # noqa: PLR2004 a (start, end) pair
-        or not all(isinstance(v, int) and not isinstance(v, bool) for v in byte_range)
-        or not 0 <= byte_range[0] <= byte_range[1]
-    ):
-        msg = (
-            f"byte_range for {location.reference.redacted()} must be (start, end) with "
-            f"0 <= start <= end, got {byte_range!r}"
-        )
-        raise InvalidArgumentError(msg)
-    return byte_range[0], byte_range[1]
 
 
 def _just_before(key: str) -> str | None:
@@ -256,7 +189,7 @@ class ObstoreBlobStore:
         """See :meth:`kozmo_io.storage.BlobStore.get`."""
         location = locate(path, need_key=True)
         key = self._key(location)
-        limit = self._max_payload_bytes if max_bytes is None else positive(max_bytes, "max_bytes")
+        limit = read_limit(max_bytes, self._max_payload_bytes)
         if byte_range is None:
             if limit is not None and self._probe_bytes:
                 return await self._run(self._probed_get, location, key, limit, self._probe_bytes)
@@ -409,7 +342,7 @@ class ObstoreBlobStore:
         wanted = self._key(location)
         if wanted and (location.directory or not location.key):
             wanted += "/"  # stay inside the directory (or the memory store's container) named
-        limit = positive(max_items, "max_items")
+        limit = positive_limit(max_items, "max_items")
         return await self._run(self._list, location, wanted, limit, cursor)
 
     def _list(self, location: Location, wanted: str, limit: int, cursor: str | None) -> ListPage:

@@ -56,8 +56,8 @@ from kozmo_io.errors import (
     PayloadTooLargeError,
 )
 from kozmo_io.reference import DataReference
+from kozmo_io.storage._arguments import check_limit, check_range, positive_limit, read_limit
 from kozmo_io.storage._locations import Location, locate, quote_key
-from kozmo_io.storage._obstore import check_limit, check_range, positive
 from kozmo_io.storage._translate import translate
 from kozmo_io.storage.blobstore import DEFAULT_MAX_PAYLOAD_BYTES, ListPage, ObjectMeta
 
@@ -348,7 +348,7 @@ class FsspecBlobStore:
         """See :meth:`kozmo_io.storage.BlobStore.get`; the size is checked before any read."""
         location = locate(path, need_key=True)
         fs_path = self._path(location)
-        limit = self._max_payload_bytes if max_bytes is None else positive(max_bytes, "max_bytes")
+        limit = read_limit(max_bytes, self._max_payload_bytes)
         span = None if byte_range is None else check_range(byte_range, location)
         return await asyncio.to_thread(self._get, location, fs_path, limit, span)
 
@@ -365,7 +365,7 @@ class FsspecBlobStore:
         wanted = self._path(location)
         if wanted != self._root and (location.directory or not location.key):
             wanted += "/"  # stay inside the directory (or the bucket) named
-        limit = positive(max_items, "max_items")
+        limit = positive_limit(max_items, "max_items")
         after = _cursor(cursor)
         return await asyncio.to_thread(self._list, location, wanted, limit, after)
 

@@ -7,6 +7,10 @@ them (the Flyte SDKs, Go) put them in hash order, so re-encoding would reorder t
 and 32 MiB) and :func:`write_message` writes those bytes back when the message still encodes as
 they do; any other message is encoded deterministically. :func:`remember_encoding` and
 :func:`encoding_of` do the same for code that decodes or encodes by itself.
+
+Two helpers keep the object's path in the errors of code that fetches by itself:
+:func:`decode_message` decodes bytes already fetched, and :func:`error_with_path` restates a
+storage error about an object as the same kind of error naming it.
 """
 
 from __future__ import annotations
@@ -17,12 +21,26 @@ from typing import TypeVar
 
 from google.protobuf.message import DecodeError, Message
 
-from kozmo_io.errors import CorruptDataError, InvalidArgumentError, PayloadTooLargeError
+from kozmo_io.errors import (
+    CorruptDataError,
+    InvalidArgumentError,
+    KozmoIOError,
+    NotFoundError,
+    PayloadTooLargeError,
+    StorageError,
+)
 from kozmo_io.reference import redact
-from kozmo_io.storage._obstore import positive
+from kozmo_io.storage._arguments import read_limit
 from kozmo_io.storage.blobstore import DEFAULT_MAX_PAYLOAD_BYTES, BlobStore
 
-__all__ = ("encoding_of", "read_message", "remember_encoding", "write_message")
+__all__ = (
+    "decode_message",
+    "encoding_of",
+    "error_with_path",
+    "read_message",
+    "remember_encoding",
+    "write_message",
+)
 
 M = TypeVar("M", bound=Message)
 
@@ -104,15 +122,62 @@ async def read_message(
         StorageError: The store failed.
     """
     data = await store.get(path, max_bytes=max_bytes)
+    return decode_message(message_type, data, path)
+
+
+def decode_message(message_type: type[M], data: bytes, path: str, /, *, what: str = "") -> M:
+    """Decode ``data``, read from ``path``, as ``message_type`` (see :func:`remember_encoding`).
+
+    Args:
+        message_type: The message class to decode into.
+        data: The bytes.
+        path: Where they were read from, for the message (redacted).
+        what: What the object is (``"outputs"``), for the message; ``""`` names the path alone.
+
+    Returns:
+        The message (empty bytes decode to an empty message); it keeps ``data`` as its encoding.
+
+    Raises:
+        CorruptDataError: The bytes do not decode as ``message_type``; the message names
+            ``what``, the path, the message type and the size, and the decode error is the
+            ``__cause__``.
+    """
     message = message_type()
     try:
         message.ParseFromString(data)
     except DecodeError as exc:
         name = message_type.DESCRIPTOR.full_name
-        msg = f"{redact(path)} does not decode as {name} ({len(data)} bytes): {exc}"
+        where = f"{what} @[{redact(path)}]" if what else redact(path)
+        msg = f"{where} does not decode as {name} ({len(data)} bytes): {exc}"
         raise CorruptDataError(msg) from exc
-    remember_encoding(message, data)
+    remember_encoding(message, data)  # written back unchanged, it keeps these bytes
     return message
+
+
+def error_with_path(exc: KozmoIOError, path: str, /, *, what: str) -> KozmoIOError:
+    """Restate an error met reading ``path`` as the same kind of error, naming the object.
+
+    Raise the result ``from exc``, so the store's error stays its ``__cause__``.
+
+    Args:
+        exc: What the store (or a decode) raised.
+        path: The object read (redacted in the message).
+        what: What the object is (``"the inputs"``), for the message.
+
+    Returns:
+        :class:`~kozmo_io.errors.NotFoundError` or
+        :class:`~kozmo_io.errors.PayloadTooLargeError` (size and limit kept) for the redacted
+        path; :class:`~kozmo_io.errors.CorruptDataError` for a corrupt object, and
+        :class:`~kozmo_io.errors.StorageError` for any other error, reading
+        ``failed to read <what> @[<path>]: <exc>``.
+    """
+    where = redact(path)
+    if isinstance(exc, NotFoundError):
+        return NotFoundError(where)
+    if isinstance(exc, PayloadTooLargeError):
+        return PayloadTooLargeError(where, exc.size, exc.limit)
+    text = f"failed to read {what} @[{where}]: {exc}"
+    return CorruptDataError(text) if isinstance(exc, CorruptDataError) else StorageError(text)
 
 
 async def write_message(
@@ -138,7 +203,7 @@ async def write_message(
         StorageError: The store failed.
     """
     data = encoding_of(message)
-    limit = _store_limit(store) if max_bytes is None else positive(max_bytes, "max_bytes")
+    limit = read_limit(max_bytes, _store_limit(store))
     if limit is not None and len(data) > limit:
         raise PayloadTooLargeError(redact(path), len(data), limit)
     try:

@@ -8,8 +8,8 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal, final
 
 from kozmo_io.errors import PayloadTooLargeError
+from kozmo_io.storage._arguments import check_limit, check_range, positive_limit, read_limit
 from kozmo_io.storage._locations import cache_key, locate
-from kozmo_io.storage._obstore import check_limit, check_range, positive
 from kozmo_io.storage.blobstore import DEFAULT_MAX_PAYLOAD_BYTES, BlobStore, ListPage, ObjectMeta
 
 if TYPE_CHECKING:
@@ -151,7 +151,7 @@ class CachedStore:
     ) -> None:
         """Wrap ``inner`` with an empty cache."""
         self._inner = inner
-        self._capacity = positive(max_bytes, "max_bytes")
+        self._capacity = positive_limit(max_bytes, "max_bytes")
         self._limit = (
             _limit_of(inner)
             if max_payload_bytes is _INHERIT
@@ -237,7 +237,7 @@ class CachedStore:
                 self._remember(key, data, str(path))
             return data
         self._entries.move_to_end(key)
-        limit = self._limit if max_bytes is None else positive(max_bytes, "max_bytes")
+        limit = read_limit(max_bytes, self._limit)
         if byte_range is not None:
             start, end = check_range(byte_range, location)
             cached = cached[start:end]

@@ -30,7 +30,7 @@ from kozmo_io.errors import (
 )
 from kozmo_io.execution_error import ErrorKind, ExecutionError
 from kozmo_io.ioutils import (
-    ErrorAggregationStrategy,
+    EarliestErrorReader,
     ReadOnlyOutputFilePaths,
     RemoteFileInputReader,
     RemoteFileOutputReader,
@@ -201,9 +201,9 @@ def test_error_bytes_read_as_an_error_or_a_declared_error(data: bytes, limit: in
     store = MemoryBlobStore()
     paths = ReadOnlyOutputFilePaths(PREFIX)
 
-    async def read_error(strategy: ErrorAggregationStrategy) -> None:
+    async def read_error(error_reader: EarliestErrorReader | None) -> None:
         reader = RemoteFileOutputReader(
-            store, paths, max_payload_bytes=limit, error_aggregation=strategy
+            store, paths, max_payload_bytes=limit, error_reader=error_reader
         )
         assert await reader.is_error()
         assert isinstance(await reader.read_error(), ExecutionError)
@@ -211,9 +211,10 @@ def test_error_bytes_read_as_an_error_or_a_declared_error(data: bytes, limit: in
     async def read_errors() -> None:
         await store.put(paths.get_error_path(), data)
         await store.put(f"{PREFIX}/error-worker1.pb", data[::-1])
-        for strategy in ErrorAggregationStrategy:
+        earliest = EarliestErrorReader(store, paths.get_error_path(), max_payload_bytes=limit)
+        for error_reader in (None, earliest):
             with contextlib.suppress(*DECODE_ERRORS):
-                await read_error(strategy)
+                await read_error(error_reader)
 
     run(read_errors)
 
