@@ -99,7 +99,7 @@ SMOKES: dict[str, str] = {
     "file_names": """
         assert copied.get_task_template_path("s3://b/x") == "s3://b/x/task.pb"
         assert copied.construct_checkpoint_path("s3://b/raw") == "s3://b/raw/_kozmocheckpoints"
-        assert copied.INPUTS_SUFFIX == "inputs.pb"
+        assert copied.get_index_lookup_path("s3://b/x") == "s3://b/x/indexlookup.pb"
     """,
     "in_memory_output_reader": """
         reader = copied.InMemoryOutputReader(literal_map(3))

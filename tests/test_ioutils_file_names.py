@@ -1,4 +1,4 @@
-"""Path constants and helpers: the engine's vectors T2-T4 with the Kozmo checkpoint folder."""
+"""Path helpers: the engine's vectors T2-T4 with the Kozmo checkpoint folder."""
 
 from __future__ import annotations
 
@@ -9,28 +9,6 @@ import pytest
 from kozmo_io.errors import InvalidReferenceError
 from kozmo_io.ioutils import file_names
 from kozmo_io.reference import DataReference
-
-
-def test_file_names_match_the_engine() -> None:
-    assert (
-        file_names.INPUTS_SUFFIX,
-        file_names.TASK_TEMPLATE_SUFFIX,
-        file_names.FUTURES_SUFFIX,
-        file_names.OUTPUTS_SUFFIX,
-        file_names.ERRORS_SUFFIX,
-        file_names.DECK_SUFFIX,
-        file_names.INDEX_LOOKUP_SUFFIX,
-        file_names.CHECKPOINT_PREFIX,
-    ) == (
-        "inputs.pb",
-        "task.pb",
-        "futures.pb",
-        "outputs.pb",
-        "error.pb",
-        "deck.html",
-        "indexlookup.pb",
-        "_kozmocheckpoints",
-    )
 
 
 @pytest.mark.parametrize(

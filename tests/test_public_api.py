@@ -99,13 +99,12 @@ def test_layers_import_only_the_layers_below(module: str, forbidden: tuple[str, 
 _GO_PORT_DETAILS = {
     "kozmo_io.ioutils.shard_selector": ("generate_alphabet", "generate_arabic_numerals"),
     "kozmo_io.ioutils.unique_id": ("HashAlgorithm",),
-    "kozmo_io.ioutils.file_names": (
+    "kozmo_io.ioutils.file_names": ("construct_checkpoint_path", "get_index_lookup_path"),
+    "kozmo_io.task_files": (
         "CHECKPOINT_PREFIX",
         "FUTURES_SUFFIX",
         "INDEX_LOOKUP_SUFFIX",
         "TASK_TEMPLATE_SUFFIX",
-        "construct_checkpoint_path",
-        "get_index_lookup_path",
     ),
 }
 

@@ -24,6 +24,7 @@ from kozmo_io.ioutils import (
     stream_reads,
 )
 from kozmo_io.storage import (
+    BlobStore,
     CachedStore,
     MemoryBlobStore,
     optional_positive_limit,
@@ -143,3 +144,13 @@ def test_none_means_no_limit_of_its_own_only_where_optional() -> None:
     assert optional_positive_limit(None, "size") is None
     with pytest.raises(InvalidArgumentError, match="size must be a positive integer, got None"):
         positive_limit(None, "size")
+
+
+@pytest.mark.parametrize("make", [MemoryBlobStore, _fsspec], ids=["obstore", "fsspec"])
+@pytest.mark.parametrize("cursor", [5, b"key", ["key"]], ids=repr)
+def test_a_listing_cursor_that_is_not_a_string_is_refused(
+    make: Callable[[], BlobStore], cursor: object
+) -> None:
+    store = make()
+    with pytest.raises(InvalidArgumentError, match="cursor must be None or the cursor"):
+        asyncio.run(store.list("memory://bucket/", cursor=cursor))  # type: ignore[arg-type]

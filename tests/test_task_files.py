@@ -1,9 +1,9 @@
-"""Task file names and the TaskFolder value."""
+"""Task file names (the engine's) and the TaskFolder value."""
 
 from __future__ import annotations
 
 from kozmo_io import task_files
-from kozmo_io.ioutils import file_names, task_folders
+from kozmo_io.ioutils import task_folders
 from kozmo_io.reference import DataReference
 from kozmo_io.task_files import TASK_FILES, TaskFolder
 
@@ -19,9 +19,28 @@ def test_a_task_folder_tells_which_results_were_listed() -> None:
     assert (inputs_only.has_outputs, inputs_only.has_error) == (False, False)
 
 
-def test_the_ioutils_modules_re_export_the_same_values() -> None:
-    for name in file_names.__all__:
-        if name.isupper():
-            assert getattr(file_names, name) is getattr(task_files, name), name
+def test_the_listing_module_re_exports_the_folder_value() -> None:
     assert task_folders.TaskFolder is TaskFolder
     assert task_folders.TASK_FILES is TASK_FILES
+
+
+def test_file_names_match_the_engine() -> None:
+    assert (
+        task_files.INPUTS_SUFFIX,
+        task_files.TASK_TEMPLATE_SUFFIX,
+        task_files.FUTURES_SUFFIX,
+        task_files.OUTPUTS_SUFFIX,
+        task_files.ERRORS_SUFFIX,
+        task_files.DECK_SUFFIX,
+        task_files.INDEX_LOOKUP_SUFFIX,
+        task_files.CHECKPOINT_PREFIX,
+    ) == (
+        "inputs.pb",
+        "task.pb",
+        "futures.pb",
+        "outputs.pb",
+        "error.pb",
+        "deck.html",
+        "indexlookup.pb",
+        "_kozmocheckpoints",
+    )

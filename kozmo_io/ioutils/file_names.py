@@ -1,7 +1,7 @@
 """The small path helpers the engine uses for a task's files.
 
 :func:`construct_checkpoint_path`, :func:`get_task_template_path` and :func:`get_index_lookup_path`
-join a file name of :mod:`kozmo_io.task_files` (re-exported here) onto a prefix. Every helper joins
+join a file name of :mod:`kozmo_io.task_files` onto a prefix. Every helper joins
 with :func:`~kozmo_io.reference.construct_reference` (the engine's RFC 3986 join) and raises
 :class:`~kozmo_io.errors.InvalidReferenceError` for a base it cannot join onto.
 """
@@ -9,26 +9,9 @@ with :func:`~kozmo_io.reference.construct_reference` (the engine's RFC 3986 join
 from __future__ import annotations
 
 from kozmo_io.reference import DataReference, construct_reference
-from kozmo_io.task_files import (
-    CHECKPOINT_PREFIX,
-    DECK_SUFFIX,
-    ERRORS_SUFFIX,
-    FUTURES_SUFFIX,
-    INDEX_LOOKUP_SUFFIX,
-    INPUTS_SUFFIX,
-    OUTPUTS_SUFFIX,
-    TASK_TEMPLATE_SUFFIX,
-)
+from kozmo_io.task_files import CHECKPOINT_PREFIX, INDEX_LOOKUP_SUFFIX, TASK_TEMPLATE_SUFFIX
 
 __all__ = (
-    "CHECKPOINT_PREFIX",
-    "DECK_SUFFIX",
-    "ERRORS_SUFFIX",
-    "FUTURES_SUFFIX",
-    "INDEX_LOOKUP_SUFFIX",
-    "INPUTS_SUFFIX",
-    "OUTPUTS_SUFFIX",
-    "TASK_TEMPLATE_SUFFIX",
     "construct_checkpoint_path",
     "get_index_lookup_path",
     "get_task_template_path",

@@ -23,7 +23,13 @@ from kozmo_io.errors import (
     StorageError,
 )
 from kozmo_io.reference import DataReference
-from kozmo_io.storage._arguments import check_limit, check_range, positive_limit, read_limit
+from kozmo_io.storage._arguments import (
+    check_cursor,
+    check_limit,
+    check_range,
+    positive_limit,
+    read_limit,
+)
 from kozmo_io.storage._locations import Location, locate
 from kozmo_io.storage._translate import BACKEND_ERRORS, translate
 from kozmo_io.storage._workers import run_in_worker
@@ -343,7 +349,7 @@ class ObstoreBlobStore:
         if wanted and (location.directory or not location.key):
             wanted += "/"  # stay inside the directory (or the memory store's container) named
         limit = positive_limit(max_items, "max_items")
-        return await self._run(self._list, location, wanted, limit, cursor)
+        return await self._run(self._list, location, wanted, limit, check_cursor(cursor))
 
     def _list(self, location: Location, wanted: str, limit: int, cursor: str | None) -> ListPage:
         # obstore lists whole path segments, so ask for the directory holding the prefix and filter;

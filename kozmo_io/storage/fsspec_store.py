@@ -51,12 +51,17 @@ from typing import Any, final
 from kozmo_io.errors import (
     InvalidArgumentError,
     InvalidReferenceError,
-    KozmoIOError,
     NotFoundError,
     PayloadTooLargeError,
 )
 from kozmo_io.reference import DataReference
-from kozmo_io.storage._arguments import check_limit, check_range, positive_limit, read_limit
+from kozmo_io.storage._arguments import (
+    check_cursor,
+    check_limit,
+    check_range,
+    positive_limit,
+    read_limit,
+)
 from kozmo_io.storage._locations import Location, locate, quote_key
 from kozmo_io.storage._translate import translate
 from kozmo_io.storage.blobstore import DEFAULT_MAX_PAYLOAD_BYTES, ListPage, ObjectMeta
@@ -72,7 +77,6 @@ __all__ = ("FsspecBlobStore",)
 # fsspec raises builtin OSError subclasses (FileNotFoundError for a missing path), ValueError for
 # a path it cannot use and NotImplementedError for an operation the filesystem lacks (read-only).
 _BACKEND_ERRORS: tuple[type[Exception], ...] = (OSError, ValueError, NotImplementedError)
-_OBJECT_OPERATIONS = frozenset({"head", "get", "delete"})
 # A ``file://`` reference names no host, and neither does a scheme-less one.
 _HOSTLESS_SCHEMES = frozenset({"", "file", "local"})
 _LOCAL_PROTOCOLS = frozenset({"file", "local"})
@@ -81,14 +85,6 @@ _SCHEMELESS_PROTOCOLS = _LOCAL_PROTOCOLS | {"memory"}
 _STAGING_PREFIX = ".kozmo-staging-"
 _STAGING_NAME = re.compile(r"\.kozmo-staging-[0-9a-f]{32}")
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*")
-
-
-def _failure(exc: Exception, operation: str, location: Location) -> KozmoIOError:
-    """Return the kozmo_io exception to raise ``from`` a filesystem exception (the one place)."""
-    if isinstance(exc, NotADirectoryError) and operation in _OBJECT_OPERATIONS:
-        # A key below an existing file ("a/b" where "a" is a file) names no object.
-        return NotFoundError(location.reference.redacted())
-    return translate(exc, operation, location.reference)
 
 
 def _scheme(value: object) -> str:
@@ -112,13 +108,6 @@ def _filesystem(fs: object) -> AbstractFileSystem:
         )
         raise InvalidArgumentError(msg)
     return fs
-
-
-def _cursor(value: object) -> str | None:
-    if value is not None and not isinstance(value, str):
-        msg = f"cursor must be None or the cursor of a previous page, got {value!r}"
-        raise InvalidArgumentError(msg)
-    return value
 
 
 def _protocols(fs: AbstractFileSystem) -> tuple[str, ...]:
@@ -238,7 +227,7 @@ class FsspecBlobStore:
         try:
             info = self._fs.info(path)
         except _BACKEND_ERRORS as exc:
-            raise _failure(exc, operation, location) from exc
+            raise translate(exc, operation, location.reference) from exc
         if info.get("type") != "file":
             raise NotFoundError(location.reference.redacted())
         return int(info.get("size") or 0)
@@ -247,7 +236,7 @@ class FsspecBlobStore:
         try:
             info = self._fs.info(path)
         except _BACKEND_ERRORS as exc:
-            error = _failure(exc, "head", location)
+            error = translate(exc, "head", location.reference)
             if isinstance(error, NotFoundError):
                 return ObjectMeta(location.reference, exists=False)
             raise error from exc
@@ -273,7 +262,7 @@ class FsspecBlobStore:
         try:
             data = self._fs.cat_file(path) if stop is None else self._fs.cat_file(path, start, stop)
         except _BACKEND_ERRORS as exc:
-            raise _failure(exc, "get", location) from exc
+            raise translate(exc, "get", location.reference) from exc
         if limit is not None and len(data) > limit:
             # Replaced by a larger object between the size check and the read.
             raise PayloadTooLargeError(location.reference.redacted(), len(data), limit)
@@ -286,7 +275,7 @@ class FsspecBlobStore:
             else:
                 self._fs.pipe_file(path, data)
         except _BACKEND_ERRORS as exc:
-            raise _failure(exc, "put", location) from exc
+            raise translate(exc, "put", location.reference) from exc
 
     def _stage_and_rename(self, path: str, data: bytes) -> None:
         """Write ``data`` beside ``path`` under a staging name, then rename it onto ``path``."""
@@ -312,7 +301,7 @@ class FsspecBlobStore:
         try:
             self._fs.rm_file(path)
         except _BACKEND_ERRORS as exc:
-            raise _failure(exc, "delete", location) from exc
+            raise translate(exc, "delete", location.reference) from exc
 
     def _list(self, location: Location, wanted: str, limit: int, cursor: str | None) -> ListPage:
         # fsspec lists whole directories: find everything under the one holding the prefix.
@@ -320,7 +309,7 @@ class FsspecBlobStore:
         try:
             found: list[str] = self._fs.find(directory)
         except _BACKEND_ERRORS as exc:
-            raise _failure(exc, "list", location) from exc
+            raise translate(exc, "list", location.reference) from exc
         paths = sorted(
             path
             for path in found
@@ -366,7 +355,7 @@ class FsspecBlobStore:
         if wanted != self._root and (location.directory or not location.key):
             wanted += "/"  # stay inside the directory (or the bucket) named
         limit = positive_limit(max_items, "max_items")
-        after = _cursor(cursor)
+        after = check_cursor(cursor)
         return await asyncio.to_thread(self._list, location, wanted, limit, after)
 
     async def delete(self, path: str, /) -> None:

@@ -38,7 +38,6 @@ dropped. Credential providers are called on those worker threads.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import inspect
 import json
 import os
@@ -46,7 +45,7 @@ import re
 import stat
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypedDict, cast, final
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict, cast, final
 
 from obstore.exceptions import UnknownConfigurationKeyError
 from obstore.store import AzureStore, GCSStore, LocalStore, MemoryStore, S3Store
@@ -60,6 +59,7 @@ from kozmo_io.errors import (
     StorageError,
 )
 from kozmo_io.reference import DataReference
+from kozmo_io.storage._arguments import refuse, vet_options
 from kozmo_io.storage._locations import (
     AZURE_SCHEMES,
     GCS_SCHEMES,
@@ -220,7 +220,7 @@ class LocalBlobStore(ObstoreBlobStore):
     ) -> None:
         """Open the directory ``root``."""
         if not isinstance(root, (str, os.PathLike)):
-            _refuse("root", "a path (str or os.PathLike)", root)
+            refuse("root", "a path (str or os.PathLike)", root)
         self._root = os.path.abspath(os.fspath(root))  # noqa: PTH100 - a str path, not a Path object
         try:
             store = LocalStore(self._root, mkdir=True)
@@ -358,104 +358,6 @@ def _connection(
     return _Connection(merged, client, retry_config, provider)
 
 
-_RETRY_KEYS = frozenset({"max_retries", "retry_timeout", "backoff"})
-_BACKOFF_KEYS = frozenset({"init_backoff", "max_backoff", "base"})
-
-
-def _refuse(option: str, expected: str, value: object) -> NoReturn:
-    msg = f"{option} must be {expected}, got {_shown(value)}"
-    raise InvalidArgumentError(msg)
-
-
-def _shown(value: object) -> str:
-    """A value's type, and the value itself unless it is a container (it may hold secrets)."""
-    if isinstance(value, (str, int, float, dt.timedelta)) or value is None:
-        return f"{type(value).__name__} {redact_text(repr(value))[:80]}"
-    return type(value).__name__
-
-
-def _optional_text(option: str, value: object) -> None:
-    if value is not None and not isinstance(value, str):
-        _refuse(option, "a string or None", value)
-
-
-def _mapping(option: str, value: object) -> Mapping[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
-        _refuse(option, "a mapping with string keys or None", value)
-    return value
-
-
-def _seconds(option: str, value: object) -> None:
-    if not isinstance(value, dt.timedelta):
-        _refuse(option, "a datetime.timedelta", value)
-
-
-def _retry_config(value: object) -> RetryConfig | None:
-    """Vet obstore's RetryConfig (obstore ignores a value of another type, or an unknown key)."""
-    if value is None:
-        return None
-    retry = _mapping("retry_config", value)
-    unknown = sorted(set(retry) - _RETRY_KEYS)
-    if unknown:
-        msg = f"retry_config has unknown keys {unknown} (known: {sorted(_RETRY_KEYS)})"
-        raise InvalidArgumentError(msg)
-    retries = retry.get("max_retries", 0)
-    if not isinstance(retries, int) or isinstance(retries, bool) or retries < 0:
-        _refuse("retry_config['max_retries']", "a non-negative integer", retries)
-    if "retry_timeout" in retry:
-        _seconds("retry_config['retry_timeout']", retry["retry_timeout"])
-    if "backoff" in retry:
-        backoff = _mapping("retry_config['backoff']", retry["backoff"])
-        unknown = sorted(set(backoff) - _BACKOFF_KEYS)
-        if unknown:
-            msg = (
-                f"retry_config['backoff'] has unknown keys {unknown} "
-                f"(known: {sorted(_BACKOFF_KEYS)})"
-            )
-            raise InvalidArgumentError(msg)
-        for key in ("init_backoff", "max_backoff"):
-            if key in backoff:
-                _seconds(f"retry_config['backoff'][{key!r}]", backoff[key])
-        base = backoff.get("base", 2.0)
-        if not isinstance(base, (int, float)) or isinstance(base, bool) or base < 1:
-            _refuse("retry_config['backoff']['base']", "a number >= 1", base)
-    return cast("RetryConfig", retry)
-
-
-def _vet_options(  # noqa: PLR0913 - one keyword per shared store option
-    *,
-    container: object,
-    endpoint: object,
-    allow_http: object,
-    credentials: object,
-    config: object,
-    client_options: object,
-    retry_config: object,
-    **names: object,
-) -> None:
-    """Refuse a cloud store option of the wrong type, naming it.
-
-    obstore would raise a bare TypeError, or silently ignore a retry configuration it cannot use.
-    """
-    if not isinstance(container, str) or not container:
-        _refuse("the bucket or container", "a non-empty string", container)
-    _optional_text("endpoint", endpoint)
-    for name, value in names.items():
-        _optional_text(name, value)
-    if not isinstance(allow_http, bool):
-        _refuse("allow_http", "True or False", allow_http)
-    if credentials is not None and not callable(credentials):
-        values = _mapping("credentials", credentials)
-        for key, value in values.items():
-            if not isinstance(value, str):
-                _refuse(f"credentials[{key!r}]", "a string", value)
-    _mapping("config", config)
-    _mapping("client_options", client_options)
-    _retry_config(retry_config)
-
-
 def _culprit(factory: Callable[..., ObjectStore], container: str, connection: _Connection) -> str:
     """Name the option obstore refused, trying each one on its own (no request is made)."""
     for name, value in connection._asdict().items():
@@ -558,7 +460,7 @@ class S3BlobStore(_CloudBlobStore):
         max_payload_bytes: int | None = DEFAULT_MAX_PAYLOAD_BYTES,
     ) -> None:
         """Connect lazily to ``bucket`` (no request is made here)."""
-        _vet_options(
+        vet_options(
             container=bucket,
             endpoint=endpoint,
             allow_http=allow_http,
@@ -637,7 +539,7 @@ class GCSBlobStore(_CloudBlobStore):
         max_payload_bytes: int | None = DEFAULT_MAX_PAYLOAD_BYTES,
     ) -> None:
         """Connect lazily to ``bucket`` (no request is made here)."""
-        _vet_options(
+        vet_options(
             container=bucket,
             endpoint=endpoint,
             allow_http=allow_http,
@@ -647,7 +549,7 @@ class GCSBlobStore(_CloudBlobStore):
             retry_config=retry_config,
         )
         if not isinstance(emulator, bool):
-            _refuse("emulator", "True or False", emulator)
+            refuse("emulator", "True or False", emulator)
         if endpoint is None and os.environ.get("STORAGE_EMULATOR_HOST"):
             host = os.environ["STORAGE_EMULATOR_HOST"].rstrip("/")
             endpoint, emulator = (host if "://" in host else f"http://{host}"), True
@@ -732,7 +634,7 @@ class AzureBlobStore(_CloudBlobStore):
         max_payload_bytes: int | None = DEFAULT_MAX_PAYLOAD_BYTES,
     ) -> None:
         """Connect lazily to ``container`` (no request is made here)."""
-        _vet_options(
+        vet_options(
             container=container,
             endpoint=endpoint,
             allow_http=allow_http,
@@ -743,7 +645,7 @@ class AzureBlobStore(_CloudBlobStore):
             account=account,
         )
         if not isinstance(emulator, bool):
-            _refuse("emulator", "True or False", emulator)
+            refuse("emulator", "True or False", emulator)
         connection = _connection(
             credentials=credentials,
             config={

@@ -14,12 +14,12 @@ from typing import Final, final
 
 import attrs
 
-from kozmo_io.ioutils.file_names import DECK_SUFFIX, ERRORS_SUFFIX, INPUTS_SUFFIX, OUTPUTS_SUFFIX
 from kozmo_io.ioutils.input_file_paths import SimpleInputFilePaths
 from kozmo_io.ioutils.output_file_paths import CheckpointRemoteFilePaths
 from kozmo_io.ioutils.raw_output_paths import PrecomputedRawOutputPaths
 from kozmo_io.reference import DataReference, construct_reference
 from kozmo_io.storage import CountingStore
+from kozmo_io.task_files import DECK_SUFFIX, ERRORS_SUFFIX, INPUTS_SUFFIX, OUTPUTS_SUFFIX
 from kozmo_io.testing._kit import Kit, Returned, describe, fresh_store
 
 __all__ = (
