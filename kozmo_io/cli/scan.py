@@ -90,7 +90,9 @@ folder holding inputs.pb with no such folder beneath it (a task that left nothin
 
 PREFIX is a local path, file://..., s3://bucket/..., gs://bucket/... or
 abfs[s]://container@account.dfs.core.windows.net/... Credentials come from the environment
-(AWS_*, GOOGLE_*, AZURE_*); a reference carrying credentials is refused.
+(AWS_*, GOOGLE_*, AZURE_*); a reference carrying credentials is refused. With
+--emulator, gs:// goes to the GCS emulator at --endpoint and no credentials are looked up or sent;
+Azure references go to Azurite with its well-known account (at --endpoint if given).
 """
 
 _EPILOG = f"""\
