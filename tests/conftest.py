@@ -34,9 +34,10 @@ Fixtures:
   holding exactly the README's install (the wheel built from this repository through its sdist,
   with the static and flyteidl extras); ``run()`` runs its Python outside the repository.
 
-Import :class:`S3Server`, :class:`GCSServer`, :class:`AzureServer`, :class:`StoreCase` and
-:class:`DocumentedInstall` with ``from conftest import ...`` for annotations. Run
-``pytest -m "not s3 and not gcs and not azure"`` to skip everything that needs a server.
+The classes these fixtures give (:class:`S3Server`, :class:`GCSServer`, :class:`AzureServer`,
+:class:`StoreCase`, :class:`DocumentedInstall`) and the ``on_every_store`` decorator are in
+``_support.py``, which tests import. Run ``pytest -m "not s3 and not gcs and not azure"`` to skip
+everything that needs a server.
 """
 
 from __future__ import annotations
@@ -45,14 +46,12 @@ import itertools
 import os
 import subprocess
 import sys
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, final
 
-import attrs
 import pytest
 from _emulators import AzureServer, GCSServer, run_azurite, run_fake_gcs_server
+from _support import DocumentedInstall, S3Server, StoreCase
 from hypothesis import settings
 
 from kozmo_io.storage import (
@@ -74,57 +73,6 @@ os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 # longer than Hypothesis's default 200 ms deadline, which would fail a correct test.
 settings.register_profile("kozmo", deadline=None)
 settings.load_profile("kozmo")
-
-__all__ = ("AzureServer", "GCSServer", "S3Server", "StoreCase", "on_every_store")
-
-
-@final
-@attrs.frozen
-class S3Server:
-    """A running moto S3 server.
-
-    Args:
-        endpoint: ``http://127.0.0.1:<port>``.
-        region: The region to configure clients with.
-        access_key_id: Static credential (moto accepts any).
-        secret_access_key: Static credential (moto accepts any).
-    """
-
-    endpoint: str
-    region: str = "us-east-1"
-    access_key_id: str = "kozmo-test-key"
-    secret_access_key: str = "kozmo-test-secret"  # noqa: S105 - a fake credential for the local server
-
-    def options(self, **overrides: Any) -> dict[str, Any]:
-        """Return the keyword options that connect an S3 store to this server.
-
-        Args:
-            **overrides: Options to add or replace (e.g. ``max_payload_bytes=0``).
-
-        Returns:
-            ``endpoint``, ``allow_http``, ``region``, ``credentials`` and ``overrides``.
-        """
-        return {
-            "endpoint": self.endpoint,
-            "allow_http": True,
-            "region": self.region,
-            "credentials": {
-                "access_key_id": self.access_key_id,
-                "secret_access_key": self.secret_access_key,
-            },
-            **overrides,
-        }
-
-    def create_bucket(self, name: str) -> str:
-        """Create bucket ``name`` (moto needs no signature for this) and return its name."""
-        # The URL is always http://127.0.0.1:<port>/<name>, the server this fixture started.
-        request = urllib.request.Request(f"{self.endpoint}/{name}", method="PUT")  # noqa: S310
-        # The server's first request imports its S3 backend: on a loaded machine that alone can
-        # take tens of seconds, so the wait is generous (it is a readiness wait, not a test).
-        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
-            assert response.status == 200, response.status
-        return name
-
 
 # Runs in the child: serve until stdin closes, which also happens when the test process dies
 # without running its finalizers, so no server outlives the session.
@@ -205,34 +153,12 @@ def azure_container(azure_server: AzureServer) -> str:
     return azure_server.create_container(f"kozmo-test-{next(_bucket_numbers)}")
 
 
-@final
-@attrs.frozen
-class StoreCase:
-    """One backend the behavioural storage tests run on.
-
-    Args:
-        kind: ``memory``, ``local``, ``s3``, ``azure`` or ``gcs``.
-        root: Reference prefix of the objects (no trailing ``/``).
-        make: Opens a store of this kind over the case's place, given store options.
-    """
-
-    kind: str
-    root: str
-    make: Callable[..., BlobStore]
-
-
 _WRITABLE_STORES = [
     "memory",
     "local",
     pytest.param("s3", marks=pytest.mark.s3),
     pytest.param("azure", marks=pytest.mark.azure),
 ]
-
-on_every_store = pytest.mark.parametrize(
-    "store_case", [*_WRITABLE_STORES, pytest.param("gcs", marks=pytest.mark.gcs)], indirect=True
-)
-"""Run a test that never writes through the store on every kind, GCS included (its emulator has
-no XML API upload, the request obstore makes to write, so ``store_case`` leaves it out)."""
 
 
 @pytest.fixture(params=_WRITABLE_STORES)
@@ -277,34 +203,6 @@ def store(store_case: StoreCase) -> BlobStore:
 def store_root(store_case: StoreCase) -> str:
     """Return the reference prefix of the case's objects."""
     return store_case.root
-
-
-@final
-@attrs.frozen
-class DocumentedInstall:
-    """A fresh virtual environment holding exactly what the README's Install section installs.
-
-    Args:
-        python: Its interpreter.
-        wheel: The wheel built from this repository (through its sdist) and installed there.
-        sdist: The sdist that wheel was built from.
-    """
-
-    python: Path
-    wheel: Path
-    sdist: Path
-
-    def run(self, *args: str, cwd: Path, **kwargs: Any) -> subprocess.CompletedProcess[str]:
-        """Run this environment's Python with ``args`` in ``cwd`` (never the repository)."""
-        return subprocess.run(  # noqa: S603 - this environment's interpreter, the test's arguments
-            [str(self.python), *args],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=600,
-            **kwargs,
-        )
 
 
 _REPOSITORY = Path(__file__).resolve().parent.parent

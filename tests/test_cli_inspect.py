@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import AzureServer, GCSServer, S3Server
+from _support import AzureServer, GCSServer, S3Server
 from google.protobuf import json_format
 from google.protobuf.message import Message
 

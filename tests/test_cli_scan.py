@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Unpack
 
 import pytest
-from conftest import S3Server, StoreCase
+from _support import S3Server, StoreCase
 
 from kozmo_io.cli import main
 from kozmo_io.cli import scan as cli_scan

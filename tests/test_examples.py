@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-from collections.abc import Coroutine
-from typing import Any, TypeVar, final
+from typing import final
 
 import pytest
+from _support import run
 
 from kozmo_io import core
 from kozmo_io.conformance import assert_conforms, check
@@ -26,12 +25,6 @@ from kozmo_io.ioutils import (
 from kozmo_io.protocols import InputReader, OutputReader
 from kozmo_io.reference import DataReference
 from kozmo_io.storage import BlobStore, CountingStore, write_message
-
-T = TypeVar("T")
-
-
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coroutine)
 
 
 def _string(value: str) -> core.Literal:

@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from conftest import DocumentedInstall
+from _support import DocumentedInstall
 
 from kozmo_io import OutputReader, core
 from kozmo_io.conformance import check

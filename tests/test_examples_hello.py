@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import DocumentedInstall
+from _support import DocumentedInstall
 
 pytestmark = pytest.mark.slow
 

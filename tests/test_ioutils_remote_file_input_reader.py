@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine
-from typing import Any, NoReturn, TypeVar, final
+from typing import Any, NoReturn, final
 
 import pytest
-from conftest import StoreCase, on_every_store
+from _support import StoreCase, on_every_store, run
 
 from kozmo_io import core
 from kozmo_io.errors import (
@@ -22,12 +20,6 @@ from kozmo_io.ioutils.input_file_paths import SimpleInputFilePaths
 from kozmo_io.ioutils.remote_file_input_reader import RemoteFileInputReader
 from kozmo_io.protocols import InputReader, OrderedInputReader
 from kozmo_io.storage import BlobStore, CountingStore, ObjectMeta, write_message
-
-T = TypeVar("T")
-
-
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coroutine)
 
 
 def _inputs() -> core.LiteralMap:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine
-from typing import Any, TypeVar
-
 import pytest
+from _support import run
 
 from kozmo_io import core
 from kozmo_io.errors import DuplicateNameError
@@ -15,12 +12,6 @@ from kozmo_io.ioutils.remote_file_input_reader import RemoteFileInputReader
 from kozmo_io.ioutils.remote_file_input_writer import RemoteFileInputWriter
 from kozmo_io.protocols import InputFilePaths
 from kozmo_io.storage import BlobStore, CountingStore
-
-T = TypeVar("T")
-
-
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coroutine)
 
 
 def _int(value: int) -> core.Literal:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Callable, Coroutine
-from typing import Any, NoReturn, TypeVar, final
+from typing import Any, NoReturn, final
 
 import attrs
 import pytest
-from conftest import StoreCase, on_every_store
+from _support import StoreCase, on_every_store, run
 from google.protobuf.message import Message
 
 from kozmo_io import core
@@ -29,7 +28,6 @@ from kozmo_io.protocols import OrderedOutputReader, OutputFilePaths, OutputReade
 from kozmo_io.reference import DataReference
 from kozmo_io.storage import BlobStore, CountingStore, ListPage, ObjectMeta, write_message
 
-T = TypeVar("T")
 DEFAULT = "default"  # the reader's own single error.pb
 EARLIEST = "earliest"  # an EarliestErrorReader over the worker error files
 STRATEGIES = [DEFAULT, EARLIEST]
@@ -50,10 +48,6 @@ def _reader(
     return RemoteFileOutputReader(
         store, paths, max_payload_bytes=max_payload_bytes, error_reader=error_reader
     )
-
-
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coroutine)
 
 
 def _outputs(value: int = 3) -> core.LiteralMap:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-from collections.abc import Coroutine
-from typing import Any, NoReturn, TypeVar, final
+from typing import NoReturn, final
 
 import pytest
-from conftest import StoreCase
+from _support import StoreCase, run
 
 from kozmo_io import core
 from kozmo_io.errors import (
@@ -30,12 +28,7 @@ from kozmo_io.protocols import OrderedOutputReader, OutputReader, OutputWriter
 from kozmo_io.reference import DataReference
 from kozmo_io.storage import BlobStore, CountingStore, ListPage, read_message, write_message
 
-T = TypeVar("T")
 WHEN = dt.datetime(2024, 11, 5, 12, 30, 1, tzinfo=dt.UTC)
-
-
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coroutine)
 
 
 def _outputs() -> core.LiteralMap:

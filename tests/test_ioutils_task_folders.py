@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import on_every_store
+from _support import on_every_store
 
 from kozmo_io.errors import InvalidArgumentError, StorageError
 from kozmo_io.ioutils.task_folders import TaskFolder, list_task_folders

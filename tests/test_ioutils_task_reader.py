@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
-from typing import Any, NoReturn, TypeVar, final
+from typing import NoReturn, final
 
 import pytest
+from _support import run
 
 from kozmo_io import core
 from kozmo_io.errors import StorageError
@@ -14,12 +14,6 @@ from kozmo_io.ioutils.file_names import get_task_template_path
 from kozmo_io.ioutils.task_reader import LazyUploadingTaskReader
 from kozmo_io.protocols import SimpleTaskReader
 from kozmo_io.storage import BlobStore, CountingStore, ListPage, ObjectMeta, read_message
-
-T = TypeVar("T")
-
-
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coroutine)
 
 
 def _template() -> core.LiteralMap:

@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import DocumentedInstall
+from _support import DocumentedInstall
 from test_readme import programs
 
 import kozmo_io

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from _processes import S3Settings, prepare, run_cases
-from conftest import S3Server
+from _support import S3Server
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import AzureServer, DocumentedInstall, S3Server
+from _support import AzureServer, DocumentedInstall, S3Server
 
 from kozmo_io.storage import open_store
 

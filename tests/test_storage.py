@@ -8,13 +8,11 @@ options, whole-store listings, etags, protobuf messages).
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote
 
 import pytest
-from conftest import StoreCase, on_every_store
+from _support import StoreCase, on_every_store, run
 from google.protobuf.message import DecodeError
 from google.protobuf.wrappers_pb2 import BytesValue, Int64Value
 from hypothesis import given
@@ -41,12 +39,7 @@ from kozmo_io.storage import (
 )
 from kozmo_io.testing._stores import HOSTILE_KEYS
 
-T = TypeVar("T")
 MiB = 1024 * 1024
-
-
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coroutine)
 
 
 @on_every_store

@@ -4,12 +4,8 @@ settings from options and from the environment (what every cloud store shares is
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine
-from typing import Any, TypeVar
-
 import pytest
-from conftest import AzureServer
+from _support import AzureServer, run
 
 from kozmo_io.errors import (
     InvalidReferenceError,
@@ -18,12 +14,6 @@ from kozmo_io.errors import (
 from kozmo_io.storage import AzureBlobStore, open_store
 
 pytestmark = pytest.mark.azure
-
-T = TypeVar("T")
-
-
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coroutine)
 
 
 # --- membership and reference forms ------------------------------------------------------------

@@ -14,13 +14,14 @@ import errno
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar, final
+from typing import Any, final
 from urllib.parse import quote
 
 import attrs
 import pytest
+from _support import run
 from fsspec import AbstractFileSystem
 from fsspec.asyn import AsyncFileSystem
 from fsspec.implementations.dirfs import DirFileSystem
@@ -58,12 +59,7 @@ from kozmo_io.storage.fsspec_store import FsspecBlobStore
 from kozmo_io.testing import check_blob_store
 from kozmo_io.testing._stores import HOSTILE_KEYS
 
-T = TypeVar("T")
 MiB = 1024 * 1024
-
-
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coroutine)
 
 
 class _Recording(AbstractFileSystem):

@@ -22,15 +22,13 @@ pages, ``kozmo-io inspect``) is in ``tests/test_storage_cloud.py``.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import http.client
 import urllib.parse
-from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from collections.abc import Callable
 
 import pytest
-from conftest import GCSServer
+from _support import GCSServer, run
 
 from kozmo_io import core
 from kozmo_io.errors import (
@@ -48,12 +46,7 @@ from kozmo_io.storage import GCSBlobStore, ListPage, open_store, read_message
 
 pytestmark = pytest.mark.gcs
 
-T = TypeVar("T")
 MiB = 1024 * 1024
-
-
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coroutine)
 
 
 Seed = Callable[[str, bytes], None]

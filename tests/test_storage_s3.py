@@ -3,22 +3,12 @@ cloud store shares is in ``tests/test_storage_cloud.py``)."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine
-from typing import Any, TypeVar
-
 import pytest
-from conftest import S3Server
+from _support import S3Server, run
 
 from kozmo_io.storage import S3BlobStore
 
 pytestmark = pytest.mark.s3
-
-T = TypeVar("T")
-
-
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coroutine)
 
 
 def test_s3a_references_name_the_same_objects(s3_server: S3Server, s3_bucket: str) -> None:

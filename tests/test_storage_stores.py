@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from _support import run
 from obstore.exceptions import BaseError as ObstoreError
 
 from kozmo_io.errors import (
@@ -36,10 +37,6 @@ from kozmo_io.storage import (
 
 T = TypeVar("T")
 MiB = 1024 * 1024
-
-
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coroutine)
 
 
 # --- open_store (S21) -------------------------------------------------------------------------

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
+from _support import run
 from google.protobuf.wrappers_pb2 import BytesValue
 
 from kozmo_io.errors import (
@@ -29,12 +29,7 @@ from kozmo_io.storage import (
     write_message,
 )
 
-T = TypeVar("T")
 MiB = 1024 * 1024
-
-
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coroutine)
 
 
 def _counted(**options: Any) -> CountingStore:

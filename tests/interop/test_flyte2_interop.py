@@ -9,17 +9,17 @@ it wrote. The executions run once per session, side by side, in the ``runs`` fix
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import os
 import shutil
 import subprocess
-from collections.abc import Awaitable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeVar, final
+from typing import Any, final
 
 import attrs
 import pytest
+from _support import run as _run
 from google.protobuf import json_format, message
 
 from kozmo_io import core
@@ -44,7 +44,6 @@ _TASKS = Path(__file__).with_name("flyte_tasks.py")
 _VENV_TIMEOUT = 900
 _RUN_TIMEOUT = 300
 
-_T = TypeVar("_T")
 
 # flyteidl2's own messages, to decode the files the SDK wrote as the SDK does.
 _FLYTE2_OUTPUTS = importlib.import_module("flyteidl2.task.common_pb2").Outputs
@@ -91,13 +90,6 @@ class _Run:
     output_prefix: str
     returncode: int
     log: str
-
-
-def _run(awaitable: Awaitable[_T]) -> _T:
-    async def main() -> _T:
-        return await awaitable
-
-    return asyncio.run(main())
 
 
 @pytest.fixture(scope="session")

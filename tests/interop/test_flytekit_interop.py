@@ -8,18 +8,18 @@ The executions run once per session, side by side, in the ``runs`` fixture.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import os
 import shutil
 import subprocess
-from collections.abc import Awaitable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TypeVar, final
+from typing import final
 
 import attrs
 import msgpack
 import pytest
+from _support import run as _run
 from flyteidl.core import errors_pb2, literals_pb2
 
 from kozmo_io import core
@@ -34,8 +34,6 @@ _REPO = Path(__file__).resolve().parents[2]
 _TASKS = Path(__file__).with_name("flytekit_tasks.py")
 _VENV_TIMEOUT = 900
 _RUN_TIMEOUT = 300
-
-_T = TypeVar("_T")
 
 
 def _integer(value: int) -> core.Literal:
@@ -80,13 +78,6 @@ class _Result:
     exists: bool
     outputs: core.LiteralMap | None
     error: ExecutionError | None
-
-
-def _run(awaitable: Awaitable[_T]) -> _T:
-    async def main() -> _T:
-        return await awaitable
-
-    return asyncio.run(main())
 
 
 @pytest.fixture(scope="session")

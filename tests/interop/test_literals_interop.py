@@ -16,20 +16,20 @@ task files): kozmo_io.generations turns the literal map into the one and the oth
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 import enum
 import os
 import shutil
 import subprocess
-from collections.abc import Awaitable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Final, TypeVar, final
+from typing import Final, final
 from urllib.parse import urlsplit
 
 import attrs
 import pytest
+from _support import run as _run
 
 from kozmo_io import core
 from kozmo_io.generations import as_inputs, as_literal_map
@@ -50,8 +50,6 @@ _REPO: Final = Path(__file__).resolve().parents[2]
 _HERE: Final = Path(__file__).parent
 _VENV_TIMEOUT: Final = 900
 _RUN_TIMEOUT: Final = 300
-
-_T = TypeVar("_T")
 
 
 # The values of sdk_values.py, in kozmo_io's terms.
@@ -163,13 +161,6 @@ class _Run:
     output_prefix: Path
     returncode: int
     log: str
-
-
-def _run(awaitable: Awaitable[_T]) -> _T:
-    async def main() -> _T:
-        return await awaitable
-
-    return asyncio.run(main())
 
 
 def _venv(script: str) -> Path:

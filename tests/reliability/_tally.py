@@ -31,6 +31,10 @@ class Tally:
     detected_truncations: int = 0
     fuzz_cases: int = 0
 
+    def count_fuzz_case(self) -> None:
+        """Add one to ``fuzz_cases``."""
+        self.fuzz_cases += 1
+
     def summary(self) -> str:
         """One line for the end of the session."""
         return (

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import attrs
 import pytest
-from conftest import AzureServer, S3Server
+from _support import AzureServer, S3Server
 
 from kozmo_io.errors import CorruptDataError, NotFoundError, StorageError
 from kozmo_io.storage import AzureBlobStore, BlobStore, CountingStore, S3BlobStore

@@ -9,13 +9,11 @@ past its deadline.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
 import pytest
+from _support import runner
 from google.protobuf.message import Message
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -40,8 +38,6 @@ from kozmo_io.reference import DataReference, construct_reference
 from kozmo_io.storage import MemoryBlobStore, open_store
 from reliability._tally import TALLY
 
-T = TypeVar("T")
-
 DEADLINE_SECONDS = 5.0
 FUZZ = settings(
     max_examples=300,
@@ -54,19 +50,8 @@ BYTES_LIMITS = st.sampled_from([None, 1, 64, 4096])
 PREFIX = "memory://bucket/task"
 
 
-def run(call: Callable[[], Awaitable[T]]) -> T:
-    """Run ``call()`` in a fresh event loop; fail when it outlives DEADLINE_SECONDS."""
-
-    async def bounded() -> T:
-        try:
-            async with asyncio.timeout(DEADLINE_SECONDS):
-                return await call()
-        except TimeoutError as exc:
-            msg = f"hung for more than {DEADLINE_SECONDS} s"
-            raise AssertionError(msg) from exc
-
-    TALLY.fuzz_cases += 1
-    return asyncio.run(bounded())
+# Each run is a fuzz case, cancelled and failed when it outlives DEADLINE_SECONDS.
+run = runner(deadline=DEADLINE_SECONDS, count=TALLY.count_fuzz_case)
 
 
 # Messages ----------------------------------------------------------------------------------------

@@ -8,15 +8,13 @@ chain), a repr, or anything printed or logged.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import traceback
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
-from conftest import AzureServer, S3Server
+from _support import AzureServer, S3Server, runner
 
 from kozmo_io import core
 from kozmo_io.errors import (
@@ -53,7 +51,6 @@ TRAVERSAL_KEYS = [
 ]
 SCHEME_KEYS = ["a:b", "http://evil/x", "s3://other/x", "file:///etc/passwd", "c:x", "javascript:x"]
 CONTROL_KEYS = ["\x00", "a\x00b", "a\nb", "a\rb", "\t", "\x1b[31m", "\x7f", "a/\x00/b"]
-T = TypeVar("T")
 
 HOSTILE_KEYS = TRAVERSAL_KEYS + SCHEME_KEYS + CONTROL_KEYS
 BASES = ["s3://bucket/prefix", "/local/prefix", "memory://bucket/prefix", "gs://bucket/p/"]
@@ -72,10 +69,8 @@ HOSTILE_PATHS = [
 ]
 
 
-def run(call: Callable[[], Coroutine[object, object, T]]) -> T:
-    """Run ``call()`` in a fresh event loop."""
-    TALLY.fuzz_cases += 1
-    return asyncio.run(call())
+# Each run is a fuzz case.
+run = runner(count=TALLY.count_fuzz_case)
 
 
 @pytest.mark.parametrize("base", BASES)
