@@ -24,7 +24,7 @@ import timeit
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
-from kozmo_io.conformance import _runtime, check, check_static, clear_conforms_cache, conforms
+from kozmo_io.conformance import _runtime, check, check_static, conforms
 from kozmo_io.core import LiteralMap
 from kozmo_io.ioutils import RemoteFileInputReader
 from kozmo_io.protocols import InputReader
@@ -150,7 +150,7 @@ def main() -> None:
     assert check(reader, InputReader).ok
     assert isinstance(reader, InputReader)
     assert isinstance(reader, TypingInputReader)
-    clear_conforms_cache()
+    conforms.cache_clear()
     assert conforms(reader, InputReader)
     assert conforms(stored, InputReader)
 

@@ -1,6 +1,7 @@
 # ruff: noqa: ARG001, ARG002, PLR0913  # implementations under test ignore their arguments
 from __future__ import annotations
 
+import importlib
 import inspect
 import json
 import subprocess
@@ -20,9 +21,7 @@ from kozmo_io.conformance import (
     assert_conforms,
     check,
     check_auto,
-    clear_conforms_cache,
     conforms,
-    conforms_cache_info,
     satisfied_protocols,
 )
 from kozmo_io.conformance._runtime import _function_signature
@@ -725,36 +724,47 @@ def test_assert_conforms_raises_with_the_report() -> None:
 
 
 def test_conforms_caches_the_verdict_per_class_and_protocol() -> None:
-    clear_conforms_cache()
+    conforms.cache_clear()
     assert conforms(GoodStore(), Store) is True
     assert conforms(GoodStore(), Store) is True
     assert conforms(GoodStore, Store) is True  # the class itself shares the verdict
-    assert conforms_cache_info().deep_checks == 1
-    assert conforms_cache_info().size == 1
+    assert conforms.cache_info().deep_checks == 1
+    assert conforms.cache_info().size == 1
 
 
 def test_conforms_negative_verdict_stays_negative() -> None:
-    clear_conforms_cache()
+    conforms.cache_clear()
     assert isinstance(StoreSyncFetch(), Store)  # the names are all there
     assert conforms(StoreSyncFetch(), Store) is False
     assert conforms(StoreSyncFetch(), Store) is False
-    info = conforms_cache_info()
+    info = conforms.cache_info()
     assert (info.deep_checks, info.size) == (1, 1)
 
 
-def test_clear_conforms_cache_forgets_verdicts() -> None:
+def test_conforms_cache_clear_forgets_verdicts() -> None:
     conforms(GoodStore, Sized)
-    clear_conforms_cache()
-    assert conforms_cache_info().size == 0
+    conforms.cache_clear()
+    assert conforms.cache_info().size == 0
     conforms(GoodStore, Sized)
-    assert conforms_cache_info().deep_checks == 1
+    assert conforms.cache_info().deep_checks == 1
+
+
+def test_conforms_is_the_plain_function_with_its_cache_controls_attached() -> None:
+    # Called directly on the hot path: no wrapper object stands in front of it.
+    assert isinstance(conforms, types.FunctionType)
+    assert conforms.__name__ == "conforms"
+    assert inspect.signature(conforms).parameters.keys() == {"obj", "protocol"}
+    assert callable(conforms.cache_clear)
+    assert callable(conforms.cache_info)
+    exported = importlib.import_module("kozmo_io.conformance").__all__
+    assert [name for name in exported if "conforms_cache" in name or name == "CacheInfo"] == []
 
 
 def test_conforms_rejects_a_non_protocol_without_caching() -> None:
-    clear_conforms_cache()
+    conforms.cache_clear()
     with pytest.raises(TypeError):
         conforms(GoodStore(), int)
-    assert conforms_cache_info().size == 0
+    assert conforms.cache_info().size == 0
 
 
 # --- auto mode -----------------------------------------------------------------------------------
@@ -812,7 +822,7 @@ async def no_inputs() -> LiteralMap | None:
 
 
 def test_conforms_judges_the_slots_of_each_instance() -> None:
-    clear_conforms_cache()
+    conforms.cache_clear()
     assert conforms(SlotReader, InputReader)  # by the declared type
     empty = SlotReader()
     assert not conforms(empty, InputReader)  # the slot holds nothing
@@ -834,14 +844,14 @@ class PlainReader:
 
 
 def test_conforms_sees_a_member_replaced_after_the_verdict_was_cached() -> None:
-    clear_conforms_cache()
+    conforms.cache_clear()
     reader = PlainReader()
     assert conforms(reader, InputReader)
     reader.get = None  # type: ignore[assignment,method-assign]  # the replacement under test
     assert not conforms(reader, InputReader)
     del reader.get
     assert conforms(reader, InputReader)
-    assert conforms_cache_info().size == 1
+    assert conforms.cache_info().size == 1
 
 
 class _UnhashableProtocolMeta(type(InputReader)):  # type: ignore[misc]  # a metaclass of the test's own
@@ -858,7 +868,7 @@ def test_conforms_and_check_never_hash_the_protocol() -> None:
         async def read(self) -> bytes:
             return b""
 
-    clear_conforms_cache()
+    conforms.cache_clear()
     assert check(Good, Reading).ok
     assert conforms(Good(), Reading)
     assert conforms(Good(), Reading)

@@ -13,7 +13,7 @@ import inspect
 import conformance_corpus as corpus
 import pytest
 
-from kozmo_io.conformance import Verdict, check, clear_conforms_cache, conforms
+from kozmo_io.conformance import Verdict, check, conforms
 from kozmo_io.conformance._runtime import protocol_member_names
 from kozmo_io.core import LiteralMap
 from kozmo_io.reference import DataReference
@@ -80,7 +80,7 @@ def test_corpus_verdict_matches_what_happens_when_used(name: str) -> None:
 @pytest.mark.parametrize("name", CASES)
 def test_corpus_conforms_agrees_with_check(name: str) -> None:
     protocol, target, expected = corpus.EXPECTED[name]
-    clear_conforms_cache()
+    conforms.cache_clear()
     assert conforms(target, protocol) is (expected == Verdict.CONFORMS)
     assert conforms(target, protocol) is (expected == Verdict.CONFORMS)  # the cached verdict
 

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from kozmo_io.conformance import ConformanceReport, Verdict, check, check_static
-from kozmo_io.conformance._static import static_reports
+from kozmo_io.conformance import ConformanceReport, Verdict, check, check_static, check_static_many
 from kozmo_io.errors import KozmoIOError
 from kozmo_io.protocols import (
     InputFilePaths,
@@ -330,14 +329,24 @@ def test_static_instance_form_names_the_member_from_mypy_notes(
     assert "settable" in instance[0].found
 
 
-def test_static_reports_several_protocols_in_one_run(
+def test_check_static_many_checks_several_protocols_in_one_run(
     cases: types.ModuleType, mypy_cache: Path
 ) -> None:
-    sized, store = static_reports(
-        cases.StoreMissingParameter, [cases.Sized, cases.Store], cache_dir=mypy_cache
-    )
+    protocols = (cases.Store, cases.Sized)
+    reports = check_static_many(cases.StoreMissingParameter, iter(protocols), cache_dir=mypy_cache)
+    assert isinstance(reports, tuple)
+    assert [r.protocol for r in reports] == [
+        f"{cases.__name__}:{p.__qualname__}" for p in protocols
+    ]
+    store, sized = reports
     assert sized.ok
+    assert sized.checks == store.checks == ("static",)
     assert [p.member for p in store.problems] == ["fetch"]
+
+
+def test_check_static_many_refuses_a_non_protocol_before_running_a_checker() -> None:
+    with pytest.raises(TypeError):
+        check_static_many(InputReader, [InputReader, int], checker="pyright")
 
 
 @pytest.mark.parametrize("checker", ["mypy", "pyright"])
@@ -532,7 +541,7 @@ def test_mypy_and_pyright_differ_only_where_recorded(mypy_cache: Path) -> None:
     protocols = list(dict.fromkeys(protocol for _, protocol in pairs.values()))
     found: dict[str, dict[str, list[str]]] = {}
     for checker in ("mypy", "pyright"):
-        reports = static_reports(classes, protocols, checker=checker, cache_dir=mypy_cache)
+        reports = check_static_many(classes, protocols, checker=checker, cache_dir=mypy_cache)
         by_protocol = dict(zip(protocols, reports, strict=True))
         for name, (cls, protocol) in pairs.items():
             report = by_protocol[protocol]

@@ -20,9 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from kozmo_io.cli._terminal import one_line, printable
-from kozmo_io.conformance import PROTOCOLS, ConformanceReport, Verdict, check, check_auto
+from kozmo_io.conformance import (
+    PROTOCOLS,
+    ConformanceReport,
+    Verdict,
+    check,
+    check_auto,
+    check_static,
+    check_static_many,
+)
 from kozmo_io.conformance._runtime import as_protocol, protocol_member_names
-from kozmo_io.conformance._static import CHECKERS, static_reports
+from kozmo_io.conformance._static import CHECKERS
 
 __all__ = ("EXIT_CANNOT_TELL", "register", "run")
 
@@ -144,7 +152,7 @@ def _one(target: object, protocol: type, args: argparse.Namespace) -> int:
     report = check(target, protocol)
     if args.static:
         cls = target if isinstance(target, type) else type(target)
-        report = report.merge(static_reports(cls, [protocol], checker=args.static)[0])
+        report = report.merge(check_static(cls, protocol, checker=args.static))
     if args.strict:
         report = report.strict()
     sys.stdout.write((report.to_json() if args.json else printable(str(report))) + "\n")
@@ -163,7 +171,7 @@ def _auto(target: object, args: argparse.Namespace) -> int:
     reports = check_auto(target)
     if args.static:
         cls = target if isinstance(target, type) else type(target)
-        statics = static_reports(cls, list(PROTOCOLS.values()), checker=args.static)
+        statics = check_static_many(cls, PROTOCOLS.values(), checker=args.static)
         reports = {name: r.merge(s) for (name, r), s in zip(reports.items(), statics, strict=True)}
     if args.strict:
         reports = {name: report.strict() for name, report in reports.items()}

@@ -6,9 +6,10 @@ of three verdicts (:class:`Verdict`): conforms, does not conform, or cannot tell
 
 - :func:`check` and :func:`assert_conforms`: the runtime layer (presence, ``None``, callability,
   coroutine or not, signatures, parameter and return types);
-- :func:`conforms`: the cached fast path, cheap enough for plugin load time;
+- :func:`conforms`: the cached fast path, cheap enough for plugin load time
+  (``conforms.cache_clear()`` forgets its verdicts, as for a ``functools`` cache);
 - :func:`check_static`: the static layer, a generated probe run through mypy or basedpyright
-  (``[static]`` extra);
+  (``[static]`` extra); :func:`check_static_many`: the same for several protocols in one run;
 - :func:`check_auto` and :func:`satisfied_protocols`: a target against every protocol in
   :data:`PROTOCOLS`.
 """
@@ -21,17 +22,14 @@ from kozmo_io.conformance._auto import satisfied_protocols as satisfied_protocol
 from kozmo_io.conformance._report import ConformanceReport as ConformanceReport
 from kozmo_io.conformance._report import Problem as Problem
 from kozmo_io.conformance._report import Verdict as Verdict
-from kozmo_io.conformance._runtime import CacheInfo as CacheInfo
 from kozmo_io.conformance._runtime import assert_conforms as assert_conforms
 from kozmo_io.conformance._runtime import check as check
-from kozmo_io.conformance._runtime import clear_conforms_cache as clear_conforms_cache
 from kozmo_io.conformance._runtime import conforms as conforms
-from kozmo_io.conformance._runtime import conforms_cache_info as conforms_cache_info
 from kozmo_io.conformance._static import check_static as check_static
+from kozmo_io.conformance._static import check_static_many as check_static_many
 from kozmo_io.conformance._static import default_cache_dir as default_cache_dir
 
 __all__ = (
-    "CacheInfo",
     "ConformanceReport",
     "PROTOCOLS",
     "Problem",
@@ -40,9 +38,8 @@ __all__ = (
     "check",
     "check_auto",
     "check_static",
-    "clear_conforms_cache",
+    "check_static_many",
     "conforms",
-    "conforms_cache_info",
     "default_cache_dir",
     "satisfied_protocols",
 )

@@ -32,12 +32,11 @@ from kozmo_io.errors import ConformanceError
 
 __all__ = (
     "CacheInfo",
+    "Conforms",
     "as_protocol",
     "assert_conforms",
     "check",
-    "clear_conforms_cache",
     "conforms",
-    "conforms_cache_info",
     "display_name",
     "protocol_member_names",
 )
@@ -937,6 +936,41 @@ class CacheInfo:
     size: int
 
 
+class Conforms(typing.Protocol):
+    """The type of :func:`conforms`: the function, with ``functools``-style cache controls."""
+
+    def __call__(self, obj: object, protocol: type) -> bool:
+        """Tell quickly whether ``obj`` conforms to ``protocol``."""
+        ...
+
+    def cache_clear(self) -> None:
+        """Forget every cached verdict and reset the count of deep checks."""
+        ...
+
+    def cache_info(self) -> CacheInfo:
+        """Return how many deep checks ran and how many verdicts are cached."""
+        ...
+
+
+def _cache_info() -> CacheInfo:
+    return CacheInfo(_DEEP_CHECKS[0], sum(len(entry[3]) for entry in _VERDICTS.values()))
+
+
+def _cache_clear() -> None:
+    _VERDICTS.clear()
+    _DEEP_CHECKS[0] = 0
+
+
+def _with_cache_controls(function: Callable[[object, type], bool]) -> Conforms:
+    """Attach ``cache_clear`` and ``cache_info`` to ``function``, which stays the object called.
+
+    The names are ``functools.lru_cache``'s. Attributes on the function itself cost the hot path
+    nothing, where a wrapping object would put a Python-level ``__call__`` before every call.
+    """
+    vars(function).update(cache_clear=_cache_clear, cache_info=_cache_info)
+    return typing.cast("Conforms", function)
+
+
 def _held_by_instances(cls: type, names: Iterable[str]) -> bool:
     """Tell whether instances hold some member themselves (a slot, or declared, not set)."""
     for name in names:
@@ -956,6 +990,7 @@ def _class_verdict(cls: type, protocol: type) -> object:
     return False
 
 
+@_with_cache_controls
 def conforms(obj: object, protocol: type) -> bool:
     """Tell quickly whether an object conforms to a protocol (:func:`check`'s fast path).
 
@@ -963,7 +998,9 @@ def conforms(obj: object, protocol: type) -> bool:
     protocol) and cached, so a repeat call costs about two dict lookups. An instance is judged on
     its own when it has attributes named like the protocol's members (set in ``__init__``,
     replaced later) or its class serves them dynamically. Classes are assumed not to be patched
-    afterwards (see :func:`clear_conforms_cache`).
+    afterwards: after patching one, call ``conforms.cache_clear()``, which forgets every verdict
+    (and resets the count of deep checks). ``conforms.cache_info()`` tells how many deep checks
+    ran and how many verdicts are cached, as ``functools.lru_cache`` does.
 
     Args:
         obj: An instance or a class.
@@ -1014,14 +1051,3 @@ def _conforms_slowly(obj: object, protocol: type) -> bool:
             return verdict is True
     _DEEP_CHECKS[0] += 1
     return check(obj, protocol).ok
-
-
-def conforms_cache_info() -> CacheInfo:
-    """Return how many deep checks :func:`conforms` ran and how many verdicts it holds."""
-    return CacheInfo(_DEEP_CHECKS[0], sum(len(entry[3]) for entry in _VERDICTS.values()))
-
-
-def clear_conforms_cache() -> None:
-    """Forget every cached verdict (after patching a class, for example) and reset the counters."""
-    _VERDICTS.clear()
-    _DEEP_CHECKS[0] = 0

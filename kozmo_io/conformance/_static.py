@@ -33,7 +33,7 @@ from kozmo_io.conformance._report import ConformanceReport, Problem
 from kozmo_io.conformance._runtime import as_protocol, display_name, protocol_member_names
 from kozmo_io.errors import KozmoIOError
 
-__all__ = ("CHECKERS", "check_static", "default_cache_dir", "static_reports")
+__all__ = ("CHECKERS", "check_static", "check_static_many", "default_cache_dir")
 
 CHECKERS = ("mypy", "pyright")
 """The static checkers: ``mypy`` (the default) and ``pyright`` (run as basedpyright)."""
@@ -432,28 +432,34 @@ def _as_classes(targets: object) -> tuple[type, ...]:
     return classes
 
 
-def static_reports(
+def check_static_many(
     targets: Sequence[type] | type,
-    protocols: Sequence[type],
+    protocols: Iterable[type],
     *,
     cache_dir: str | os.PathLike[str] | None = None,
     checker: str = "mypy",
     strict: bool = False,
-) -> list[ConformanceReport]:
+) -> tuple[ConformanceReport, ...]:
     """Check classes against several protocols in one run of the static checker.
+
+    :func:`check_static` for many protocols at once: one probe and one run of the checker, so
+    mypy or basedpyright starts once (``kozmo-io check --protocol auto --static`` checks a class
+    against every protocol in :data:`~kozmo_io.conformance.PROTOCOLS` this way). The rules are
+    those of :func:`check_static`.
 
     Args:
         targets: A class or classes, importable by module name.
         protocols: Protocol classes, importable by module name.
         cache_dir: mypy's cache directory; defaults to :func:`default_cache_dir`.
-        checker: ``"mypy"`` or ``"pyright"`` (basedpyright).
+        checker: ``"mypy"`` (the default) or ``"pyright"`` (basedpyright).
         strict: Count every reason for "cannot tell" as a problem.
 
     Returns:
-        One report per protocol (in order), each covering every target.
+        One report per protocol, in the order given, each covering every target.
 
     Raises:
-        KozmoIOError: The checker is not installed, or could not run at all.
+        KozmoIOError: The checker is not installed (kozmo-io's ``static`` extra) or could not
+            run.
         TypeError: A target is not a class, or a protocol not a Protocol class.
         ValueError: ``checker`` is not one of :data:`CHECKERS`.
     """
@@ -470,7 +476,7 @@ def static_reports(
     elif run.pairs:
         run.run_pyright(command)
     name = ", ".join(display_name(t) for t in classes)
-    reports = [
+    reports = tuple(
         ConformanceReport(
             name,
             display_name(proto),
@@ -480,8 +486,8 @@ def static_reports(
             cannot_tell=tuple(dict.fromkeys(run.unknowns[p])),
         )
         for p, proto in enumerate(run.protos)
-    ]
-    return [report.strict() for report in reports] if strict else reports
+    )
+    return tuple(report.strict() for report in reports) if strict else reports
 
 
 def check_static(
@@ -516,6 +522,7 @@ def check_static(
         TypeError: A target is not a class, or ``protocol`` not a Protocol class.
         ValueError: ``checker`` is not one of :data:`CHECKERS`.
     """
-    return static_reports(
+    [report] = check_static_many(
         targets, (protocol,), cache_dir=cache_dir, checker=checker, strict=strict
-    )[0]
+    )
+    return report

@@ -39,6 +39,9 @@ Fakes for a plugin's own tests: :func:`memory_store`, :class:`ScriptedInputReade
 wrapper that injects errors, timeouts and truncated reads at seeded rates (:class:`Faults`), to
 prove a plugin survives a failing store.
 
+Import every name from ``kozmo_io.testing`` itself: its modules are private (``_checks``,
+``_fakes``, ``_faults``...) and may be reorganised.
+
 ``import kozmo_io`` never imports this package.
 """
 
@@ -68,9 +71,9 @@ from kozmo_io.testing._fakes import ScriptedInputReader as ScriptedInputReader
 from kozmo_io.testing._fakes import ScriptedOutputReader as ScriptedOutputReader
 from kozmo_io.testing._fakes import memory_store as memory_store
 from kozmo_io.testing._stores import BLOB_STORE_CHECKS as BLOB_STORE_CHECKS
-from kozmo_io.testing.faults import FaultCounts as FaultCounts
-from kozmo_io.testing.faults import Faults as Faults
-from kozmo_io.testing.faults import FaultyStore as FaultyStore
+from kozmo_io.testing._faults import FaultCounts as FaultCounts
+from kozmo_io.testing._faults import Faults as Faults
+from kozmo_io.testing._faults import FaultyStore as FaultyStore
 
 __all__ = (
     "BLOB_STORE_CHECKS",

@@ -31,9 +31,14 @@ assert_type(report.verdict, Verdict)
 assert_type(report.cannot_tell, tuple[Problem, ...])
 assert_type(report.strict(), ConformanceReport)
 assert_type(conforms(Reader(), InputReader), bool)
+assert_type(conforms(obj=Reader, protocol=InputReader), bool)
+assert_type(conforms.cache_clear(), None)
+assert_type(conforms.cache_info().deep_checks, int)
+assert_type(conforms.cache_info().size, int)
 assert_type(assert_conforms(Reader, InputReader, strict=False), None)
 assert_type(check_static(Reader, InputReader, checker="pyright", strict=True), ConformanceReport)
 
 undecided: bool = report.verdict is Verdict.CANNOT_TELL
 text: str = report.verdict  # a Verdict is a str: "conforms", "does not conform", "cannot tell"
 check(Reader, InputReader, True)  # type: ignore[call-arg]  # noqa: FBT003  # strict is keyword-only
+conforms.cache_parameters()  # type: ignore[attr-defined]  # only cache_clear and cache_info
