@@ -106,8 +106,7 @@ def test_word_count_from_literal_map_rejects_missing_or_mistyped_outputs() -> No
 
 def test_word_count_outcome_conforms_to_output_reader() -> None:
     assert check(WordCountOutcome, OutputReader).ok
-    assert_conforms(WordCountOutcome(), OutputReader)
-    assert isinstance(WordCountOutcome(), OutputReader)
+    assert_conforms(WordCountOutcome(), OutputReader, strict=True)
 
 
 def test_word_count_outcome_of_a_success_reads_as_outputs() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from kozmo_io import core
+from kozmo_io.conformance import assert_conforms
 from kozmo_io.ioutils.buffered_output_writer import BufferedOutputWriter
 from kozmo_io.ioutils.in_memory_output_reader import InMemoryOutputReader
 from kozmo_io.ioutils.output_file_paths import CheckpointRemoteFilePaths
@@ -32,7 +33,7 @@ def test_put_keeps_the_last_reader() -> None:
 
 def test_getters_delegate_to_the_paths() -> None:
     writer = BufferedOutputWriter(PATHS)
-    assert isinstance(writer, OutputWriter)
+    assert_conforms(writer, OutputWriter, strict=True)
     assert writer.paths is PATHS
     assert writer.get_output_prefix_path() == "s3://b/out"
     assert writer.get_output_path() == "s3://b/out/outputs.pb"

@@ -8,11 +8,12 @@ from typing import final
 import pytest
 
 from kozmo_io import core
+from kozmo_io.conformance import assert_conforms
 from kozmo_io.errors import StorageError
 from kozmo_io.ioutils.cached_input_reader import CachedInputReader
 from kozmo_io.ioutils.input_file_paths import SimpleInputFilePaths
 from kozmo_io.ioutils.remote_file_input_reader import RemoteFileInputReader
-from kozmo_io.protocols import InputReader, OrderedInputReader
+from kozmo_io.protocols import OrderedInputReader
 from kozmo_io.reference import DataReference
 from kozmo_io.storage import BlobStore, CountingStore, write_message
 
@@ -95,7 +96,7 @@ def test_no_inputs_is_cached_too() -> None:
 
 def test_paths_delegate_and_protocol_holds() -> None:
     reader = CachedInputReader(_ScriptedReader())
-    assert isinstance(reader, InputReader)
+    assert_conforms(reader, OrderedInputReader, strict=True)
     assert reader.get_input_prefix_path() == "s3://b/data"
     assert reader.get_input_path() == "s3://b/data/inputs.pb"
 

@@ -8,10 +8,11 @@ import re
 import pytest
 
 from kozmo_io import core
+from kozmo_io.conformance import assert_conforms
 from kozmo_io.errors import InvalidArgumentError, KozmoIOError
 from kozmo_io.execution_error import ErrorKind, ExecutionError
 from kozmo_io.ioutils.in_memory_output_reader import InMemoryOutputReader
-from kozmo_io.protocols import OrderedOutputReader, OutputReader
+from kozmo_io.protocols import OrderedOutputReader
 from kozmo_io.reference import DataReference
 
 
@@ -37,7 +38,7 @@ def test_basic_reader_reports_outputs_and_deck() -> None:
 
 
 def test_reader_satisfies_the_protocol() -> None:
-    assert isinstance(InMemoryOutputReader(), OutputReader)
+    assert_conforms(InMemoryOutputReader(), OrderedOutputReader, strict=True)
 
 
 def test_error_is_returned_with_outputs_as_given() -> None:

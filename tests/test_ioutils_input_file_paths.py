@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 import pytest
 
+from kozmo_io.conformance import assert_conforms
 from kozmo_io.errors import InvalidReferenceError
 from kozmo_io.ioutils.input_file_paths import SimpleInputFilePaths
 from kozmo_io.protocols import InputFilePaths
@@ -25,7 +26,8 @@ def test_input_path_is_inputs_pb_under_the_prefix() -> None:
 
 
 def test_satisfies_the_protocol() -> None:
-    assert isinstance(SimpleInputFilePaths("s3://b/x"), InputFilePaths)
+    assert_conforms(SimpleInputFilePaths, InputFilePaths, strict=True)
+    assert_conforms(SimpleInputFilePaths("s3://b/x"), InputFilePaths, strict=True)
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 import pytest
 
+from kozmo_io.conformance import assert_conforms, check
 from kozmo_io.errors import InvalidReferenceError, KozmoIOError
 from kozmo_io.ioutils.output_file_paths import (
     CheckpointRemoteFilePaths,
@@ -92,14 +93,14 @@ def test_remote_file_output_paths_has_no_checkpoints() -> None:
     assert paths.get_output_path() == "/output/outputs.pb"
     assert paths.get_futures_path() == "/output/futures.pb"
     assert paths.get_raw_output_prefix() == "sandbox"
-    candidate: object = paths
-    assert isinstance(candidate, RawOutputPaths)
-    assert not isinstance(candidate, OutputFilePaths)
+    assert_conforms(paths, RawOutputPaths, strict=True)
+    missing = {p.member for p in check(paths, OutputFilePaths).problems if p.rule == "missing"}
+    assert missing == {"get_checkpoint_prefix", "get_previous_checkpoints_prefix"}
 
 
 def test_checkpoint_and_read_only_paths_satisfy_output_file_paths() -> None:
-    assert isinstance(CheckpointRemoteFilePaths("o", SANDBOX), OutputFilePaths)
-    assert isinstance(ReadOnlyOutputFilePaths("o"), OutputFilePaths)
+    assert_conforms(CheckpointRemoteFilePaths("o", SANDBOX), OutputFilePaths, strict=True)
+    assert_conforms(ReadOnlyOutputFilePaths("o"), OutputFilePaths, strict=True)
 
 
 def test_read_only_paths_refuse_raw_output_and_checkpoint_getters() -> None:

@@ -6,6 +6,7 @@ import attrs
 import pytest
 
 from kozmo_io import core
+from kozmo_io.conformance import assert_conforms
 from kozmo_io.errors import InvalidReferenceError
 from kozmo_io.ioutils.raw_output_paths import (
     PrecomputedRawOutputPaths,
@@ -25,7 +26,7 @@ def test_precomputed_prefix_is_kept_verbatim() -> None:
     paths = PrecomputedRawOutputPaths("x")
     assert paths.get_raw_output_prefix() == "x"
     assert isinstance(paths.get_raw_output_prefix(), DataReference)
-    assert isinstance(paths, RawOutputPaths)
+    assert_conforms(paths, RawOutputPaths, strict=True)
 
 
 def test_precomputed_paths_are_frozen() -> None:

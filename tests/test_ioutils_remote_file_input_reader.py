@@ -8,6 +8,7 @@ import pytest
 from _support import StoreCase, on_every_store, run
 
 from kozmo_io import core
+from kozmo_io.conformance import assert_conforms
 from kozmo_io.errors import (
     CorruptDataError,
     InvalidArgumentError,
@@ -18,7 +19,7 @@ from kozmo_io.errors import (
 )
 from kozmo_io.ioutils.input_file_paths import SimpleInputFilePaths
 from kozmo_io.ioutils.remote_file_input_reader import RemoteFileInputReader
-from kozmo_io.protocols import InputReader, OrderedInputReader
+from kozmo_io.protocols import OrderedInputReader
 from kozmo_io.storage import BlobStore, CountingStore, ObjectMeta, write_message
 
 
@@ -82,7 +83,7 @@ def test_every_call_reads_again(store: BlobStore, store_root: str) -> None:
 @on_every_store
 def test_satisfies_the_protocol_and_delegates_paths(store: BlobStore, store_root: str) -> None:
     reader = _reader(store, store_root)
-    assert isinstance(reader, InputReader)
+    assert_conforms(reader, OrderedInputReader, strict=True)
     assert reader.get_input_prefix_path() == f"{store_root}/data"
     assert reader.get_input_path() == f"{store_root}/data/inputs.pb"
 

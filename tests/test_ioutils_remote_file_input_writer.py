@@ -6,6 +6,7 @@ import pytest
 from _support import run
 
 from kozmo_io import core
+from kozmo_io.conformance import assert_conforms
 from kozmo_io.errors import DuplicateNameError
 from kozmo_io.ioutils.input_file_paths import SimpleInputFilePaths
 from kozmo_io.ioutils.remote_file_input_reader import RemoteFileInputReader
@@ -30,7 +31,7 @@ def _writer(store: BlobStore, store_root: str) -> RemoteFileInputWriter:
 
 def test_paths_delegate(store: BlobStore, store_root: str) -> None:
     writer = _writer(store, store_root)
-    assert isinstance(writer, InputFilePaths)
+    assert_conforms(writer, InputFilePaths, strict=True)
     assert writer.get_input_prefix_path() == f"{store_root}/data"
     assert writer.get_input_path() == f"{store_root}/data/inputs.pb"
 

@@ -12,6 +12,7 @@ from _support import StoreCase, on_every_store, run
 from google.protobuf.message import Message
 
 from kozmo_io import core
+from kozmo_io.conformance import assert_conforms
 from kozmo_io.errors import (
     CorruptDataError,
     InvalidArgumentError,
@@ -24,7 +25,7 @@ from kozmo_io.execution_error import ErrorKind, ExecutionError
 from kozmo_io.ioutils.earliest_error_reader import EarliestErrorReader
 from kozmo_io.ioutils.output_file_paths import ReadOnlyOutputFilePaths
 from kozmo_io.ioutils.remote_file_output_reader import RemoteFileOutputReader
-from kozmo_io.protocols import OrderedOutputReader, OutputFilePaths, OutputReader
+from kozmo_io.protocols import OrderedOutputReader, OutputFilePaths
 from kozmo_io.reference import DataReference
 from kozmo_io.storage import BlobStore, CountingStore, ListPage, ObjectMeta, write_message
 
@@ -237,7 +238,7 @@ def test_successful_task_reads_outputs(store: BlobStore, store_root: str) -> Non
 @on_every_store
 def test_reader_satisfies_the_protocol(store: BlobStore, store_root: str) -> None:
     reader = RemoteFileOutputReader(store, _paths(store_root))
-    assert isinstance(reader, OutputReader)
+    assert_conforms(reader, OrderedOutputReader, strict=True)
     assert reader.paths == _paths(store_root)
 
 

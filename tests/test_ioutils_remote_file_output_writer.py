@@ -9,6 +9,7 @@ import pytest
 from _support import StoreCase, run
 
 from kozmo_io import core
+from kozmo_io.conformance import assert_conforms, check
 from kozmo_io.errors import (
     CorruptDataError,
     DuplicateNameError,
@@ -110,7 +111,7 @@ def _exists(store: BlobStore, path: str) -> bool:
 def test_getters_match_engine_vectors(store: BlobStore) -> None:
     paths = CheckpointRemoteFilePaths("output", PrecomputedRawOutputPaths("sandbox"), "checkpoint")
     writer = RemoteFileOutputWriter(store, paths)
-    assert isinstance(writer, OutputWriter)
+    assert_conforms(writer, OutputWriter, strict=True)
     assert writer.get_checkpoint_prefix() == "/sandbox/_kozmocheckpoints"
     assert writer.get_output_path() == "/output/outputs.pb"
     assert writer.get_deck_path() == "/output/deck.html"
@@ -346,8 +347,8 @@ class _MapOnlyReader:
 def test_a_first_generation_reader_is_still_written(store: BlobStore, store_root: str) -> None:
     reader = _MapOnlyReader()
     shape: object = reader
-    assert isinstance(shape, OutputReader)
-    assert not isinstance(shape, OrderedOutputReader)
+    assert_conforms(shape, OutputReader, strict=True)
+    assert [p.member for p in check(shape, OrderedOutputReader).problems] == ["read_outputs"]
     writer = RemoteFileOutputWriter(store, _paths(store_root))
     run(writer.put(reader))
     written = run(read_message(store, writer.get_output_path(), core.LiteralMap))

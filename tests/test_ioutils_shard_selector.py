@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kozmo_io.conformance import assert_conforms
 from kozmo_io.errors import InvalidArgumentError
 from kozmo_io.ioutils.shard_selector import (
     PrecomputedShardSelector,
@@ -75,6 +76,6 @@ def test_empty_selector_is_rejected() -> None:
 
 def test_selectors_satisfy_the_protocol_and_are_frozen_values() -> None:
     selector = PrecomputedShardSelector(["a", "b"])
-    assert isinstance(selector, ShardSelector)
+    assert_conforms(selector, ShardSelector, strict=True)
     assert selector == constant_shard_selector(("a", "b"))
     assert selector.prefixes == ("a", "b")

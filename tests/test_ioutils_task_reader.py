@@ -9,6 +9,7 @@ import pytest
 from _support import run
 
 from kozmo_io import core
+from kozmo_io.conformance import assert_conforms
 from kozmo_io.errors import StorageError
 from kozmo_io.ioutils.file_names import get_task_template_path
 from kozmo_io.ioutils.task_reader import LazyUploadingTaskReader
@@ -137,5 +138,5 @@ def test_read_failure_propagates_unchanged_and_nothing_is_written(
     assert not run(store.head(remote)).exists
 
 
-def test_base_reader_protocol_is_runtime_checkable() -> None:
-    assert isinstance(_Base(), SimpleTaskReader)
+def test_a_reader_with_read_and_path_conforms_to_simple_task_reader() -> None:
+    assert_conforms(_Base(), SimpleTaskReader, strict=True)

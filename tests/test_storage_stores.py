@@ -19,6 +19,7 @@ import pytest
 from _support import run
 from obstore.exceptions import BaseError as ObstoreError
 
+from kozmo_io.conformance import assert_conforms
 from kozmo_io.errors import (
     InvalidArgumentError,
     InvalidReferenceError,
@@ -526,4 +527,5 @@ def test_every_store_class_satisfies_the_protocol(tmp_path: Path) -> None:
         GCSBlobStore("b"),
         AzureBlobStore("c", account="acct"),
     ]
-    assert all(isinstance(store, BlobStore) for store in stores)
+    for store in stores:
+        assert_conforms(store, BlobStore, strict=True)
