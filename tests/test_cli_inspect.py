@@ -358,11 +358,12 @@ def test_inspect_rejects_a_max_bytes_that_is_not_a_positive_integer(
 @pytest.mark.parametrize(
     ("prefix", "expected"),
     [
-        ("/data/../etc/out", "'..' segment"),
-        ("s3://bucket/a/../b", "'..' segment"),
-        ("s3://bucket/a/%2e%2e/b", "'..' segment"),
+        ("/data/../etc/out", "'..' path segment"),
+        ("s3://bucket/a/../b", "'..' path segment"),
+        ("s3://bucket/a/%2e%2e/b", "'..' path segment"),
+        ("s3://bucket/a//b", "empty, '.' or '..' path segment"),
         ("memory://bucket/out", "memory:// lives inside one process"),
-        ("s3://bucket/out?versionId=1", "'?' or '#'"),
+        ("s3://bucket/out?versionId=1", "a query or fragment would be dropped"),
         ("s3://bucket/out\x1b[31m", "control character"),
         ("ftp://host/out", "bad reference"),
         ("s3://", "bad reference"),

@@ -23,7 +23,7 @@ from typing import Any, TypeVar, final
 import attrs
 import pytest
 from _relay import ByteCountingProxy, settle
-from conftest import AzureServer, GCSServer, S3Server
+from _support import AzureServer, GCSServer, S3Server
 
 from kozmo_io import core
 from kozmo_io.errors import InvalidReferenceError, NotFoundError, PayloadTooLargeError, StorageError

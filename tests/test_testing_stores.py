@@ -12,7 +12,7 @@ from typing import Any, final
 
 import attrs
 import pytest
-from conftest import StoreCase
+from _support import StoreCase
 
 from kozmo_io.conformance import ConformanceReport, Verdict
 from kozmo_io.errors import (

@@ -19,7 +19,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kozmo_io.cli._terminal import one_line, printable
+from kozmo_io.cli._command import UsageError, add_command, fail
+from kozmo_io.cli._terminal import printable
 from kozmo_io.conformance import (
     PROTOCOLS,
     ConformanceReport,
@@ -76,13 +77,14 @@ def register(
         subparsers: The ``kozmo-io`` subcommand registry.
         common: The parent parser carrying the options every subcommand shares.
     """
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
+        common,
         "check",
-        parents=[common],
-        help="check a class against a protocol",
+        summary="check a class against a protocol",
         description=_HELP,
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        handler=run,
     )
     parser.add_argument("target", metavar="MODULE:CLASS", help="e.g. my_plugin.io:MyReader")
     parser.add_argument(
@@ -106,11 +108,6 @@ def register(
         help='count "cannot tell" as "does not conform" (exit 1, not 3)',
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.set_defaults(handler=run)
-
-
-class _UsageError(Exception):
-    """A bad argument: reported as one line, exit 2 (never leaves this module)."""
 
 
 def _import(spec: str, what: str) -> object:
@@ -118,7 +115,7 @@ def _import(spec: str, what: str) -> object:
     module_name, sep, attr = spec.partition(":")
     if not sep or not module_name or not attr:
         msg = f"{what} must be MODULE:NAME, got {spec!r}"
-        raise _UsageError(msg)
+        raise UsageError(msg)
     cwd = str(Path.cwd())
     if cwd not in sys.path and "" not in sys.path:
         sys.path.insert(0, cwd)
@@ -126,13 +123,13 @@ def _import(spec: str, what: str) -> object:
         found: object = importlib.import_module(module_name)
     except Exception as exc:
         msg = f"cannot import module {module_name!r}: {type(exc).__name__}: {exc}"
-        raise _UsageError(msg) from exc
+        raise UsageError(msg) from exc
     for part in attr.split("."):
         try:
             found = getattr(found, part)
         except AttributeError as exc:
             msg = f"module {module_name!r} has no attribute {attr!r}"
-            raise _UsageError(msg) from exc
+            raise UsageError(msg) from exc
     return found
 
 
@@ -141,11 +138,11 @@ def _protocol(name: str) -> type:
         return PROTOCOLS[name]
     if ":" not in name:
         msg = f"unknown protocol {name!r}; choose auto, {', '.join(PROTOCOLS)} or MODULE:NAME"
-        raise _UsageError(msg)
+        raise UsageError(msg)
     try:
         return as_protocol(_import(name, "--protocol"))
     except TypeError as exc:
-        raise _UsageError(str(exc)) from exc
+        raise UsageError(str(exc)) from exc
 
 
 def _one(target: object, protocol: type, args: argparse.Namespace) -> int:
@@ -229,16 +226,14 @@ def run(args: argparse.Namespace) -> int:
             python=shlex.quote(sys.executable),
             requirement=requirement,
         )
-        sys.stderr.write(f"kozmo-io check: error: {hint}\n")
-        return 2
+        return fail("check", hint)
     try:
         target = _import(args.target, "the target")
         protocol = None if args.protocol == "auto" else _protocol(args.protocol)
-    except _UsageError as exc:
+    except UsageError as exc:
         if getattr(args, "debug", False):
             raise
-        sys.stderr.write(f"kozmo-io check: error: {one_line(str(exc))}\n")
-        return 2
+        return fail("check", str(exc))
     if protocol is None:
         return _auto(target, args)
     return _one(target, protocol, args)

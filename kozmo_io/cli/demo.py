@@ -21,9 +21,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from kozmo_io import core
+from kozmo_io.cli._command import add_command, fail, positive
 from kozmo_io.cli._literal_text import literal_lines
-from kozmo_io.cli._terminal import one_line, printable
-from kozmo_io.cli.inspect import _positive, display, error_lines, local_reference, table
+from kozmo_io.cli._prefix import display, local_reference
+from kozmo_io.cli._terminal import printable
+from kozmo_io.cli.inspect import error_lines, table
 from kozmo_io.cli.scan import scan
 from kozmo_io.conformance import check
 from kozmo_io.errors import KozmoIOError
@@ -80,12 +82,13 @@ def register(
         subparsers: The ``kozmo-io`` subcommand registry.
         common: The parent parser carrying the options every subcommand shares.
     """
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
+        common,
         "demo",
-        parents=[common],
-        help="play one task execution end to end on a local store",
+        summary="play one task execution end to end on a local store",
         description=_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        handler=run,
     )
     parser.add_argument(
         "--root",
@@ -96,12 +99,11 @@ def register(
     parser.add_argument(
         "--map",
         metavar="N",
-        type=_positive,
+        type=positive,
         default=None,
         help="then generate a map-task run of N word-count sub-tasks (a few failing on purpose) "
         "and scan it as 'kozmo-io scan' does",
     )
-    parser.set_defaults(handler=run)
 
 
 def _count(counts: Mapping[str, int]) -> str:
@@ -313,8 +315,7 @@ def run(args: argparse.Namespace) -> int:
         except KozmoIOError as exc:
             if getattr(args, "debug", False):
                 raise
-            sys.stderr.write(f"kozmo-io demo: error: {one_line(str(exc))}\n")
-            return 2
+            return fail("demo", str(exc))
     where = directory if keep else f"{directory} (removed at exit; keep it with --root DIR)"
     lines = [
         "kozmo-io demo: one task execution, end to end, on the local store",

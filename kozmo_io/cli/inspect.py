@@ -42,18 +42,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import re
 import sys
-from pathlib import Path
 from typing import Any, final
-from urllib.parse import quote, unquote
 
 import attrs
 
 from kozmo_io import core
-from kozmo_io._go_url import CONTROL
+from kozmo_io.cli._command import UsageError, add_command, fail, positive
 from kozmo_io.cli._literal_text import literal_json, literal_text, message_json, timestamp_text
+from kozmo_io.cli._prefix import (
+    add_store_options,
+    display,
+    local_reference,
+    store_options,
+    vet_prefix,
+)
 from kozmo_io.cli._terminal import cut, json_safe, one_line, printable
 from kozmo_io.errors import (
     CorruptDataError,
@@ -75,7 +78,6 @@ from kozmo_io.reference import DataReference, redact
 from kozmo_io.storage import (
     DEFAULT_MAX_PAYLOAD_BYTES,
     BlobStore,
-    StoreOptions,
     open_store,
     read_message,
 )
@@ -117,16 +119,6 @@ exit status: 0 found and read, 1 nothing at the prefix, 2 bad reference or optio
 oversized file, storage failure.
 """
 
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
-_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://([^/]*)")
-_CLOUD_SCHEMES = frozenset({"s3", "s3a", "gs", "gcs", "abfs", "abfss", "az", "azure", "adl"})
-_EMULATED_SCHEMES = frozenset({"gs", "gcs", "abfs", "abfss", "az", "azure", "adl"})
-_EMULATOR_HELP = (
-    "the store is a local emulator (gs://: --endpoint, no credentials looked up or sent; "
-    "Azure: Azurite's well-known account, at --endpoint if given)"
-)
-_USERINFO_IS_CONTAINER = frozenset({"abfs", "abfss"})
-_KEY_SAFE = "/!$&'()*+,;=:@~"  # what a key keeps verbatim in a reference (as the stores write it)
 # How much of a name, code or worker (one line) and of a message (a stack trace) is printed.
 _MAX_NAME = 200
 _MAX_MESSAGE = 4000
@@ -142,13 +134,14 @@ def register(
         subparsers: The ``kozmo-io`` subcommand registry.
         common: The parent parser carrying the options every subcommand shares.
     """
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
+        common,
         "inspect",
-        parents=[common],
-        help="show the outputs, error and deck (or inputs) a task left under a prefix",
+        summary="show the outputs, error and deck (or inputs) a task left under a prefix",
         description=_HELP,
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        handler=run,
     )
     parser.add_argument(
         "prefix", metavar="PREFIX", help="the output prefix (--inputs: input prefix)"
@@ -159,117 +152,12 @@ def register(
     parser.add_argument("--json", action="store_true", help=f"print a JSON document ({SCHEMA})")
     parser.add_argument(
         "--max-bytes",
-        type=_positive,
+        type=positive,
         default=None,
         metavar="N",
         help=f"refuse a file larger than N bytes (default {DEFAULT_MAX_PAYLOAD_BYTES}, 2 MiB)",
     )
-    store = parser.add_argument_group("store options (cloud references only)")
-    store.add_argument(
-        "--endpoint", metavar="URL", help="endpoint of an S3/GCS/Azure-compatible server"
-    )
-    store.add_argument("--allow-http", action="store_true", help="allow a plain-HTTP --endpoint")
-    store.add_argument("--region", metavar="R", help="the S3 bucket's region (else AWS_REGION)")
-    store.add_argument("--emulator", action="store_true", help=_EMULATOR_HELP)
-    parser.set_defaults(handler=run)
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        msg = f"must be a positive integer, got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
-
-
-class _UsageError(Exception):
-    """A bad argument: reported as one line, exit 2 (never leaves this module)."""
-
-
-def local_reference(path: str | os.PathLike[str]) -> DataReference:
-    """Return the reference of a local path (made absolute, ``.`` segments dropped, escaped).
-
-    Args:
-        path: A file system path, relative to the working directory or absolute.
-
-    Returns:
-        A scheme-less reference the local store maps back to exactly ``path``.
-    """
-    return DataReference(quote(Path(path).absolute().as_posix(), safe=_KEY_SAFE))
-
-
-def display(reference: str) -> str:
-    """Return how a reference is shown: a local one as its path, any other redacted.
-
-    Args:
-        reference: The reference.
-
-    Returns:
-        The text to print.
-    """
-    try:
-        scheme, _, key = DataReference(reference).split()
-    except InvalidReferenceError:
-        return printable(redact(reference))
-    return one_line("/" + key if scheme in {"", "file"} else redact(reference))
-
-
-def _vet(text: str) -> DataReference:
-    """Turn the PREFIX argument into a reference, refusing hostile or unusable ones."""
-    if CONTROL.search(text):
-        msg = f"PREFIX holds a control character: '{printable(redact(text))}'"
-        raise _UsageError(msg)
-    scheme_match = _SCHEME.match(text)
-    scheme = scheme_match.group(1).lower() if scheme_match else ""
-    authority = _AUTHORITY.match(text)
-    userinfo = authority.group(1).rpartition("@")[0] if authority else ""
-    if userinfo and (scheme not in _USERINFO_IS_CONTAINER or ":" in userinfo):
-        msg = (
-            f"PREFIX must not carry credentials ({redact(text)}); set them in the environment "
-            "(AWS_*, GOOGLE_*, AZURE_*)"
-        )
-        raise _UsageError(msg)
-    if ".." in unquote(text).split("/"):
-        msg = f"PREFIX must not hold a '..' segment: {redact(text)}"
-        raise _UsageError(msg)
-    if not scheme or len(scheme) == 1:  # a single letter is a Windows drive, not a scheme
-        if Path(text).is_file():
-            msg = f"PREFIX {printable(text)} is a file: give the folder that holds the task's files"
-            raise _UsageError(msg)
-        return local_reference(text)
-    if scheme == "memory":
-        msg = "memory:// lives inside one process: there is nothing to inspect from the shell"
-        raise _UsageError(msg)
-    if "?" in text or "#" in text:
-        msg = f"PREFIX must not hold '?' or '#' (escape them as %3F, %23): {redact(text)}"
-        raise _UsageError(msg)
-    return DataReference(text)
-
-
-def _store_options(args: argparse.Namespace, prefix: DataReference) -> StoreOptions:
-    scheme = prefix.split()[0]
-    options: StoreOptions = {}
-    if args.endpoint is not None:
-        options["endpoint"] = args.endpoint
-    if args.allow_http:
-        options["allow_http"] = True
-    if args.region is not None:
-        if scheme not in {"s3", "s3a"}:
-            msg = "--region applies to s3:// references only"
-            raise _UsageError(msg)
-        options["region"] = args.region
-    if args.emulator:
-        if scheme not in _EMULATED_SCHEMES:
-            msg = "--emulator applies to gs:// and Azure references only"
-            raise _UsageError(msg)
-        options["emulator"] = True
-    if options and scheme not in _CLOUD_SCHEMES:
-        msg = "--endpoint, --allow-http and --region apply to cloud references (s3://, gs://, ...)"
-        raise _UsageError(msg)
-    return options
+    add_store_options(parser)
 
 
 @final
@@ -538,18 +426,16 @@ def run(args: argparse.Namespace) -> int:
         storage failure.
     """
     try:
-        prefix = _vet(args.prefix)
-        store = open_store(prefix, **_store_options(args, prefix))
+        prefix = vet_prefix(args.prefix)
+        store = open_store(prefix, **store_options(args, prefix))
         inspect = _inputs if args.inputs else _outputs
         findings = asyncio.run(inspect(store, prefix, args.max_bytes))
-    except _UsageError as exc:  # a bad argument: no traceback to show, even under --debug
-        sys.stderr.write(f"kozmo-io inspect: error: {exc}\n")
-        return 2
+    except UsageError as exc:  # a bad argument: no traceback to show, even under --debug
+        return fail("inspect", str(exc))
     except KozmoIOError as exc:
         if getattr(args, "debug", False):
             raise
-        sys.stderr.write(f"kozmo-io inspect: error: {printable(_failure(exc))}\n")
-        return 2
+        return fail("inspect", _failure(exc))
     sys.stdout.write((_json(findings) if args.json else _text(findings)) + "\n")
     if not findings.found:
         sys.stderr.write(f"kozmo-io inspect: {_nothing(findings, args.prefix)}\n")

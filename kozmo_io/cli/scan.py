@@ -50,15 +50,9 @@ from typing import Any, Protocol, final
 
 import attrs
 
+from kozmo_io.cli._command import UsageError, add_command, fail, positive
+from kozmo_io.cli._prefix import add_store_options, display, store_options, vet_prefix
 from kozmo_io.cli._terminal import cut, json_safe, one_line
-from kozmo_io.cli.inspect import (
-    _EMULATOR_HELP,
-    _positive,
-    _store_options,
-    _UsageError,
-    _vet,
-    display,
-)
 from kozmo_io.errors import KozmoIOError, StorageError
 from kozmo_io.ioutils import (
     OutcomeKind,
@@ -402,13 +396,14 @@ def register(
         subparsers: The ``kozmo-io`` subcommand registry.
         common: The parent parser carrying the options every subcommand shares.
     """
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
+        common,
         "scan",
-        parents=[common],
-        help="summarize the outcome of every task under a run prefix",
+        summary="summarize the outcome of every task under a run prefix",
         description=_HELP,
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        handler=run,
     )
     parser.add_argument("prefix", metavar="PREFIX", help="the run prefix")
     parser.add_argument("--json", action="store_true", help=f"print a JSON document ({SCHEMA})")
@@ -420,14 +415,14 @@ def register(
     )
     parser.add_argument(
         "--concurrency",
-        type=_positive,
+        type=positive,
         default=DEFAULT_CONCURRENCY,
         metavar="N",
         help=f"read N tasks at once (default {DEFAULT_CONCURRENCY})",
     )
     parser.add_argument(
         "--max-bytes",
-        type=_positive,
+        type=positive,
         default=None,
         metavar="N",
         help=f"a file larger than N bytes is 'too large' (default {DEFAULT_MAX_PAYLOAD_BYTES}, "
@@ -435,19 +430,12 @@ def register(
     )
     parser.add_argument(
         "--top",
-        type=_positive,
+        type=positive,
         default=_TOP,
         metavar="N",
         help=f"list the N largest outputs and slowest reads (default {_TOP})",
     )
-    store = parser.add_argument_group("store options (cloud references only)")
-    store.add_argument(
-        "--endpoint", metavar="URL", help="endpoint of an S3/GCS/Azure-compatible server"
-    )
-    store.add_argument("--allow-http", action="store_true", help="allow a plain-HTTP --endpoint")
-    store.add_argument("--region", metavar="R", help="the S3 bucket's region (else AWS_REGION)")
-    store.add_argument("--emulator", action="store_true", help=_EMULATOR_HELP)
-    parser.set_defaults(handler=run)
+    add_store_options(parser)
 
 
 def _interactive() -> bool:
@@ -468,22 +456,20 @@ def run(args: argparse.Namespace) -> int:
         that failed part way.
     """
     try:
-        prefix = _vet(args.prefix)
-        store = open_store(prefix, **_store_options(args, prefix))
+        prefix = vet_prefix(args.prefix)
+        store = open_store(prefix, **store_options(args, prefix))
         options = {"concurrency": args.concurrency, "max_bytes": args.max_bytes, "top": args.top}
         if _interactive():
             with _Bar() as bar:
                 summary = asyncio.run(scan(store, prefix, progress=bar, **options))
         else:
             summary = asyncio.run(scan(store, prefix, **options))
-    except _UsageError as exc:
-        sys.stderr.write(f"kozmo-io scan: error: {exc}\n")
-        return 2
+    except UsageError as exc:
+        return fail("scan", str(exc))
     except KozmoIOError as exc:
         if getattr(args, "debug", False):
             raise
-        sys.stderr.write(f"kozmo-io scan: error: {one_line(str(exc))}\n")
-        return 2
+        return fail("scan", str(exc))
     if args.json:
         sys.stdout.write(json_safe(json.dumps(summary.to_json(), indent=2, ensure_ascii=False)))
         sys.stdout.write("\n")

@@ -70,10 +70,10 @@ from kozmo_io.testing._fakes import RecordingOutputWriter as RecordingOutputWrit
 from kozmo_io.testing._fakes import ScriptedInputReader as ScriptedInputReader
 from kozmo_io.testing._fakes import ScriptedOutputReader as ScriptedOutputReader
 from kozmo_io.testing._fakes import memory_store as memory_store
-from kozmo_io.testing._stores import BLOB_STORE_CHECKS as BLOB_STORE_CHECKS
 from kozmo_io.testing._faults import FaultCounts as FaultCounts
 from kozmo_io.testing._faults import Faults as Faults
 from kozmo_io.testing._faults import FaultyStore as FaultyStore
+from kozmo_io.testing._stores import BLOB_STORE_CHECKS as BLOB_STORE_CHECKS
 
 __all__ = (
     "BLOB_STORE_CHECKS",
