@@ -16,8 +16,11 @@ import importlib.util
 import json
 import shlex
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, final
+
+import attrs
 
 from kozmo_io.cli._command import UsageError, add_command, fail
 from kozmo_io.cli._terminal import printable
@@ -33,7 +36,16 @@ from kozmo_io.conformance import (
 from kozmo_io.conformance._runtime import as_protocol, protocol_member_names
 from kozmo_io.conformance._static import CHECKERS
 
-__all__ = ("EXIT_CANNOT_TELL", "register", "run")
+__all__ = (
+    "AutoVerdict",
+    "EXIT_CANNOT_TELL",
+    "auto_json",
+    "auto_text",
+    "check_every_protocol",
+    "check_one",
+    "register",
+    "run",
+)
 
 EXIT_CANNOT_TELL = 3
 """The exit status when the check cannot tell whether the target conforms."""
@@ -145,15 +157,99 @@ def _protocol(name: str) -> type:
         raise UsageError(str(exc)) from exc
 
 
-def _one(target: object, protocol: type, args: argparse.Namespace) -> int:
+def check_one(
+    target: object, protocol: type, *, static: str | None = None, strict: bool = False
+) -> ConformanceReport:
+    """Judge a target against one protocol, as ``kozmo-io check --protocol NAME`` does.
+
+    Args:
+        target: A class or an instance.
+        protocol: The Protocol class.
+        static: Also run this static checker (``mypy`` or ``pyright``) on the target's class.
+        strict: Count "cannot tell" as "does not conform".
+
+    Returns:
+        The runtime report, merged with the static one when ``static`` is given.
+    """
     report = check(target, protocol)
-    if args.static:
+    if static:
         cls = target if isinstance(target, type) else type(target)
-        report = report.merge(check_static(cls, protocol, checker=args.static))
-    if args.strict:
-        report = report.strict()
-    sys.stdout.write((report.to_json() if args.json else printable(str(report))) + "\n")
-    return _EXIT[report.verdict]
+        report = report.merge(check_static(cls, protocol, checker=static))
+    return report.strict() if strict else report
+
+
+@final
+@attrs.frozen
+class AutoVerdict:
+    """A target judged against every protocol of :data:`~kozmo_io.conformance.PROTOCOLS`.
+
+    Attributes:
+        target: The target's name, as its reports give it.
+        reports: One report per protocol name, in :data:`~kozmo_io.conformance.PROTOCOLS` order.
+    """
+
+    target: str
+    reports: Mapping[str, ConformanceReport]
+
+    @property
+    def satisfied(self) -> list[str]:
+        """The protocols the target conforms to."""
+        return [name for name, report in self.reports.items() if report.ok]
+
+    @property
+    def undecided(self) -> list[str]:
+        """The protocols the check cannot tell about."""
+        return [n for n, r in self.reports.items() if r.verdict is Verdict.CANNOT_TELL]
+
+    @property
+    def verdict(self) -> Verdict:
+        """Conforms when a protocol is satisfied, else cannot tell when one is undecided."""
+        if self.satisfied:
+            return Verdict.CONFORMS
+        return Verdict.CANNOT_TELL if self.undecided else Verdict.DOES_NOT_CONFORM
+
+    def near_misses(self) -> tuple[dict[str, list[str]], list[str]]:
+        """Sort the protocols not satisfied by how far the target is from them.
+
+        Returns:
+            The protocols where only some members are missing (with those members), and those
+            none of whose members the target has. Any other failure is in neither: its report
+            says more.
+        """
+        missing_some: dict[str, list[str]] = {}
+        absent: list[str] = []
+        for name, report in self.reports.items():
+            missing = _missing(report)
+            if report.ok or missing is None:
+                continue
+            if len(missing) == len(protocol_member_names(PROTOCOLS[name])):
+                absent.append(name)
+            else:
+                missing_some[name] = missing
+        return missing_some, absent
+
+
+def check_every_protocol(
+    target: object, *, static: str | None = None, strict: bool = False
+) -> AutoVerdict:
+    """Judge a target against every protocol, as ``kozmo-io check --protocol auto`` does.
+
+    Args:
+        target: A class or an instance.
+        static: Also run this static checker (one run for every protocol).
+        strict: Count "cannot tell" as "does not conform".
+
+    Returns:
+        The reports and the overall verdict.
+    """
+    reports = check_auto(target)
+    if static:
+        cls = target if isinstance(target, type) else type(target)
+        statics = check_static_many(cls, PROTOCOLS.values(), checker=static)
+        reports = {name: r.merge(s) for (name, r), s in zip(reports.items(), statics, strict=True)}
+    if strict:
+        reports = {name: report.strict() for name, report in reports.items()}
+    return AutoVerdict(next(iter(reports.values())).target, reports)
 
 
 def _missing(report: ConformanceReport) -> list[str] | None:
@@ -164,49 +260,47 @@ def _missing(report: ConformanceReport) -> list[str] | None:
     return list(dict.fromkeys(missing))
 
 
-def _auto(target: object, args: argparse.Namespace) -> int:
-    reports = check_auto(target)
-    if args.static:
-        cls = target if isinstance(target, type) else type(target)
-        statics = check_static_many(cls, PROTOCOLS.values(), checker=args.static)
-        reports = {name: r.merge(s) for (name, r), s in zip(reports.items(), statics, strict=True)}
-    if args.strict:
-        reports = {name: report.strict() for name, report in reports.items()}
-    satisfied = [name for name, report in reports.items() if report.ok]
-    undecided = [n for n, r in reports.items() if r.verdict is Verdict.CANNOT_TELL]
-    if satisfied:
-        verdict = Verdict.CONFORMS
-    else:
-        verdict = Verdict.CANNOT_TELL if undecided else Verdict.DOES_NOT_CONFORM
-    name = next(iter(reports.values())).target
-    if args.json:
-        document: dict[str, Any] = {
-            "target": name,
-            "protocol": "auto",
-            "verdict": verdict.value,
-            "ok": bool(satisfied),
-            "satisfied": satisfied,
-            "cannot_tell": undecided,
-            "reports": {n: r.to_dict() for n, r in reports.items()},
-        }
-        sys.stdout.write(json.dumps(document, indent=2) + "\n")
-        return _EXIT[verdict]
-    lines = [f"{name} satisfies: {', '.join(satisfied) or 'none of the kozmo_io protocols'}"]
-    absent: list[str] = []
-    for protocol_name, report in reports.items():
-        missing = _missing(report)
-        if report.ok:
-            continue
-        if missing is None:
+def auto_json(auto: AutoVerdict) -> str:
+    """Render an :class:`AutoVerdict` as the ``--json`` document of ``--protocol auto``.
+
+    Args:
+        auto: The verdict.
+
+    Returns:
+        The JSON text.
+    """
+    document: dict[str, Any] = {
+        "target": auto.target,
+        "protocol": "auto",
+        "verdict": auto.verdict.value,
+        "ok": bool(auto.satisfied),
+        "satisfied": auto.satisfied,
+        "cannot_tell": auto.undecided,
+        "reports": {n: r.to_dict() for n, r in auto.reports.items()},
+    }
+    return json.dumps(document, indent=2)
+
+
+def auto_text(auto: AutoVerdict) -> str:
+    """Render an :class:`AutoVerdict` for people: what is satisfied, then how the rest fail.
+
+    Args:
+        auto: The verdict.
+
+    Returns:
+        The lines, control characters escaped.
+    """
+    satisfied = ", ".join(auto.satisfied) or "none of the kozmo_io protocols"
+    lines = [f"{auto.target} satisfies: {satisfied}"]
+    missing_some, absent = auto.near_misses()
+    for name, report in auto.reports.items():
+        if name in missing_some:
+            lines.append(f"{name}: missing {', '.join(missing_some[name])}")
+        elif not report.ok and name not in absent:
             lines.append(str(report))
-        elif len(missing) == len(protocol_member_names(PROTOCOLS[protocol_name])):
-            absent.append(protocol_name)
-        else:
-            lines.append(f"{protocol_name}: missing {', '.join(missing)}")
     if absent:
         lines.append(f"not implemented: {', '.join(absent)}")
-    sys.stdout.write(printable("\n".join(lines)) + "\n")
-    return _EXIT[verdict]
+    return printable("\n".join(lines))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -235,5 +329,9 @@ def run(args: argparse.Namespace) -> int:
             raise
         return fail("check", str(exc))
     if protocol is None:
-        return _auto(target, args)
-    return _one(target, protocol, args)
+        auto = check_every_protocol(target, static=args.static, strict=args.strict)
+        sys.stdout.write((auto_json(auto) if args.json else auto_text(auto)) + "\n")
+        return _EXIT[auto.verdict]
+    report = check_one(target, protocol, static=args.static, strict=args.strict)
+    sys.stdout.write((report.to_json() if args.json else printable(str(report))) + "\n")
+    return _EXIT[report.verdict]
