@@ -13,10 +13,19 @@ import textwrap
 import types
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
 from kozmo_io.conformance import ConformanceReport, Verdict, check, check_static, check_static_many
+from kozmo_io.conformance._static import (
+    _Finding,
+    _finding,
+    _finding_text,
+    _Message,
+    _problem,
+    _Site,
+)
 from kozmo_io.errors import KozmoIOError
 from kozmo_io.protocols import (
     InputFilePaths,
@@ -558,3 +567,75 @@ def test_mypy_and_pyright_differ_only_where_recorded(mypy_cache: Path) -> None:
     broken = [name for name in found if name.startswith("broken:")]
     assert len(broken) >= 40  # the broken implementations: both checkers agree on every one
     assert sum(bool(found[name]["mypy"]) for name in broken) >= 1
+
+
+# --- one checker message, classified and then put into words (no checker runs) -----------------
+
+
+class _Sized(Protocol):
+    def size(self) -> int: ...
+
+
+class _Cls:
+    pass
+
+
+_ASSIGNED = (
+    'Incompatible types in assignment (expression has type "Callable[[], int]", '
+    'variable has type "Callable[[], str]")'
+)
+
+
+@pytest.mark.parametrize(
+    ("site", "message", "expected"),
+    [
+        (
+            _Site((0,), (0,), form="import"),
+            _Message("p.py", 1, 'Cannot find module "m"', "import-not-found"),
+            ("import", "", "an importable, typed module", 'Cannot find module "m"'),
+        ),
+        (
+            _Site((0,), (0,), member="size"),
+            _Message("p.py", 3, '"Cls" has no attribute "size"', "attr-defined"),
+            ("missing", "size", "_Sized.size", "nothing"),
+        ),
+        (
+            _Site((0,), (0,), member="size"),
+            _Message("p.py", 3, _ASSIGNED, "assignment"),
+            ("mismatch", "size", "Callable[[], str]", "Callable[[], int]"),
+        ),
+        (
+            _Site((0,), (0,), member="size"),
+            _Message("p.py", 3, "something else", "misc"),
+            ("other", "size", "_Sized.size", "something else"),
+        ),
+        (
+            _Site((0,), (0,), form="instance"),
+            _Message("p.py", 2, "not a Sized", "assignment", ["size: expected int, got str"]),
+            ("form", "size", "_Sized", "size: expected int, got str"),
+        ),
+    ],
+    ids=["import", "missing", "mismatch", "other", "instance-form"],
+)
+def test_a_checker_message_is_classified_before_it_is_worded(
+    site: _Site, message: _Message, expected: tuple[str, str, str, str]
+) -> None:
+    finding = _finding(site, message, _Sized)
+    assert (finding.kind, finding.member, finding.expected, finding.found) == expected
+    problem = _problem(_Cls, site, message, _Sized, "pyright")
+    assert (problem.member, problem.expected, problem.found) == expected[1:]
+    assert problem.rule == ("not-importable" if site.form == "import" else "static")
+    assert problem.message == _finding_text(finding, _Cls, _Sized, "pyright")
+    assert problem.message.startswith("_Cls")
+    assert problem.message.endswith(f"[{message.code}]")
+
+
+def test_the_wording_names_the_checker_and_the_member() -> None:
+    missing = _Finding("missing", "size", "_Sized.size", "nothing", "no size", "attr-defined")
+    assert _finding_text(missing, _Cls, _Sized, "mypy") == (
+        "_Cls.size is missing (mypy: no size) [attr-defined]"
+    )
+    mismatch = _Finding("mismatch", "size", "int", "str", "", "")
+    assert _finding_text(mismatch, _Cls, _Sized, "mypy") == (
+        "_Cls.size has type str, but _Sized.size needs int"
+    )

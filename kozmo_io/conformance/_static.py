@@ -207,15 +207,24 @@ def _parse(output: str) -> list[_Message]:
     return messages
 
 
-def _problem(
-    target: type, site: _Site, msg: _Message, protocol: type, checker: str = "mypy"
-) -> Problem:
-    """Translate one checker error on a probe line into a report problem."""
-    name, short, proto = display_name(target), target.__qualname__, protocol.__qualname__
-    code = f" [{msg.code}]" if msg.code else ""
+@attrs.frozen
+class _Finding:
+    """What one checker error on a probe line says, before it is put into words."""
+
+    kind: str  # import, form (the class or instance form), missing, mismatch or other
+    member: str
+    expected: str
+    found: str
+    said: str  # the checker's message
+    code: str  # the checker's error code, or ""
+    form: str = "member"  # the probe line's form: member, class, instance or import
+
+
+def _finding(site: _Site, msg: _Message, protocol: type) -> _Finding:
+    """Classify one checker error on a probe line (no text is written here)."""
+    proto, said = protocol.__qualname__, (msg.message, msg.code)
     if site.form == "import":
-        text = f"{short}: {checker} cannot import its module: {msg.message}{code}"
-        return Problem(name, "", NOT_IMPORTABLE, "an importable, typed module", msg.message, text)
+        return _Finding("import", "", "an importable, typed module", msg.message, *said, "import")
     assignment = _ASSIGNMENT.match(msg.message)
     if site.form != "member":  # the class or instance form as a whole
         expected = f"type[{proto}]" if site.form == "class" else proto
@@ -224,18 +233,43 @@ def _problem(
             expected, found = assignment["expected"], "; ".join([assignment["found"], *msg.notes])
         named = (_NOTE_MEMBER.search(note) for note in msg.notes)
         member = next((m[1] or m[2] for m in named if m is not None), "")
-        text = f"{short} ({site.form} form): {msg.message}{code}"
-        return Problem(name, member, "static", expected, found, text)
-    member = site.member
+        return _Finding("form", member, expected, found, *said, site.form)
     if msg.code in ("attr-defined", "reportAttributeAccessIssue"):
-        text = f"{short}.{member} is missing ({checker}: {msg.message}){code}"
-        return Problem(name, member, "static", f"{proto}.{member}", "nothing", text)
+        return _Finding("missing", site.member, f"{proto}.{site.member}", "nothing", *said)
     if assignment is not None:
         expected, found = assignment["expected"], assignment["found"]
-        text = f"{short}.{member} has type {found}, but {proto}.{member} needs {expected}{code}"
-        return Problem(name, member, "static", expected, found, text)
-    text = f"{short}.{member}: {msg.message}{code}"
-    return Problem(name, member, "static", f"{proto}.{member}", msg.message, text)
+        return _Finding("mismatch", site.member, expected, found, *said)
+    return _Finding("other", site.member, f"{proto}.{site.member}", msg.message, *said)
+
+
+def _finding_text(finding: _Finding, target: type, protocol: type, checker: str) -> str:
+    """Put a finding into the words of a report line."""
+    short, proto, member = target.__qualname__, protocol.__qualname__, finding.member
+    code = f" [{finding.code}]" if finding.code else ""
+    if finding.kind == "import":
+        return f"{short}: {checker} cannot import its module: {finding.said}{code}"
+    if finding.kind == "form":
+        return f"{short} ({finding.form} form): {finding.said}{code}"
+    if finding.kind == "missing":
+        return f"{short}.{member} is missing ({checker}: {finding.said}){code}"
+    if finding.kind == "mismatch":
+        return (
+            f"{short}.{member} has type {finding.found}, but {proto}.{member} needs "
+            f"{finding.expected}{code}"
+        )
+    return f"{short}.{member}: {finding.said}{code}"
+
+
+def _problem(
+    target: type, site: _Site, msg: _Message, protocol: type, checker: str = "mypy"
+) -> Problem:
+    """Translate one checker error on a probe line into a report problem."""
+    finding = _finding(site, msg, protocol)
+    rule = NOT_IMPORTABLE if finding.kind == "import" else "static"
+    text = _finding_text(finding, target, protocol, checker)
+    return Problem(
+        display_name(target), finding.member, rule, finding.expected, finding.found, text
+    )
 
 
 @attrs.define
