@@ -1,8 +1,9 @@
 """The ``kozmo-io`` command (also ``python -m kozmo_io``).
 
-Each subcommand lives in its own module exposing ``register(subparsers, common)``: it adds its
-parser (with ``parents=[common]``, which carries ``--debug``) and sets ``handler``, a function
-taking the parsed arguments and returning the exit code. A handler reports its own usage problems
+Each subcommand lives in its own module exposing ``COMMAND``, a
+:class:`~kozmo_io.cli._command.Command`: its help, the function adding its arguments, and its
+``handler``, a function taking the parsed arguments and returning the exit code (its parser also
+gets the shared ``--debug``). A handler reports its own usage problems
 as one line on stderr and returns 2; any exception escaping it is printed as one line (exit 2),
 with its traceback under ``--debug``. To add a subcommand, import its module here and list it in
 ``_COMMANDS``.
@@ -55,7 +56,7 @@ def _build() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
     for command in _COMMANDS:
-        command.register(subparsers, common)
+        command.COMMAND.register(subparsers, common)
     return parser, dict(subparsers.choices)
 
 

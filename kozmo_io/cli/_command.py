@@ -1,14 +1,17 @@
-"""What every subcommand shares: its parser's shape, positive integers, and its error line."""
+"""What every subcommand shares: how it is registered, positive integers, and its error line."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Callable
+from typing import final
+
+import attrs
 
 from kozmo_io.cli._terminal import one_line
 
-__all__ = ("UsageError", "add_command", "fail", "positive")
+__all__ = ("Command", "UsageError", "fail", "positive")
 
 Subparsers = argparse._SubParsersAction  # noqa: SLF001 - argparse's own registry type, unexported
 
@@ -17,40 +20,46 @@ class UsageError(Exception):
     """A bad argument: reported as one line, exit 2 (never leaves the command line)."""
 
 
-def add_command(  # noqa: PLR0913 - keyword-only, each a part of the subcommand's help
-    subparsers: Subparsers[argparse.ArgumentParser],
-    common: argparse.ArgumentParser,
-    name: str,
-    *,
-    summary: str,
-    description: str,
-    epilog: str | None = None,
-    handler: Callable[[argparse.Namespace], int],
-) -> argparse.ArgumentParser:
-    """Add a subcommand whose help keeps its text's line breaks.
+@final
+@attrs.frozen
+class Command:
+    """A subcommand: its help, its arguments and what runs it.
 
     Args:
-        subparsers: The ``kozmo-io`` subcommand registry.
-        common: The parent parser carrying the options every subcommand shares.
         name: The subcommand.
         summary: Its line in ``kozmo-io --help``.
-        description: The text above its options in ``kozmo-io NAME --help``.
-        epilog: The text below them (examples, exit codes).
-        handler: Runs the subcommand on the parsed arguments and returns its exit code.
-
-    Returns:
-        The subcommand's parser, for its own arguments.
+        description: The text above its options in ``kozmo-io NAME --help`` (line breaks kept).
+        arguments: Adds its own arguments to its parser.
+        handler: Runs it on the parsed arguments and returns its exit code.
+        epilog: The text below its options (examples, exit codes).
     """
-    parser = subparsers.add_parser(
-        name,
-        parents=[common],
-        help=summary,
-        description=description,
-        epilog=epilog,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.set_defaults(handler=handler)
-    return parser
+
+    name: str
+    summary: str
+    description: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    handler: Callable[[argparse.Namespace], int]
+    epilog: str | None = None
+
+    def register(
+        self, subparsers: Subparsers[argparse.ArgumentParser], common: argparse.ArgumentParser
+    ) -> None:
+        """Add this subcommand to ``kozmo-io``.
+
+        Args:
+            subparsers: The ``kozmo-io`` subcommand registry.
+            common: The parent parser carrying the options every subcommand shares.
+        """
+        parser = subparsers.add_parser(
+            self.name,
+            parents=[common],
+            help=self.summary,
+            description=self.description,
+            epilog=self.epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        self.arguments(parser)
+        parser.set_defaults(handler=self.handler)
 
 
 def positive(text: str) -> int:

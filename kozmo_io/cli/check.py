@@ -22,7 +22,7 @@ from typing import Any, final
 
 import attrs
 
-from kozmo_io.cli._command import UsageError, add_command, fail
+from kozmo_io.cli._command import Command, UsageError, fail
 from kozmo_io.cli._terminal import printable
 from kozmo_io.conformance import (
     PROTOCOLS,
@@ -38,12 +38,12 @@ from kozmo_io.conformance._static import CHECKERS
 
 __all__ = (
     "AutoVerdict",
+    "COMMAND",
     "EXIT_CANNOT_TELL",
     "auto_json",
     "auto_text",
     "check_every_protocol",
     "check_one",
-    "register",
     "run",
 )
 
@@ -79,25 +79,8 @@ _NOT_INSTALLED = (
 )
 
 
-def register(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
-    common: argparse.ArgumentParser,
-) -> None:
-    """Add the ``check`` subcommand.
-
-    Args:
-        subparsers: The ``kozmo-io`` subcommand registry.
-        common: The parent parser carrying the options every subcommand shares.
-    """
-    parser = add_command(
-        subparsers,
-        common,
-        "check",
-        summary="check a class against a protocol",
-        description=_HELP,
-        epilog=_EPILOG,
-        handler=run,
-    )
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``check``."""
     parser.add_argument("target", metavar="MODULE:CLASS", help="e.g. my_plugin.io:MyReader")
     parser.add_argument(
         "--protocol",
@@ -335,3 +318,14 @@ def run(args: argparse.Namespace) -> int:
     report = check_one(target, protocol, static=args.static, strict=args.strict)
     sys.stdout.write((report.to_json() if args.json else printable(str(report))) + "\n")
     return _EXIT[report.verdict]
+
+
+COMMAND = Command(
+    "check",
+    summary="check a class against a protocol",
+    description=_HELP,
+    arguments=_arguments,
+    handler=run,
+    epilog=_EPILOG,
+)
+"""The ``check`` subcommand."""

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from kozmo_io import core
-from kozmo_io.cli._command import add_command, fail, positive
+from kozmo_io.cli._command import Command, fail, positive
 from kozmo_io.cli._literal_text import literal_lines
 from kozmo_io.cli._prefix import display, local_reference
 from kozmo_io.cli._terminal import printable
@@ -55,7 +55,7 @@ from kozmo_io.protocols import InputReader, OutputReader, OutputWriter
 from kozmo_io.reference import DataReference, construct_reference
 from kozmo_io.storage import CountingStore, LocalBlobStore, write_message
 
-__all__ = ("TEXT", "register", "run")
+__all__ = ("COMMAND", "TEXT", "run")
 
 TEXT = "the quick brown fox jumps over the lazy dog, and the dog sleeps"
 """The text the succeeding task counts."""
@@ -72,24 +72,8 @@ exit status: 0 everything behaved as expected, 1 something did not (the reasons 
 """
 
 
-def register(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
-    common: argparse.ArgumentParser,
-) -> None:
-    """Add the ``demo`` subcommand.
-
-    Args:
-        subparsers: The ``kozmo-io`` subcommand registry.
-        common: The parent parser carrying the options every subcommand shares.
-    """
-    parser = add_command(
-        subparsers,
-        common,
-        "demo",
-        summary="play one task execution end to end on a local store",
-        description=_HELP,
-        handler=run,
-    )
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``demo``."""
     parser.add_argument(
         "--root",
         metavar="DIR",
@@ -338,3 +322,13 @@ def run(args: argparse.Namespace) -> int:
         lines.append("keep the files with --root DIR, then look again with kozmo-io inspect PREFIX")
     sys.stdout.write("\n".join(printable(line) for line in lines) + "\n")
     return 0
+
+
+COMMAND = Command(
+    "demo",
+    summary="play one task execution end to end on a local store",
+    description=_HELP,
+    arguments=_arguments,
+    handler=run,
+)
+"""The ``demo`` subcommand."""

@@ -48,7 +48,7 @@ from typing import Any, final
 import attrs
 
 from kozmo_io import core
-from kozmo_io.cli._command import UsageError, add_command, fail, positive
+from kozmo_io.cli._command import Command, UsageError, fail, positive
 from kozmo_io.cli._literal_text import literal_json, literal_text, message_json, timestamp_text
 from kozmo_io.cli._prefix import (
     add_store_options,
@@ -83,12 +83,12 @@ from kozmo_io.storage import (
 )
 
 __all__ = (
+    "COMMAND",
     "SCHEMA",
     "display",
     "error_lines",
     "local_reference",
     "printable",
-    "register",
     "run",
     "table",
 )
@@ -124,25 +124,8 @@ _MAX_NAME = 200
 _MAX_MESSAGE = 4000
 
 
-def register(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
-    common: argparse.ArgumentParser,
-) -> None:
-    """Add the ``inspect`` subcommand.
-
-    Args:
-        subparsers: The ``kozmo-io`` subcommand registry.
-        common: The parent parser carrying the options every subcommand shares.
-    """
-    parser = add_command(
-        subparsers,
-        common,
-        "inspect",
-        summary="show the outputs, error and deck (or inputs) a task left under a prefix",
-        description=_HELP,
-        epilog=_EPILOG,
-        handler=run,
-    )
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``inspect``."""
     parser.add_argument(
         "prefix", metavar="PREFIX", help="the output prefix (--inputs: input prefix)"
     )
@@ -441,3 +424,14 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"kozmo-io inspect: {_nothing(findings, args.prefix)}\n")
         return 1
     return 0
+
+
+COMMAND = Command(
+    "inspect",
+    summary="show the outputs, error and deck (or inputs) a task left under a prefix",
+    description=_HELP,
+    arguments=_arguments,
+    handler=run,
+    epilog=_EPILOG,
+)
+"""The ``inspect`` subcommand."""

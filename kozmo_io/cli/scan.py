@@ -50,7 +50,7 @@ from typing import Any, Protocol, final
 
 import attrs
 
-from kozmo_io.cli._command import UsageError, add_command, fail, positive
+from kozmo_io.cli._command import Command, UsageError, fail, positive
 from kozmo_io.cli._prefix import add_store_options, display, store_options, vet_prefix
 from kozmo_io.cli._terminal import cut, json_safe, one_line
 from kozmo_io.errors import KozmoIOError, StorageError
@@ -65,7 +65,7 @@ from kozmo_io.ioutils.stream_outputs import DEFAULT_CONCURRENCY
 from kozmo_io.reference import DataReference
 from kozmo_io.storage import DEFAULT_MAX_PAYLOAD_BYTES, BlobStore, CountingStore, open_store
 
-__all__ = ("Progress", "SCHEMA", "ScanSummary", "register", "run", "scan")
+__all__ = ("COMMAND", "Progress", "SCHEMA", "ScanSummary", "run", "scan")
 
 SCHEMA = "kozmo-io.scan/1"
 """The name and version of the ``--json`` document's schema."""
@@ -386,25 +386,8 @@ class _Bar:
         self._progress.update(self._task, completed=tasks)
 
 
-def register(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
-    common: argparse.ArgumentParser,
-) -> None:
-    """Add the ``scan`` subcommand.
-
-    Args:
-        subparsers: The ``kozmo-io`` subcommand registry.
-        common: The parent parser carrying the options every subcommand shares.
-    """
-    parser = add_command(
-        subparsers,
-        common,
-        "scan",
-        summary="summarize the outcome of every task under a run prefix",
-        description=_HELP,
-        epilog=_EPILOG,
-        handler=run,
-    )
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``scan``."""
     parser.add_argument("prefix", metavar="PREFIX", help="the run prefix")
     parser.add_argument("--json", action="store_true", help=f"print a JSON document ({SCHEMA})")
     parser.add_argument(
@@ -490,3 +473,14 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+COMMAND = Command(
+    "scan",
+    summary="summarize the outcome of every task under a run prefix",
+    description=_HELP,
+    arguments=_arguments,
+    handler=run,
+    epilog=_EPILOG,
+)
+"""The ``scan`` subcommand."""
