@@ -47,12 +47,6 @@ Values = tuple[
 ]
 
 
-def _check(name: str, got: object, expected: object) -> None:
-    if got != expected:
-        msg = f"{name}: got {got!r}, expected {expected!r}"
-        raise AssertionError(msg)
-
-
 async def _text(file: File) -> str:
     local = pathlib.Path(await file.download())
     return local.read_text(encoding="utf-8")  # noqa: ASYNC240 - a small local file, one task
@@ -84,57 +78,18 @@ async def echo(  # noqa: PLR0913, PLR0917 - one input per kind of value
     a_dataset: DataFrame,
     a_optional_file: File | None,
 ) -> Values:
-    expected = {
-        "a_int": v.INT,
-        "a_float": v.FLOAT,
-        "a_str": v.STR,
-        "a_bool": v.BOOL,
-        "a_datetime": v.DATETIME,
-        "a_date": v.DATE,
-        "a_timedelta": v.TIMEDELTA,
-        "a_none": None,
-        "a_list": v.LIST,
-        "a_dict": v.DICT,
-        "a_optional_some": v.OPTIONAL_SOME,
-        "a_optional_none": None,
-        "a_union": v.UNION,
-        "a_nested": v.NESTED,
-        "a_enum": v.ENUM,
-        "a_dataclass": v.RECORD,
-        "a_attrs": v.RECORD,
-        "a_untyped": v.UNTYPED,
-    }
-    got = locals()
-    for name, value in expected.items():
-        _check(name, got[name], value)
-    _check("a_union type", type(a_union), str)
-    _check("a_file", await _text(a_file), v.FILE_TEXT)
-    _check("a_file_txt", (await _text(a_file_txt), a_file_txt.format), (v.FILE_TEXT, "txt"))
-    _check(
+    plain = v.check_inputs(locals())
+    v.check("a_file", await _text(a_file), v.FILE_TEXT)
+    v.check("a_file_txt", (await _text(a_file_txt), a_file_txt.format), (v.FILE_TEXT, "txt"))
+    v.check(
         "a_optional_file", a_optional_file is not None and await _text(a_optional_file), v.FILE_TEXT
     )
     local = pathlib.Path(await a_dir.download())
     files = {p.name: p.read_text(encoding="utf-8") for p in local.iterdir()}  # noqa: ASYNC240 - two small local files
-    _check("a_dir", files, v.DIR_FILES)
-    _check("a_dataset", (a_dataset.uri, a_dataset.format), (v.DATASET_URI, v.DATASET_FORMAT))
+    v.check("a_dir", files, v.DIR_FILES)
+    v.check("a_dataset", (a_dataset.uri, a_dataset.format), (v.DATASET_URI, v.DATASET_FORMAT))
     return (
-        a_int,
-        a_float,
-        a_str,
-        a_bool,
-        a_datetime,
-        a_date,
-        a_timedelta,
-        a_list,
-        a_dict,
-        a_optional_some,
-        a_optional_none,
-        a_union,
-        a_nested,
-        a_enum,
-        a_dataclass,
-        a_attrs,
-        a_untyped,
+        *plain,
         a_file,
         a_file_txt,
         a_dir,
@@ -154,23 +109,7 @@ async def make() -> Values:
         (folder / name).write_text(text, encoding="utf-8")
     uploaded = await File.from_local(str(file))
     return (
-        v.INT,
-        v.FLOAT,
-        v.STR,
-        v.BOOL,
-        v.DATETIME,
-        v.DATE,
-        v.TIMEDELTA,
-        v.LIST,
-        v.DICT,
-        v.OPTIONAL_SOME,
-        None,
-        v.UNION,
-        v.NESTED,
-        v.ENUM,
-        v.RECORD,
-        v.RECORD,
-        v.UNTYPED,
+        *v.made(),
         uploaded,
         File(path=uploaded.path, format="txt"),
         await Dir.from_local(str(folder)),

@@ -47,12 +47,6 @@ Values = tuple[
 ]
 
 
-def _check(name: str, got: object, expected: object) -> None:
-    if got != expected:
-        msg = f"{name}: got {got!r}, expected {expected!r}"
-        raise AssertionError(msg)
-
-
 def _text(file: FlyteFile) -> str:
     with open(file, encoding="utf-8") as handle:  # noqa: PTH123 - FlyteFile is os.PathLike
         return handle.read()
@@ -84,57 +78,18 @@ def echo(  # noqa: PLR0913, PLR0917 - one input per kind of value
     a_dataset: StructuredDataset,
     a_optional_file: FlyteFile | None,
 ) -> Values:
-    expected = {
-        "a_int": v.INT,
-        "a_float": v.FLOAT,
-        "a_str": v.STR,
-        "a_bool": v.BOOL,
-        "a_datetime": v.DATETIME,
-        "a_date": v.DATE,
-        "a_timedelta": v.TIMEDELTA,
-        "a_none": None,
-        "a_list": v.LIST,
-        "a_dict": v.DICT,
-        "a_optional_some": v.OPTIONAL_SOME,
-        "a_optional_none": None,
-        "a_union": v.UNION,
-        "a_nested": v.NESTED,
-        "a_enum": v.ENUM,
-        "a_dataclass": v.RECORD,
-        "a_attrs": v.RECORD,
-        "a_untyped": v.UNTYPED,
-    }
-    got = locals()
-    for name, value in expected.items():
-        _check(name, got[name], value)
-    _check("a_union type", type(a_union), str)
-    _check("a_file", _text(a_file), v.FILE_TEXT)
-    _check("a_file_txt", _text(a_file_txt), v.FILE_TEXT)
-    _check("a_optional_file", a_optional_file is not None and _text(a_optional_file), v.FILE_TEXT)
+    plain = v.check_inputs(locals())
+    v.check("a_file", _text(a_file), v.FILE_TEXT)
+    v.check("a_file_txt", _text(a_file_txt), v.FILE_TEXT)
+    v.check("a_optional_file", a_optional_file is not None and _text(a_optional_file), v.FILE_TEXT)
     local = pathlib.Path(a_dir.download())
-    _check("a_dir", {p.name: p.read_text(encoding="utf-8") for p in local.iterdir()}, v.DIR_FILES)
+    v.check("a_dir", {p.name: p.read_text(encoding="utf-8") for p in local.iterdir()}, v.DIR_FILES)
     # A dataset that was read from a literal (never opened) keeps its location in that literal.
     stored = a_dataset.literal
     where = (stored.uri, stored.metadata.structured_dataset_type.format) if stored else None
-    _check("a_dataset", where, (v.DATASET_URI, v.DATASET_FORMAT))
+    v.check("a_dataset", where, (v.DATASET_URI, v.DATASET_FORMAT))
     return (
-        a_int,
-        a_float,
-        a_str,
-        a_bool,
-        a_datetime,
-        a_date,
-        a_timedelta,
-        a_list,
-        a_dict,
-        a_optional_some,
-        a_optional_none,
-        a_union,
-        a_nested,
-        a_enum,
-        a_dataclass,
-        a_attrs,
-        a_untyped,
+        *plain,
         a_file,
         a_file_txt,
         a_dir,
@@ -153,23 +108,7 @@ def make() -> Values:
     for name, text in v.DIR_FILES.items():
         (folder / name).write_text(text, encoding="utf-8")
     return (
-        v.INT,
-        v.FLOAT,
-        v.STR,
-        v.BOOL,
-        v.DATETIME,
-        v.DATE,
-        v.TIMEDELTA,
-        v.LIST,
-        v.DICT,
-        v.OPTIONAL_SOME,
-        None,
-        v.UNION,
-        v.NESTED,
-        v.ENUM,
-        v.RECORD,
-        v.RECORD,
-        v.UNTYPED,
+        *v.made(),
         FlyteFile(str(file)),
         TxtFile(str(file)),
         FlyteDirectory(str(folder)),

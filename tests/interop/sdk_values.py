@@ -1,5 +1,5 @@
 # mypy: disable-error-code="import-not-found"
-"""The Python values the interop tasks expect and return, shared by both SDKs' task modules.
+"""The Python values the interop tasks expect and return, and their checks, for both SDKs' tasks.
 
 Imported only by the interop virtualenvs' Python: ``flytekit_literal_tasks.py`` and
 ``flyte2_literal_tasks.py`` declare their tasks with these types and compare what they receive
@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+from collections.abc import Mapping
 
 
 class Color(enum.Enum):
@@ -76,3 +77,47 @@ FILE_TEXT = "a file written for the interop test\n"
 DIR_FILES = {"a.txt": "first\n", "b.txt": "second\n"}
 DATASET_URI = "s3://interop-bucket/datasets/frame"
 DATASET_FORMAT = "parquet"
+
+# The inputs every echo task checks (the files, folder and dataset are checked per SDK), by name
+# and in declaration order; without a_none they are also the first outputs, in that order.
+EXPECTED: dict[str, object] = {
+    "a_int": INT,
+    "a_float": FLOAT,
+    "a_str": STR,
+    "a_bool": BOOL,
+    "a_datetime": DATETIME,
+    "a_date": DATE,
+    "a_timedelta": TIMEDELTA,
+    "a_none": None,
+    "a_list": LIST,
+    "a_dict": DICT,
+    "a_optional_some": OPTIONAL_SOME,
+    "a_optional_none": None,
+    "a_union": UNION,
+    "a_nested": NESTED,
+    "a_enum": ENUM,
+    "a_dataclass": RECORD,
+    "a_attrs": RECORD,
+    "a_untyped": UNTYPED,
+}
+OUTPUTS = tuple(name for name in EXPECTED if name != "a_none")
+
+
+def check(name: str, got: object, expected: object) -> None:
+    """Fail the task when ``got`` is not ``expected``."""
+    if got != expected:
+        msg = f"{name}: got {got!r}, expected {expected!r}"
+        raise AssertionError(msg)
+
+
+def check_inputs(got: Mapping[str, object]) -> tuple[object, ...]:
+    """Check the inputs of :data:`EXPECTED` in ``got``; return them as the first outputs."""
+    for name, value in EXPECTED.items():
+        check(name, got[name], value)
+    check("a_union type", type(got["a_union"]), str)
+    return tuple(got[name] for name in OUTPUTS)
+
+
+def made() -> tuple[object, ...]:
+    """The first outputs of a make task: the values of :data:`EXPECTED`."""
+    return tuple(EXPECTED[name] for name in OUTPUTS)

@@ -10,15 +10,14 @@ it wrote. The executions run once per session, side by side, in the ``runs`` fix
 from __future__ import annotations
 
 import importlib
-import os
 import shutil
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, final
 
 import attrs
 import pytest
+from _sdk import clean_env, run_all, sdk_venv
 from _support import run as _run
 from google.protobuf import json_format, message
 
@@ -39,10 +38,7 @@ from kozmo_io.storage import open_store
 
 pytestmark = [pytest.mark.interop, pytest.mark.slow]
 
-_REPO = Path(__file__).resolve().parents[2]
 _TASKS = Path(__file__).with_name("flyte_tasks.py")
-_VENV_TIMEOUT = 900
-_RUN_TIMEOUT = 300
 
 
 # flyteidl2's own messages, to decode the files the SDK wrote as the SDK does.
@@ -93,46 +89,22 @@ class _Run:
 
 
 @pytest.fixture(scope="session")
-def flyte2_venv() -> Path:
-    """The flyte virtualenv, made by scripts/interop-venv-flyte2 on the first run, then reused."""
-    done = subprocess.run(  # noqa: S603 - the repository's own script, no shell
-        [_REPO / "scripts" / "interop-venv-flyte2"],
-        capture_output=True,
-        text=True,
-        timeout=_VENV_TIMEOUT,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return Path(done.stdout.strip())
-
-
-@pytest.fixture(scope="session")
-def runs(flyte2_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> Mapping[str, _Run]:
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Mapping[str, _Run]:
     """Write every case's inputs with kozmo_io, run ``a0`` on each concurrently, wait for all."""
+    venv = sdk_venv("interop-venv-flyte2")
     root = tmp_path_factory.mktemp("interop-flyte2")
     tasks = root / "tasks"
     tasks.mkdir()
     shutil.copy(_TASKS, tasks)
-    for private in ("home", "tmp"):
-        (root / private).mkdir()
-    # A clean environment: no user flyte config, no backend, temporary files in `root`.
-    env = {
-        "PATH": f"{flyte2_venv / 'bin'}{os.pathsep}{os.environ.get('PATH', os.defpath)}",
-        "HOME": str(root / "home"),
-        "TMPDIR": str(root / "tmp"),
-        "PYTHONPATH": str(tasks),
-        "PYTHONNOUSERSITE": "1",
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-    started = {}
+    env = clean_env(venv, root, tasks)
+    commands = {}
     for task in _CASES:
         case = root / task
         paths = SimpleInputFilePaths(str(case / "inputs"))
         _run(RemoteFileInputWriter(open_store(paths.get_input_path()), paths).put(_inputs(task)))
         (case / "outputs").mkdir()  # a0 writes into an existing prefix, as on a blob store
-        log = case / "a0.log"
         command = [
-            str(flyte2_venv / "bin" / "a0"),
+            str(venv / "bin" / "a0"),
             "--inputs",
             str(paths.get_input_path()),
             "--outputs-path",
@@ -160,27 +132,11 @@ def runs(flyte2_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> Mapping
             "instance",
             task,
         ]
-        with log.open("wb") as sink:
-            process = subprocess.Popen(  # noqa: S603 - fixed command line, no shell
-                command, cwd=tasks, env=env, stdout=sink, stderr=subprocess.STDOUT
-            )
-        started[task] = (process, case, log)
-    finished = {}
-    try:
-        for task, (process, case, log) in started.items():
-            returncode = process.wait(timeout=_RUN_TIMEOUT)
-            finished[task] = _Run(
-                input_prefix=str(case / "inputs"),
-                output_prefix=str(case / "outputs"),
-                returncode=returncode,
-                log=log.read_text(encoding="utf-8", errors="replace"),
-            )
-    finally:
-        for process, _, _ in started.values():
-            if process.poll() is None:  # only after a timeout: leave no execution behind
-                process.kill()
-                process.wait()
-    return finished
+        commands[task] = (command, env, case / "a0.log")
+    return {
+        task: _Run(str(root / task / "inputs"), str(root / task / "outputs"), returncode, log)
+        for task, (returncode, log) in run_all(commands, cwd=tasks).items()
+    }
 
 
 def _finished(runs: Mapping[str, _Run], task: str) -> _Run:

@@ -9,9 +9,7 @@ The executions run once per session, side by side, in the ``runs`` fixture.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import final
@@ -19,6 +17,7 @@ from typing import final
 import attrs
 import msgpack
 import pytest
+from _sdk import clean_env, run_all, sdk_venv
 from _support import run as _run
 from flyteidl.core import errors_pb2, literals_pb2
 
@@ -30,10 +29,7 @@ from kozmo_io.storage import BlobStore, open_store, write_message
 
 pytestmark = [pytest.mark.interop, pytest.mark.slow]
 
-_REPO = Path(__file__).resolve().parents[2]
 _TASKS = Path(__file__).with_name("flytekit_tasks.py")
-_VENV_TIMEOUT = 900
-_RUN_TIMEOUT = 300
 
 
 def _integer(value: int) -> core.Literal:
@@ -81,45 +77,21 @@ class _Result:
 
 
 @pytest.fixture(scope="session")
-def interop_venv() -> Path:
-    """The flytekit virtualenv: created by scripts/interop-venv on the first run, then reused."""
-    done = subprocess.run(  # noqa: S603 - the repository's own script, no shell
-        [_REPO / "scripts" / "interop-venv"],
-        capture_output=True,
-        text=True,
-        timeout=_VENV_TIMEOUT,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return Path(done.stdout.strip())
-
-
-@pytest.fixture(scope="session")
-def runs(interop_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> Mapping[str, _Run]:
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Mapping[str, _Run]:
     """Execute every case once, concurrently, and wait for all of them."""
+    venv = sdk_venv("interop-venv")
     root = tmp_path_factory.mktemp("interop")
     tasks = root / "tasks"
     tasks.mkdir()
     shutil.copy(_TASKS, tasks)
-    for private in ("home", "tmp"):
-        (root / private).mkdir()
-    # A clean environment: no user flytekit config, no Flyte backend, temporary files in `root`.
-    env = {
-        "PATH": f"{interop_venv / 'bin'}{os.pathsep}{os.environ.get('PATH', os.defpath)}",
-        "HOME": str(root / "home"),
-        "TMPDIR": str(root / "tmp"),
-        "PYTHONPATH": str(tasks),
-        "PYTHONNOUSERSITE": "1",
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-    started = {}
+    env = clean_env(venv, root, tasks)
+    commands = {}
     for task, inputs in _CASES.items():
         case = root / task
         paths = SimpleInputFilePaths(str(case / "inputs"))
         _run(_write(open_store(paths.get_input_path()), paths, inputs))
-        log = case / "pyflyte-execute.log"
         command = [
-            str(interop_venv / "bin" / "pyflyte-execute"),
+            str(venv / "bin" / "pyflyte-execute"),
             "--inputs",
             str(paths.get_input_path()),
             "--output-prefix",
@@ -134,27 +106,11 @@ def runs(interop_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> Mappin
             "task-name",
             task,
         ]
-        with log.open("wb") as sink:
-            process = subprocess.Popen(  # noqa: S603 - fixed command line, no shell
-                command, cwd=tasks, env=env, stdout=sink, stderr=subprocess.STDOUT
-            )
-        started[task] = (process, case, log)
-    finished = {}
-    try:
-        for task, (process, case, log) in started.items():
-            returncode = process.wait(timeout=_RUN_TIMEOUT)
-            finished[task] = _Run(
-                output_prefix=str(case / "outputs"),
-                raw_output_prefix=str(case / "raw"),
-                returncode=returncode,
-                log=log.read_text(encoding="utf-8", errors="replace"),
-            )
-    finally:
-        for process, _, _ in started.values():
-            if process.poll() is None:  # only after a timeout: leave no execution behind
-                process.kill()
-                process.wait()
-    return finished
+        commands[task] = (command, env, case / "pyflyte-execute.log")
+    return {
+        task: _Run(str(root / task / "outputs"), str(root / task / "raw"), returncode, log)
+        for task, (returncode, log) in run_all(commands, cwd=tasks).items()
+    }
 
 
 async def _write(

@@ -19,9 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-import os
 import shutil
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Final, final
@@ -29,6 +27,7 @@ from urllib.parse import urlsplit
 
 import attrs
 import pytest
+from _sdk import clean_env, run_all, sdk_venv
 from _support import run as _run
 
 from kozmo_io import core
@@ -46,10 +45,7 @@ from kozmo_io.storage import open_store, read_message, write_message
 
 pytestmark = [pytest.mark.interop, pytest.mark.slow]
 
-_REPO: Final = Path(__file__).resolve().parents[2]
 _HERE: Final = Path(__file__).parent
-_VENV_TIMEOUT: Final = 900
-_RUN_TIMEOUT: Final = 300
 
 
 # The values of sdk_values.py, in kozmo_io's terms.
@@ -163,18 +159,6 @@ class _Run:
     log: str
 
 
-def _venv(script: str) -> Path:
-    done = subprocess.run(  # noqa: S603 - the repository's own script, no shell
-        [_REPO / "scripts" / script],
-        capture_output=True,
-        text=True,
-        timeout=_VENV_TIMEOUT,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return Path(done.stdout.strip())
-
-
 def _inputs(case: Path) -> dict[str, object]:
     """Every input value, with the files and directory written under ``case``."""
     data = case / "data"
@@ -212,63 +196,34 @@ def _command(sdk: SDK, venv: Path, task: str, case: Path) -> list[str]:
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Mapping[tuple[SDK, str], _Run]:
     """Run both tasks under both SDKs once, concurrently, and wait for all of them."""
     venvs: dict[SDK, Path] = {
-        "flytekit": _venv("interop-venv"),
-        "flyte": _venv("interop-venv-flyte2"),
+        "flytekit": sdk_venv("interop-venv"),
+        "flyte": sdk_venv("interop-venv-flyte2"),
     }
     root = tmp_path_factory.mktemp("literals-interop")
     tasks = root / "tasks"
     tasks.mkdir()
     for module in ("sdk_values.py", "flytekit_literal_tasks.py", "flyte2_literal_tasks.py"):
         shutil.copy(_HERE / module, tasks)
-    started = {}
+    commands = {}
+    given: dict[tuple[SDK, str], dict[str, object]] = {}
     for sdk in _SDKS:
         for task in _TASKS:
             case = root / f"{sdk}-{task}"
             (case / "outputs").mkdir(parents=True)
-            for private in ("home", "tmp"):
-                (case / private).mkdir()
-            inputs = _inputs(case) if task == "echo" else {}
+            inputs = given[sdk, task] = _inputs(case) if task == "echo" else {}
             hints = {name: hint for name, (hint, _) in _CASES.items() if name in inputs}
             literal_map = to_literal_map(inputs, hints, sdk=sdk)
             inputs_pb = str(case / "inputs.pb")
             message = literal_map if sdk == "flytekit" else as_inputs(literal_map)
             _run(write_message(open_store(inputs_pb), inputs_pb, message))
-            # A clean environment: no user config, no backend, temporary files under the case.
-            env = {
-                "PATH": f"{venvs[sdk] / 'bin'}{os.pathsep}{os.environ.get('PATH', os.defpath)}",
-                "HOME": str(case / "home"),
-                "TMPDIR": str(case / "tmp"),
-                "PYTHONPATH": str(tasks),
-                "PYTHONNOUSERSITE": "1",
-                "PYTHONDONTWRITEBYTECODE": "1",
-            }
-            log = case / "task.log"
-            with log.open("wb") as sink:
-                process = subprocess.Popen(  # noqa: S603 - fixed command line, no shell
-                    _command(sdk, venvs[sdk], task, case),
-                    cwd=tasks,
-                    env=env,
-                    stdout=sink,
-                    stderr=subprocess.STDOUT,
-                )
-            started[sdk, task] = (process, case, log, inputs)
-    finished = {}
-    try:
-        for key, (process, case, log, inputs) in started.items():
-            returncode = process.wait(timeout=_RUN_TIMEOUT)
-            finished[key] = _Run(
-                sdk=key[0],
-                inputs=inputs,
-                output_prefix=case / "outputs",
-                returncode=returncode,
-                log=log.read_text(encoding="utf-8", errors="replace"),
-            )
-    finally:
-        for process, _, _, _ in started.values():
-            if process.poll() is None:  # only after a timeout: leave no execution behind
-                process.kill()
-                process.wait()
-    return finished
+            env = clean_env(venvs[sdk], case, tasks)
+            commands[sdk, task] = (_command(sdk, venvs[sdk], task, case), env, case / "task.log")
+    return {
+        (sdk, task): _Run(
+            sdk, given[sdk, task], root / f"{sdk}-{task}" / "outputs", returncode, log
+        )
+        for (sdk, task), (returncode, log) in run_all(commands, cwd=tasks).items()
+    }
 
 
 def _outputs(run: _Run) -> core.LiteralMap:
