@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import os
 import subprocess
 import urllib.request
 from collections.abc import Awaitable, Callable
@@ -130,6 +131,21 @@ class S3Server:
             },
             **overrides,
         }
+
+    def cli_environment(self, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+        """Leave only this server's credentials in the environment, as a shell user would.
+
+        Args:
+            monkeypatch: Sets the variables for one test.
+
+        Returns:
+            The ``kozmo-io`` store options that reach this server.
+        """
+        for name in [name for name in os.environ if name.startswith("AWS_")]:
+            monkeypatch.delenv(name)
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", self.access_key_id)
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", self.secret_access_key)
+        return ["--endpoint", self.endpoint, "--allow-http", "--region", self.region]
 
     def create_bucket(self, name: str) -> str:
         """Create bucket ``name`` (moto needs no signature for this) and return its name."""

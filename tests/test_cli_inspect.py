@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import functools
 import http.server
 import json
 import os
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import final
 
+import attrs
 import pytest
 from _support import AzureServer, GCSServer, S3Server
 from google.protobuf import json_format
@@ -457,73 +461,111 @@ def test_inspect_help_mentions_every_option(capsys: pytest.CaptureFixture[str]) 
     assert "inspect" in capsys.readouterr().out
 
 
-@pytest.fixture
-def s3_env(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Put the server's credentials in the environment; return the inspect store options."""
-    for name in list(os.environ):
-        if name.startswith("AWS_"):
+@final
+@attrs.frozen
+class _Cloud:
+    """A bucket (or container) on one of the suite's servers, reached from the environment alone."""
+
+    root: str  # scheme://bucket
+    options: list[str]  # the command line's store options
+    seed: Callable[[str, bytes], None]  # put an object under its key (the emulator's own upload)
+    secret: str  # a credential that must never be printed
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("s3", marks=pytest.mark.s3),
+        pytest.param("azure", marks=pytest.mark.azure),
+        pytest.param("gcs", marks=pytest.mark.gcs),
+    ]
+)
+def cloud(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> _Cloud:
+    """A fresh bucket on each kind of cloud server, its credentials in the environment only."""
+    if request.param == "s3":
+        s3: S3Server = request.getfixturevalue("s3_server")
+        bucket: str = request.getfixturevalue("s3_bucket")
+        store: BlobStore = S3BlobStore(bucket, **s3.options())
+        options = s3.cli_environment(monkeypatch)
+        root, secret = f"s3://{bucket}", s3.secret_access_key
+    elif request.param == "azure":
+        azure: AzureServer = request.getfixturevalue("azure_server")
+        container: str = request.getfixturevalue("azure_container")
+        store = AzureBlobStore(container, **azure.options())
+        for name in [name for name in os.environ if name.startswith(("AZURE_", "AZURITE_"))]:
             monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", s3_server.access_key_id)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", s3_server.secret_access_key)
-    return ["--endpoint", s3_server.endpoint, "--allow-http", "--region", s3_server.region]
+        monkeypatch.setenv("AZURE_STORAGE_USE_EMULATOR", "true")
+        monkeypatch.setenv("AZURITE_BLOB_STORAGE_URL", azure.endpoint)
+        options, root, secret = [], f"az://{container}", azure.key
+    else:
+        gcs: GCSServer = request.getfixturevalue("gcs_server")
+        gcs_bucket: str = request.getfixturevalue("gcs_bucket")
+        monkeypatch.setenv("STORAGE_EMULATOR_HOST", gcs.endpoint)
+        # The emulator refuses the uploads obstore makes: the files go in through its own API.
+        seed = functools.partial(gcs.upload, gcs_bucket)
+        return _Cloud(f"gs://{gcs_bucket}", [], seed, "")
+    return _Cloud(
+        root, options, lambda key, data: asyncio.run(store.put(f"{root}/{key}", data)), secret
+    )
 
 
-@pytest.mark.s3
-def test_inspect_reads_an_s3_prefix_with_credentials_from_the_environment(
-    capsys: pytest.CaptureFixture[str], s3_server: S3Server, s3_bucket: str, s3_env: list[str]
+def _seed_task_files(cloud: _Cloud, key: str, *, outputs: bool = True) -> None:
+    """Leave a task's files under ``key``: its outputs (unless not asked), error and deck."""
+    if outputs:
+        cloud.seed(f"{key}/outputs.pb", OUTPUTS.SerializeToString())
+    cloud.seed(f"{key}/error.pb", ERROR.to_error_document().SerializeToString())
+    cloud.seed(f"{key}/deck.html", b"<html></html>")
+
+
+def test_inspect_reads_a_cloud_prefix_with_credentials_from_the_environment(
+    capsys: pytest.CaptureFixture[str], cloud: _Cloud
 ) -> None:
-    store = S3BlobStore(s3_bucket, **s3_server.options())
-    prefix = f"s3://{s3_bucket}/metadata/e1/n0/0"
-    _write(store, prefix, outputs=OUTPUTS, error=ERROR, deck=True)
-    asyncio.run(write_message(store, f"s3://{s3_bucket}/metadata/e1/n0/inputs.pb", OUTPUTS))
-    code, out, err = _inspect(capsys, *s3_env, prefix)
+    prefix = f"{cloud.root}/metadata/e1/n0/0"
+    _seed_task_files(cloud, "metadata/e1/n0/0")
+    cloud.seed("metadata/e1/n0/inputs.pb", OUTPUTS.SerializeToString())
+    code, out, err = _inspect(capsys, *cloud.options, prefix)
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0] == f"outputs under {prefix}"
     assert [line.split()[1] for line in lines[1:4]] == ["found,", "found", "found"]
     assert "  count  = 13" in lines
     assert "  worker       pod-7" in lines
-    assert s3_server.secret_access_key not in out
-    code, out, _ = _inspect(capsys, *s3_env, "--json", prefix)
+    code, out, err = _inspect(capsys, *cloud.options, "--json", prefix)
     document = json.loads(out)
     assert document["files"]["outputs.pb"] == {"path": f"{prefix}/outputs.pb", "exists": True}
     assert document["error"]["timestamp"] == "2024-11-05T12:30:01.250Z"
-    code, out, _ = _inspect(capsys, *s3_env, "--inputs", f"s3://{s3_bucket}/metadata/e1/n0")
+    code, out, err = _inspect(capsys, *cloud.options, "--inputs", f"{cloud.root}/metadata/e1/n0")
     assert code == 0
     assert '  name   = "sleeps"' in out.splitlines()
+    assert not cloud.secret or cloud.secret not in out + err
 
 
-@pytest.mark.s3
-def test_inspect_of_a_missing_s3_prefix_exits_1(
-    capsys: pytest.CaptureFixture[str], s3_bucket: str, s3_env: list[str]
+def test_inspect_of_a_missing_cloud_prefix_exits_1(
+    capsys: pytest.CaptureFixture[str], cloud: _Cloud
 ) -> None:
-    prefix = f"s3://{s3_bucket}/nothing/here"
-    code, _, err = _inspect(capsys, *s3_env, prefix)
+    prefix = f"{cloud.root}/nothing/here"
+    code, _, err = _inspect(capsys, *cloud.options, prefix)
     assert code == 1
     assert err == f"kozmo-io inspect: nothing at {prefix}: no outputs.pb or error.pb\n"
 
 
-@pytest.mark.s3
-def test_inspect_of_an_oversized_s3_error_file_exits_2(
-    capsys: pytest.CaptureFixture[str], s3_server: S3Server, s3_bucket: str, s3_env: list[str]
+def test_inspect_of_an_oversized_cloud_error_file_exits_2(
+    capsys: pytest.CaptureFixture[str], cloud: _Cloud
 ) -> None:
-    store = S3BlobStore(s3_bucket, **s3_server.options())
-    prefix = f"s3://{s3_bucket}/out"
-    _write(store, prefix, error=ERROR)
-    code, _, err = _inspect(capsys, *s3_env, "--max-bytes", "10", prefix)
+    _seed_task_files(cloud, "out", outputs=False)
+    prefix = f"{cloud.root}/out"
+    code, _, err = _inspect(capsys, *cloud.options, "--max-bytes", "10", prefix)
     assert code == 2
     assert f"{prefix}/error.pb is too large" in err
     assert "over the limit of 10 bytes (raise it with --max-bytes)" in err
 
 
-@pytest.mark.s3
-def test_inspect_of_an_absent_s3_bucket_exits_1(
-    capsys: pytest.CaptureFixture[str], s3_bucket: str, s3_env: list[str]
+def test_inspect_of_an_absent_cloud_bucket_exits_1(
+    capsys: pytest.CaptureFixture[str], cloud: _Cloud
 ) -> None:
-    code, out, err = _inspect(capsys, *s3_env, f"s3://{s3_bucket}-absent/out")
+    code, out, err = _inspect(capsys, *cloud.options, f"{cloud.root}-absent/out")
     assert code == 1
     assert "nothing at" in err
-    assert "kozmo-test-secret" not in out + err
+    assert not cloud.secret or cloud.secret not in out + err
 
 
 @pytest.mark.slow
@@ -839,41 +881,6 @@ def test_inspect_s3_without_credentials_says_they_are_missing(
     assert "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY" in err
 
 
-@pytest.fixture
-def azure_env(azure_server: AzureServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point Azure stores at the emulator through the environment alone."""
-    for name in list(os.environ):
-        if name.startswith(("AZURE_", "AZURITE_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("AZURE_STORAGE_USE_EMULATOR", "true")
-    monkeypatch.setenv("AZURITE_BLOB_STORAGE_URL", azure_server.endpoint)
-
-
-@pytest.mark.azure
-@pytest.mark.usefixtures("azure_env")
-def test_inspect_reads_an_azure_prefix_with_the_emulator_from_the_environment(
-    capsys: pytest.CaptureFixture[str], azure_server: AzureServer, azure_container: str
-) -> None:
-    store = AzureBlobStore(azure_container, **azure_server.options())
-    prefix = f"az://{azure_container}/metadata/e1/n0/0"
-    _write(store, prefix, outputs=OUTPUTS, error=ERROR, deck=True)
-    asyncio.run(write_message(store, f"az://{azure_container}/metadata/e1/n0/inputs.pb", OUTPUTS))
-    code, out, err = _inspect(capsys, prefix)
-    assert (code, err) == (0, "")
-    lines = out.splitlines()
-    assert lines[0] == f"outputs under {prefix}"
-    assert [line.split()[1] for line in lines[1:4]] == ["found,", "found", "found"]
-    assert "  count  = 13" in lines
-    assert "  worker       pod-7" in lines
-    code, out, _ = _inspect(capsys, "--json", prefix)
-    document = json.loads(out)
-    assert document["files"]["outputs.pb"] == {"path": f"{prefix}/outputs.pb", "exists": True}
-    assert document["error"]["timestamp"] == "2024-11-05T12:30:01.250Z"
-    code, out, _ = _inspect(capsys, "--inputs", f"az://{azure_container}/metadata/e1/n0")
-    assert code == 0
-    assert '  name   = "sleeps"' in out.splitlines()
-
-
 @pytest.mark.azure
 def test_inspect_reads_an_abfs_prefix_through_endpoint_and_account_key_from_the_environment(
     capsys: pytest.CaptureFixture[str],
@@ -894,107 +901,3 @@ def test_inspect_reads_an_abfs_prefix_through_endpoint_and_account_key_from_the_
     assert (code, err) == (0, "")
     assert "  count  = 13" in out.splitlines()
     assert azure_server.key not in out
-
-
-@pytest.mark.azure
-@pytest.mark.usefixtures("azure_env")
-def test_inspect_of_a_missing_azure_prefix_exits_1(
-    capsys: pytest.CaptureFixture[str], azure_container: str
-) -> None:
-    prefix = f"az://{azure_container}/nothing/here"
-    code, _, err = _inspect(capsys, prefix)
-    assert code == 1
-    assert err == f"kozmo-io inspect: nothing at {prefix}: no outputs.pb or error.pb\n"
-
-
-@pytest.mark.azure
-@pytest.mark.usefixtures("azure_env")
-def test_inspect_of_an_oversized_azure_error_file_exits_2(
-    capsys: pytest.CaptureFixture[str], azure_server: AzureServer, azure_container: str
-) -> None:
-    store = AzureBlobStore(azure_container, **azure_server.options())
-    prefix = f"az://{azure_container}/out"
-    _write(store, prefix, error=ERROR)
-    code, _, err = _inspect(capsys, "--max-bytes", "10", prefix)
-    assert code == 2
-    assert f"{prefix}/error.pb is too large" in err
-
-
-@pytest.mark.azure
-@pytest.mark.usefixtures("azure_env")
-def test_inspect_of_an_absent_azure_container_exits_1(
-    capsys: pytest.CaptureFixture[str], azure_container: str
-) -> None:
-    code, _, err = _inspect(capsys, f"az://{azure_container}-absent/out")
-    assert code == 1
-    assert "nothing at" in err
-
-
-@pytest.fixture
-def gcs_env(gcs_server: GCSServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point GCS stores at the emulator through the environment alone."""
-    monkeypatch.setenv("STORAGE_EMULATOR_HOST", gcs_server.endpoint)
-
-
-def _seed_task_files(server: GCSServer, bucket: str, key: str) -> None:
-    """Leave a task's files under ``key`` through the emulator's own upload API."""
-    server.upload(bucket, f"{key}/outputs.pb", OUTPUTS.SerializeToString())
-    server.upload(bucket, f"{key}/error.pb", ERROR.to_error_document().SerializeToString())
-    server.upload(bucket, f"{key}/deck.html", b"<html></html>")
-
-
-@pytest.mark.gcs
-@pytest.mark.usefixtures("gcs_env")
-def test_inspect_reads_a_gcs_prefix_with_the_emulator_from_the_environment(
-    capsys: pytest.CaptureFixture[str], gcs_server: GCSServer, gcs_bucket: str
-) -> None:
-    prefix = f"gs://{gcs_bucket}/metadata/e1/n0/0"
-    _seed_task_files(gcs_server, gcs_bucket, "metadata/e1/n0/0")
-    gcs_server.upload(gcs_bucket, "metadata/e1/n0/inputs.pb", OUTPUTS.SerializeToString())
-    code, out, err = _inspect(capsys, prefix)
-    assert (code, err) == (0, "")
-    lines = out.splitlines()
-    assert lines[0] == f"outputs under {prefix}"
-    assert [line.split()[1] for line in lines[1:4]] == ["found,", "found", "found"]
-    assert "  count  = 13" in lines
-    assert "  worker       pod-7" in lines
-    code, out, _ = _inspect(capsys, "--json", prefix)
-    document = json.loads(out)
-    assert document["files"]["outputs.pb"] == {"path": f"{prefix}/outputs.pb", "exists": True}
-    assert document["error"]["timestamp"] == "2024-11-05T12:30:01.250Z"
-    code, out, _ = _inspect(capsys, "--inputs", f"gs://{gcs_bucket}/metadata/e1/n0")
-    assert code == 0
-    assert '  name   = "sleeps"' in out.splitlines()
-
-
-@pytest.mark.gcs
-@pytest.mark.usefixtures("gcs_env")
-def test_inspect_of_a_missing_gcs_prefix_exits_1(
-    capsys: pytest.CaptureFixture[str], gcs_bucket: str
-) -> None:
-    prefix = f"gs://{gcs_bucket}/nothing/here"
-    code, _, err = _inspect(capsys, prefix)
-    assert code == 1
-    assert err == f"kozmo-io inspect: nothing at {prefix}: no outputs.pb or error.pb\n"
-
-
-@pytest.mark.gcs
-@pytest.mark.usefixtures("gcs_env")
-def test_inspect_of_an_oversized_gcs_error_file_exits_2(
-    capsys: pytest.CaptureFixture[str], gcs_server: GCSServer, gcs_bucket: str
-) -> None:
-    _seed_task_files(gcs_server, gcs_bucket, "out")
-    prefix = f"gs://{gcs_bucket}/out"
-    code, _, err = _inspect(capsys, "--max-bytes", "10", prefix)
-    assert code == 2
-    assert f"{prefix}/error.pb is too large" in err
-
-
-@pytest.mark.gcs
-@pytest.mark.usefixtures("gcs_env")
-def test_inspect_of_an_absent_gcs_bucket_exits_1(
-    capsys: pytest.CaptureFixture[str], gcs_bucket: str
-) -> None:
-    code, _, err = _inspect(capsys, f"gs://{gcs_bucket}-absent/out")
-    assert code == 1
-    assert "nothing at" in err

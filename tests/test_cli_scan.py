@@ -324,24 +324,17 @@ def test_scan_help_mentions_every_option(capsys: pytest.CaptureFixture[str]) -> 
         assert word in text
 
 
-@pytest.fixture
-def s3_env(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Put the server's credentials in the environment; return the scan store options."""
-    for name in list(os.environ):
-        if name.startswith("AWS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", s3_server.access_key_id)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", s3_server.secret_access_key)
-    return ["--endpoint", s3_server.endpoint, "--allow-http", "--region", s3_server.region]
-
-
 @pytest.mark.s3
 def test_scan_reads_an_s3_run_with_credentials_from_the_environment(
-    capsys: pytest.CaptureFixture[str], s3_server: S3Server, s3_bucket: str, s3_env: list[str]
+    capsys: pytest.CaptureFixture[str],
+    s3_server: S3Server,
+    s3_bucket: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     run = f"s3://{s3_bucket}/metadata/run1"
     plan = _write_run(S3BlobStore(s3_bucket, **s3_server.options()), run)
-    code = main(["scan", "--json", "--fail-on-error", *s3_env, run])
+    options = s3_server.cli_environment(monkeypatch)
+    code = main(["scan", "--json", "--fail-on-error", *options, run])
     out, err = capsys.readouterr()
     assert code == 1
     document = json.loads(out)
