@@ -44,8 +44,8 @@ Outputs = tuple[core.LiteralMap | None, ExecutionError | None]
 # --- output readers ---------------------------------------------------------------------------
 
 
-class _Reader:
-    """A correct OutputReader: every method delegates to RemoteFileOutputReader."""
+class _ReaderWithoutDeck:
+    """An OutputReader without deck_exists; the rest delegates to RemoteFileOutputReader."""
 
     def __init__(self, store: BlobStore, paths: OutputFilePaths) -> None:
         self.store = store
@@ -66,6 +66,10 @@ class _Reader:
 
     async def read(self) -> Outputs:
         return await self.inner.read()
+
+
+class _Reader(_ReaderWithoutDeck):
+    """A correct OutputReader: every method delegates to RemoteFileOutputReader."""
 
     async def deck_exists(self) -> bool:
         return await self.inner.deck_exists()
@@ -202,26 +206,8 @@ class AsyncIsFile(_Reader):
 
 
 @final
-class MissingDeckExists:
+class MissingDeckExists(_ReaderWithoutDeck):
     """Has every OutputReader method but deck_exists."""
-
-    def __init__(self, store: BlobStore, paths: OutputFilePaths) -> None:
-        self.inner = RemoteFileOutputReader(store, paths)
-
-    def is_file(self) -> bool:
-        return True
-
-    async def is_error(self) -> bool:
-        return await self.inner.is_error()
-
-    async def read_error(self) -> ExecutionError:
-        return await self.inner.read_error()
-
-    async def exists(self) -> bool:
-        return await self.inner.exists()
-
-    async def read(self) -> Outputs:
-        return await self.inner.read()
 
 
 class DeckExistsRaises(_Reader):
@@ -352,34 +338,39 @@ class PlainStrOutputPath(_Paths):
         return str(self.paths.get_output_path())  # type: ignore[return-value]  # the bug under test
 
 
-class WrongOutputFileName(_Paths):
-    def get_output_path(self) -> DataReference:
-        return construct_reference(self.paths.get_output_prefix_path(), "output.pb")
+def _moved(name: str, getter: str, base: str, *keys: str) -> type[_Paths]:
+    """A _Paths whose ``getter`` answers ``base``'s path (another getter), joined with ``keys``."""
+
+    def moved(self: _Paths) -> DataReference:
+        found: DataReference = getattr(self.paths, base)()
+        return construct_reference(found, *keys) if keys else found
+
+    return type(name, (_Paths,), {getter: moved})
 
 
-class WrongErrorFileName(_Paths):
-    def get_error_path(self) -> DataReference:
-        return construct_reference(self.paths.get_output_prefix_path(), "errors.pb")
-
-
-class DeckUnderRawOutput(_Paths):
-    def get_deck_path(self) -> DataReference:
-        return construct_reference(self.paths.get_raw_output_prefix(), "deck.html")
-
-
-class CheckpointUnderOutputPrefix(_Paths):
-    def get_checkpoint_prefix(self) -> DataReference:
-        return construct_reference(self.paths.get_output_prefix_path(), "_kozmocheckpoints")
+WrongOutputFileName = _moved(
+    "WrongOutputFileName", "get_output_path", "get_output_prefix_path", "output.pb"
+)
+WrongErrorFileName = _moved(
+    "WrongErrorFileName", "get_error_path", "get_output_prefix_path", "errors.pb"
+)
+DeckUnderRawOutput = _moved(
+    "DeckUnderRawOutput", "get_deck_path", "get_raw_output_prefix", "deck.html"
+)
+CheckpointUnderOutputPrefix = _moved(
+    "CheckpointUnderOutputPrefix",
+    "get_checkpoint_prefix",
+    "get_output_prefix_path",
+    "_kozmocheckpoints",
+)
+RawOutputIsOutputPrefix = _moved(
+    "RawOutputIsOutputPrefix", "get_raw_output_prefix", "get_output_prefix_path"
+)
 
 
 class PreviousCheckpointEmptyString(_Paths):
     def get_previous_checkpoints_prefix(self) -> DataReference | None:
         return self.paths.get_previous_checkpoints_prefix() or DataReference("")
-
-
-class RawOutputIsOutputPrefix(_Paths):
-    def get_raw_output_prefix(self) -> DataReference:
-        return self.paths.get_output_prefix_path()
 
 
 class UnstableRawOutputPrefix(_Paths):
