@@ -9,6 +9,7 @@
 * :class:`StoreCase`: what the ``store_case`` fixture gives; :data:`on_every_store` runs a test on
   every kind of store, GCS included.
 * :class:`DocumentedInstall`: what the ``documented_install`` fixture gives.
+* :func:`run_cli` runs ``kozmo-io`` in the test's process and captures what it printed.
 * :func:`run` runs a coroutine (or what makes one) to completion in a fresh event loop;
   :func:`runner` makes such a function that also holds a deadline or counts what it runs.
 """
@@ -28,6 +29,7 @@ import attrs
 import pytest
 from _emulators import AzureServer, GCSServer
 
+from kozmo_io.cli import main
 from kozmo_io.storage import BlobStore
 
 __all__ = (
@@ -39,6 +41,7 @@ __all__ = (
     "StoreCase",
     "on_every_store",
     "run",
+    "run_cli",
     "runner",
 )
 
@@ -93,6 +96,13 @@ def runner(*, deadline: float | None = None, count: Callable[[], object] | None 
 
 run: Runner = runner()
 """Run a coroutine (or a function making one) to completion in a fresh event loop, without limit."""
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run ``kozmo-io`` in this process with ``argv``; return its exit code, stdout and stderr."""
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 @final

@@ -3,62 +3,20 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import re
+import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
+import attrs
 import pytest
+from _support import run_cli as run
 
 import kozmo_io
 from kozmo_io.cli import build_parser, main
 from kozmo_io.cli import inspect as cli_inspect
 
-PLUGIN = """
-from __future__ import annotations
-
-from typing import Protocol
-
-from kozmo_io.core import LiteralMap
-from kozmo_io.reference import DataReference
-
-
-class Paths:
-    def get_input_prefix_path(self) -> DataReference:
-        return DataReference("s3://b/in")
-
-    def get_input_path(self) -> DataReference:
-        return DataReference("s3://b/in/inputs.pb")
-
-
-class Reader(Paths):
-    async def get(self) -> LiteralMap | None:
-        return None
-
-
-class SyncReader(Paths):
-    def get(self) -> LiteralMap | None:
-        return None
-
-
-class Nothing:
-    pass
-
-
-reader = Reader()
-
-
-class Greeter(Protocol):
-    def greet(self) -> str: ...
-
-
-class Hello:
-    def greet(self) -> str:
-        return "hi"
-
-
-Hostile = type("Hostile\\x1b]0;owned\\x07\\u202eA\\x9b", (), {"get": lambda self: None})
-"""
+PLUGIN = Path(__file__).with_name("cli_plugin.py")
 
 
 @pytest.fixture
@@ -67,7 +25,7 @@ def plugin_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     root = tmp_path_factory.getbasetemp() / "cli-plugin"
     if not root.exists():
         root.mkdir()
-        (root / "kozmo_cli_plugin.py").write_text(textwrap.dedent(PLUGIN), encoding="utf-8")
+        shutil.copy(PLUGIN, root / "kozmo_cli_plugin.py")
         (root / "kozmo_cli_broken.py").write_text("raise RuntimeError('boom')\n", encoding="utf-8")
         (root / "kozmo_cli_hostile.py").write_text(
             "raise RuntimeError('boom\\x1b[2J\\u202e\\n\\x9b')\n", encoding="utf-8"
@@ -75,12 +33,6 @@ def plugin_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     monkeypatch.chdir(root)
     monkeypatch.setattr(sys, "path", list(sys.path))  # the command adds the cwd; undo it after
     return root
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.usefixtures("plugin_dir")
@@ -357,7 +309,7 @@ def test_an_unexpected_error_is_reported_under_the_subcommand_name(
         msg = "boom"
         raise RuntimeError(msg)
 
-    monkeypatch.setattr(cli_inspect, "run", boom)
+    monkeypatch.setattr(cli_inspect, "COMMAND", attrs.evolve(cli_inspect.COMMAND, handler=boom))
     code, out, err = run(capsys, "inspect", "/somewhere")
     assert (code, out) == (2, "")
     assert err == "kozmo-io inspect: error: RuntimeError: boom\n"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from cli_plugin import Nothing, Paths, Reader, SyncReader
+
 from kozmo_io.cli.check import (
     AutoVerdict,
     auto_json,
@@ -13,34 +15,11 @@ from kozmo_io.cli.check import (
     check_one,
 )
 from kozmo_io.conformance import PROTOCOLS, Verdict
-from kozmo_io.core import LiteralMap
 from kozmo_io.protocols import InputFilePaths, InputReader, RawOutputPaths
 from kozmo_io.reference import DataReference
 
 if TYPE_CHECKING:
     from kozmo_io.reference import DataReference as HiddenReference
-
-
-class Paths:
-    def get_input_prefix_path(self) -> DataReference:
-        return DataReference("s3://b/in")
-
-    def get_input_path(self) -> DataReference:
-        return DataReference("s3://b/in/inputs.pb")
-
-
-class Reader(Paths):
-    async def get(self) -> LiteralMap | None:
-        return None
-
-
-class SyncReader(Paths):
-    def get(self) -> LiteralMap | None:
-        return None
-
-
-class Nothing:
-    pass
 
 
 class Hidden:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
+from _support import run_cli
 
 from kozmo_io.cli import main
 from kozmo_io.conformance import (
@@ -29,40 +30,7 @@ from kozmo_io.reference import DataReference
 from kozmo_io.storage import BlobStore
 from kozmo_io.testing import check_input_reader
 
-PLUGIN = """
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-from kozmo_io.core import LiteralMap
-from kozmo_io.reference import DataReference
-
-if TYPE_CHECKING:
-    from kozmo_io.core import LiteralMap as Inputs
-
-
-class Paths:
-    def get_input_prefix_path(self) -> DataReference:
-        return DataReference("s3://b/in")
-
-    def get_input_path(self) -> DataReference:
-        return DataReference("s3://b/in/inputs.pb")
-
-
-class Reader(Paths):
-    async def get(self) -> LiteralMap | None:
-        return None
-
-
-class SyncReader(Paths):
-    def get(self) -> LiteralMap | None:
-        return None
-
-
-class HiddenReader(Paths):
-    async def get(self) -> Inputs | None:
-        return None
-"""
+PLUGIN = Path(__file__).with_name("cli_plugin.py")
 
 
 def rules(error: ConformanceError) -> list[tuple[str, str]]:
@@ -192,16 +160,14 @@ def plugin_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     root = tmp_path_factory.getbasetemp() / "verdict-plugin"
     if not root.exists():
         root.mkdir()
-        source = textwrap.dedent(PLUGIN)
-        (root / "kozmo_verdict_plugin.py").write_text(source, encoding="utf-8")
+        shutil.copy(PLUGIN, root / "kozmo_verdict_plugin.py")
     monkeypatch.chdir(root)
     monkeypatch.setattr(sys, "path", list(sys.path))  # the command adds the cwd; undo it after
     return root
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
-    code = main(["check", *argv])
-    out, err = capsys.readouterr()
+    code, out, err = run_cli(capsys, "check", *argv)
     assert err == ""
     return code, out
 
