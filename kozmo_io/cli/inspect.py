@@ -377,16 +377,19 @@ def _too_large(exc: PayloadTooLargeError) -> str:
     )
 
 
+# What a failure is called on the error line, by kind (the first match wins).
+_FAILURES = (
+    (InvalidReferenceError, "bad reference"),
+    (CorruptDataError, "corrupt file"),
+    (StorageError, "storage error"),
+)
+
+
 def _failure(exc: KozmoIOError) -> str:
     if isinstance(exc, PayloadTooLargeError):
         return _too_large(exc)
-    if isinstance(exc, InvalidReferenceError):
-        return f"bad reference: {exc}"
-    if isinstance(exc, CorruptDataError):
-        return f"corrupt file: {exc}"
-    if isinstance(exc, StorageError):
-        return f"storage error: {exc}"
-    return str(exc)
+    name = next((name for kind, name in _FAILURES if isinstance(exc, kind)), None)
+    return str(exc) if name is None else f"{name}: {exc}"
 
 
 def _nothing(findings: _Findings, given: str) -> str:

@@ -60,6 +60,10 @@ class Problem:
         return attrs.asdict(self)
 
 
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
 @final
 @attrs.frozen
 class ConformanceReport:
@@ -162,21 +166,14 @@ class ConformanceReport:
         if verdict is Verdict.CONFORMS:
             lines = [f"{self.target} conforms to {self.protocol} ({checks} check)"]
         elif verdict is Verdict.CANNOT_TELL:
-            count = len(self.cannot_tell)
-            plural = "s" if count != 1 else ""
-            summary = (
-                f"cannot tell whether {self.target} conforms to {self.protocol} "
-                f"({count} open question{plural}; {checks} check)"
-            )
-            lines = [summary]
+            questions = _counted(len(self.cannot_tell), "open question")
+            question = f"cannot tell whether {self.target} conforms to {self.protocol}"
+            lines = [f"{question} ({questions}; {checks} check)"]
         else:
-            count = len(self.problems)
-            plural = "s" if count != 1 else ""
-            summary = (
-                f"{self.target} does not conform to {self.protocol} "
-                f"({count} problem{plural}; {checks} check)"
-            )
-            lines = [summary]
+            problems = _counted(len(self.problems), "problem")
+            lines = [
+                f"{self.target} does not conform to {self.protocol} ({problems}; {checks} check)"
+            ]
         for problem in self.problems:
             lines.append(f"  - {problem.message}")
             lines.append(f"      expected: {problem.expected}")
