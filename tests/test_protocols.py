@@ -51,7 +51,6 @@ class TodaysInputReader:
         return core.LiteralMap()
 
 
-@final
 class TodaysOutputReader:
     """A third-party output reader written against the first-generation protocol only."""
 
@@ -75,29 +74,11 @@ class TodaysOutputReader:
 
 
 @final
-class OptedInOutputReader:
+class OptedInOutputReader(TodaysOutputReader):
     """The same reader, opted into the richer form with one more method."""
-
-    def is_file(self) -> bool:
-        return True
-
-    async def is_error(self) -> bool:
-        return False
-
-    async def read_error(self) -> ExecutionError:
-        return ExecutionError()
-
-    async def exists(self) -> bool:
-        return True
-
-    async def read(self) -> tuple[core.LiteralMap | None, ExecutionError | None]:
-        return core.LiteralMap(), None
 
     async def read_outputs(self) -> tuple[core.Outputs | None, ExecutionError | None]:
         return core.Outputs(), None
-
-    async def deck_exists(self) -> bool:
-        return False
 
 
 _STORE = memory_store()

@@ -1,8 +1,8 @@
 """Running tasks under a Python SDK installed in its own virtual environment, side by side.
 
 Shared by the interop tests: :func:`sdk_venv` makes (once) and returns an SDK's virtual
-environment, :func:`clean_env` the environment a task runs in, and :func:`run_all` starts every
-execution at once and waits for them all.
+environment, :func:`clean_env` the environment a task runs in, :func:`run_all` starts every
+execution at once and waits for them all, and :func:`python_value` reads back what a task returned.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Final, TypeVar
 
-__all__ = ("clean_env", "run_all", "sdk_venv")
+from kozmo_io import core
+
+__all__ = ("clean_env", "python_value", "run_all", "sdk_venv")
 
 K = TypeVar("K")
 
@@ -90,3 +92,22 @@ def run_all(
                 process.kill()
                 process.wait()
     return finished
+
+
+def python_value(literal: core.Literal) -> object:
+    """The Python value a literal stands for (of the types the interop tasks return)."""
+    which = literal.WhichOneof("value")
+    if which == "collection":
+        return [python_value(item) for item in literal.collection.literals]
+    if which == "map":
+        return {key: python_value(value) for key, value in literal.map.literals.items()}
+    assert which == "scalar", literal
+    scalar = literal.scalar
+    kind = scalar.WhichOneof("value")
+    if kind == "primitive":
+        return getattr(scalar.primitive, scalar.primitive.WhichOneof("value") or "integer")
+    if kind == "union":
+        return python_value(scalar.union.value)
+    if kind == "none_type":
+        return None
+    raise AssertionError(literal)

@@ -17,7 +17,7 @@ from typing import Any, final
 
 import attrs
 import pytest
-from _sdk import clean_env, run_all, sdk_venv
+from _sdk import clean_env, python_value, run_all, sdk_venv
 from _support import run as _run
 from google.protobuf import json_format, message
 
@@ -151,25 +151,6 @@ def _reader(run: _Run) -> RemoteFileOutputReader:
     )
 
 
-def _python(literal: core.Literal) -> object:
-    """The Python value a literal stands for (the types these tasks return)."""
-    which = literal.WhichOneof("value")
-    if which == "collection":
-        return [_python(item) for item in literal.collection.literals]
-    if which == "map":
-        return {key: _python(value) for key, value in literal.map.literals.items()}
-    assert which == "scalar", literal
-    scalar = literal.scalar
-    kind = scalar.WhichOneof("value")
-    if kind == "primitive":
-        return getattr(scalar.primitive, scalar.primitive.WhichOneof("value") or "integer")
-    if kind == "union":
-        return _python(scalar.union.value)
-    if kind == "none_type":
-        return None
-    raise AssertionError(literal)
-
-
 async def _engine_read(reader: RemoteFileOutputReader) -> tuple[core.Outputs | None, Any]:
     """The engine's order: is_error, then exists, then read_outputs."""
     assert not await reader.is_error()
@@ -205,7 +186,7 @@ def test_the_task_sees_the_context_kozmo_io_wrote(runs: Mapping[str, _Run]) -> N
     outputs = _outputs(runs, "context")
     [seen] = outputs.literals
     assert seen.name == "o0"
-    assert _python(seen.value) == {**dict(_CONTEXT), "zeta": "6"}
+    assert python_value(seen.value) == {**dict(_CONTEXT), "zeta": "6"}
 
 
 def test_the_inputs_kozmo_io_wrote_decode_as_flyteidl2_inputs(runs: Mapping[str, _Run]) -> None:
@@ -222,7 +203,7 @@ def test_the_inputs_kozmo_io_wrote_decode_as_flyteidl2_inputs(runs: Mapping[str,
 def test_outputs_of_several_types_read_in_declared_order(runs: Mapping[str, _Run]) -> None:
     outputs = _outputs(runs, "mixed")
 
-    assert [(named.name, _python(named.value)) for named in outputs.literals] == [
+    assert [(named.name, python_value(named.value)) for named in outputs.literals] == [
         ("zeta", 6),
         ("alpha", 0.75),
         ("mid", "HI"),
@@ -238,7 +219,7 @@ def test_the_map_view_of_the_same_file_has_every_output(runs: Mapping[str, _Run]
     as_map, error = _run(_reader(_finished(runs, "mixed")).read())
     assert error is None
     assert as_map is not None
-    assert {name: _python(value) for name, value in as_map.literals.items()} == {
+    assert {name: python_value(value) for name, value in as_map.literals.items()} == {
         "zeta": 6,
         "alpha": 0.75,
         "mid": "HI",
@@ -284,7 +265,7 @@ def test_produced_artifacts_read_with_their_output(runs: Mapping[str, _Run]) -> 
     outputs = _outputs(runs, "artifact")
 
     assert [named.name for named in outputs.literals] == ["o0", "o1"]
-    assert _python(outputs.literals[0].value) == 7
+    assert python_value(outputs.literals[0].value) == 7
     assert outputs.literals[1].value.scalar.blob.uri.endswith("/report.txt")
     [produced] = outputs.produced_artifacts
     assert (produced.output, produced.name, produced.version) == ("o1", "kozmo-report", "v1")

@@ -17,7 +17,7 @@ from typing import final
 import attrs
 import msgpack
 import pytest
-from _sdk import clean_env, run_all, sdk_venv
+from _sdk import clean_env, python_value, run_all, sdk_venv
 from _support import run as _run
 from flyteidl.core import errors_pb2, literals_pb2
 
@@ -138,29 +138,10 @@ def _result(runs: Mapping[str, _Run], task: str) -> _Result:
     return _run(_read(run.output_prefix))
 
 
-def _python(literal: core.Literal) -> object:
-    """The Python value a literal stands for (the types these tasks return)."""
-    which = literal.WhichOneof("value")
-    if which == "collection":
-        return [_python(item) for item in literal.collection.literals]
-    if which == "map":
-        return {key: _python(value) for key, value in literal.map.literals.items()}
-    assert which == "scalar", literal
-    scalar = literal.scalar
-    kind = scalar.WhichOneof("value")
-    if kind == "primitive":
-        return getattr(scalar.primitive, scalar.primitive.WhichOneof("value") or "integer")
-    if kind == "union":
-        return _python(scalar.union.value)
-    if kind == "none_type":
-        return None
-    raise AssertionError(literal)
-
-
 def _outputs(result: _Result) -> dict[str, object]:
     assert result.error is None, result.error
     assert result.outputs is not None
-    return {name: _python(value) for name, value in result.outputs.literals.items()}
+    return {name: python_value(value) for name, value in result.outputs.literals.items()}
 
 
 def test_primitive_outputs_read_back_as_the_values_returned(runs: Mapping[str, _Run]) -> None:
