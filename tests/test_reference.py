@@ -417,6 +417,8 @@ def _joined(base: str, keys: list[str]) -> DataReference:
 
 
 @given(_BASES, _KEYS)
+# Like the test below: how many hostile keys the join rejects depends on the draw.
+@settings(suppress_health_check=[HealthCheck.filter_too_much])
 def test_join_never_escapes_its_base(base: str, keys: list[str]) -> None:
     result = _joined(base, keys)
     prefix = construct_reference(base)
