@@ -338,39 +338,34 @@ class PlainStrOutputPath(_Paths):
         return str(self.paths.get_output_path())  # type: ignore[return-value]  # the bug under test
 
 
-def _moved(name: str, getter: str, base: str, *keys: str) -> type[_Paths]:
-    """A _Paths whose ``getter`` answers ``base``'s path (another getter), joined with ``keys``."""
-
-    def moved(self: _Paths) -> DataReference:
-        found: DataReference = getattr(self.paths, base)()
-        return construct_reference(found, *keys) if keys else found
-
-    return type(name, (_Paths,), {getter: moved})
+class WrongOutputFileName(_Paths):
+    def get_output_path(self) -> DataReference:
+        return construct_reference(self.paths.get_output_prefix_path(), "output.pb")
 
 
-WrongOutputFileName = _moved(
-    "WrongOutputFileName", "get_output_path", "get_output_prefix_path", "output.pb"
-)
-WrongErrorFileName = _moved(
-    "WrongErrorFileName", "get_error_path", "get_output_prefix_path", "errors.pb"
-)
-DeckUnderRawOutput = _moved(
-    "DeckUnderRawOutput", "get_deck_path", "get_raw_output_prefix", "deck.html"
-)
-CheckpointUnderOutputPrefix = _moved(
-    "CheckpointUnderOutputPrefix",
-    "get_checkpoint_prefix",
-    "get_output_prefix_path",
-    "_kozmocheckpoints",
-)
-RawOutputIsOutputPrefix = _moved(
-    "RawOutputIsOutputPrefix", "get_raw_output_prefix", "get_output_prefix_path"
-)
+class WrongErrorFileName(_Paths):
+    def get_error_path(self) -> DataReference:
+        return construct_reference(self.paths.get_output_prefix_path(), "errors.pb")
+
+
+class DeckUnderRawOutput(_Paths):
+    def get_deck_path(self) -> DataReference:
+        return construct_reference(self.paths.get_raw_output_prefix(), "deck.html")
+
+
+class CheckpointUnderOutputPrefix(_Paths):
+    def get_checkpoint_prefix(self) -> DataReference:
+        return construct_reference(self.paths.get_output_prefix_path(), "_kozmocheckpoints")
 
 
 class PreviousCheckpointEmptyString(_Paths):
     def get_previous_checkpoints_prefix(self) -> DataReference | None:
         return self.paths.get_previous_checkpoints_prefix() or DataReference("")
+
+
+class RawOutputIsOutputPrefix(_Paths):
+    def get_raw_output_prefix(self) -> DataReference:
+        return self.paths.get_output_prefix_path()
 
 
 class UnstableRawOutputPrefix(_Paths):
