@@ -16,14 +16,14 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar, final
+from typing import Any, final
 
 import attrs
 import pytest
 from _relay import ByteCountingProxy, settle
-from _support import AzureServer, GCSServer, S3Server
+from _support import AzureServer, GCSServer, S3Server, run
 
 from kozmo_io import core
 from kozmo_io.errors import InvalidReferenceError, NotFoundError, PayloadTooLargeError, StorageError
@@ -45,12 +45,7 @@ from kozmo_io.storage import (
 )
 from kozmo_io.storage._obstore import PROBE_BYTES
 
-T = TypeVar("T")
 MiB = 1024 * 1024
-
-
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coroutine)
 
 
 @final

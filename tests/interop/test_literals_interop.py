@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import enum
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -27,6 +26,7 @@ from urllib.parse import urlsplit
 
 import attrs
 import pytest
+import sdk_values as v
 from _sdk import clean_env, run_all, sdk_venv
 from _support import run as _run
 
@@ -48,35 +48,7 @@ pytestmark = [pytest.mark.interop, pytest.mark.slow]
 _HERE: Final = Path(__file__).parent
 
 
-# The values of sdk_values.py, in kozmo_io's terms.
-class Color(enum.Enum):
-    RED = "red"
-    GREEN = "green"
-
-
-@dataclasses.dataclass
-class Inner:
-    label: str
-    weight: float
-
-
-@dataclasses.dataclass
-class Record:
-    count: int
-    ratio: float
-    name: str
-    flag: bool
-    when: dt.datetime
-    day: dt.date
-    span: dt.timedelta
-    color: Color
-    maybe: int | None
-    missing: str | None
-    items: list[float]
-    table: dict[str, int]
-    inner: Inner
-
-
+# sdk_values.py's Record (a dataclass), as an attrs class: the SDKs read it into their dataclass.
 @attrs.frozen
 class InnerAttrs:
     label: str
@@ -92,7 +64,7 @@ class RecordAttrs:
     when: dt.datetime
     day: dt.date
     span: dt.timedelta
-    color: Color
+    color: v.Color
     maybe: int | None
     missing: str | None
     items: list[float]
@@ -100,39 +72,33 @@ class RecordAttrs:
     inner: InnerAttrs
 
 
-_WHEN: Final = dt.datetime(2023, 1, 2, 3, 4, 5, 600000, tzinfo=dt.UTC)
-_FIELDS: Final[dict[str, object]] = {
-    "count": 3, "ratio": 0.25, "name": "r", "flag": False, "when": _WHEN,
-    "day": dt.date(1999, 12, 31), "span": dt.timedelta(seconds=90.5), "color": Color.RED,
-    "maybe": 5, "missing": None, "items": [0.5, 1.5], "table": {"x": 1, "y": 2},
-}  # fmt: skip
-_RECORD: Final = Record(**_FIELDS, inner=Inner("in", 2.0))  # type: ignore[arg-type]
-_RECORD_ATTRS: Final = RecordAttrs(**_FIELDS, inner=InnerAttrs("in", 2.0))  # type: ignore[arg-type]
-_FILE_TEXT: Final = "a file written for the interop test\n"
-_DIR_FILES: Final = {"a.txt": "first\n", "b.txt": "second\n"}
-_DATASET: Final = StructuredDatasetRef("s3://interop-bucket/datasets/frame", "parquet")
+_FIELDS: Final = {
+    field.name: getattr(v.RECORD, field.name) for field in dataclasses.fields(v.Record)
+}
+_RECORD_ATTRS: Final = RecordAttrs(**{**_FIELDS, "inner": InnerAttrs(**vars(v.RECORD.inner))})
+_DATASET: Final = StructuredDatasetRef(v.DATASET_URI, v.DATASET_FORMAT)
 
 # Input name -> (type hint, value); the tasks return them in this order as o0, o1, ...
 # Files and directories are filled in per run (they live in its directory).
 _CASES: Final[dict[str, tuple[object, object]]] = {
-    "a_int": (int, -(2**62) + 7),
-    "a_float": (float, 2.5e-3),
-    "a_str": (str, "héllo, wörld ✓"),
-    "a_bool": (bool, True),
-    "a_datetime": (dt.datetime, dt.datetime(2024, 5, 1, 12, 30, 45, 123456, tzinfo=dt.UTC)),
-    "a_date": (dt.date, dt.date(2024, 2, 29)),
-    "a_timedelta": (dt.timedelta, dt.timedelta(days=2, seconds=5, microseconds=7)),
+    "a_int": (int, v.INT),
+    "a_float": (float, v.FLOAT),
+    "a_str": (str, v.STR),
+    "a_bool": (bool, v.BOOL),
+    "a_datetime": (dt.datetime, v.DATETIME),
+    "a_date": (dt.date, v.DATE),
+    "a_timedelta": (dt.timedelta, v.TIMEDELTA),
     "a_none": (None, None),
-    "a_list": (list[int], [3, 1, 2]),
-    "a_dict": (dict[str, float], {"a": 1.5, "b": -2.0}),
-    "a_optional_some": (int | None, 7),
+    "a_list": (list[int], v.LIST),
+    "a_dict": (dict[str, float], v.DICT),
+    "a_optional_some": (int | None, v.OPTIONAL_SOME),
     "a_optional_none": (str | None, None),
-    "a_union": (int | str, "seven"),
-    "a_nested": (list[list[int | None]], [[1, None], [], [None]]),
-    "a_enum": (Color, Color.GREEN),
-    "a_dataclass": (Record, _RECORD),
+    "a_union": (int | str, v.UNION),
+    "a_nested": (list[list[int | None]], v.NESTED),
+    "a_enum": (v.Color, v.ENUM),
+    "a_dataclass": (v.Record, v.RECORD),
     "a_attrs": (RecordAttrs, _RECORD_ATTRS),
-    "a_untyped": (dict, {"a": [1, 2.5, "x"], "b": {"c": None, "d": True}}),
+    "a_untyped": (dict, v.UNTYPED),
     "a_file": (BlobRef, None),
     "a_file_txt": (BlobRef, None),
     "a_dir": (BlobRef, None),
@@ -163,8 +129,8 @@ def _inputs(case: Path) -> dict[str, object]:
     """Every input value, with the files and directory written under ``case``."""
     data = case / "data"
     (data / "dir").mkdir(parents=True)
-    (data / "file.txt").write_text(_FILE_TEXT, encoding="utf-8")
-    for name, text in _DIR_FILES.items():
+    (data / "file.txt").write_text(v.FILE_TEXT, encoding="utf-8")
+    for name, text in v.DIR_FILES.items():
         (data / "dir" / name).write_text(text, encoding="utf-8")
     values = {name: value for name, (_, value) in _CASES.items()}
     values["a_file"] = BlobRef(str(data / "file.txt"))
@@ -258,8 +224,8 @@ def _content(ref: BlobRef) -> object:
 def _expected_ref(name: str) -> tuple[str, bool, object]:
     """(format, multipart, content) of the reference an input or output holds."""
     if name == "a_dir":
-        return "", True, _DIR_FILES
-    return ("txt" if name == "a_file_txt" else ""), False, _FILE_TEXT
+        return "", True, v.DIR_FILES
+    return ("txt" if name == "a_file_txt" else ""), False, v.FILE_TEXT
 
 
 def _check(name: str, value: object, expected: object) -> None:
