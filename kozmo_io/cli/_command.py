@@ -10,6 +10,7 @@ from typing import final
 import attrs
 
 from kozmo_io.cli._terminal import one_line
+from kozmo_io.storage import positive_limit
 
 __all__ = ("Command", "UsageError", "fail", "positive")
 
@@ -74,14 +75,13 @@ def positive(text: str) -> int:
     Raises:
         argparse.ArgumentTypeError: It is not a positive integer.
     """
+    # The library's one positive-limit check, on the number the text spells (an argparse type
+    # sees no option name; argparse adds it to the message).
     try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
+        return positive_limit(int(text), "the value")
+    except ValueError:  # not a number, or InvalidArgumentError (a ValueError)
         msg = f"must be a positive integer, got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+        raise argparse.ArgumentTypeError(msg) from None
 
 
 def fail(command: str, text: str) -> int:
