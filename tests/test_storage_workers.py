@@ -38,6 +38,35 @@ def test_a_job_raises_its_error_in_the_awaiting_task() -> None:
         asyncio.run(main())
 
 
+def test_a_job_raising_stop_iteration_raises_runtime_error_and_spoils_no_other_answer() -> None:
+    release = threading.Event()
+
+    def stop() -> None:
+        release.wait(30)
+        raise StopIteration
+
+    def answer(number: int) -> int:
+        release.wait(30)
+        return number
+
+    async def main() -> list[int | BaseException | None]:
+        gathered = asyncio.gather(
+            run_in_worker(stop),
+            *(run_in_worker(answer, number) for number in range(8)),
+            return_exceptions=True,
+        )
+        await asyncio.sleep(0)
+        release.set()
+        async with asyncio.timeout(30):  # an answer left unsettled would wait for ever
+            return await gathered
+
+    failed, *answers = asyncio.run(main())
+    assert isinstance(failed, RuntimeError)
+    assert "StopIteration" in str(failed)
+    assert isinstance(failed.__cause__, StopIteration)
+    assert answers == list(range(8))
+
+
 def test_a_cancelled_job_runs_to_its_end_after_its_loop_closed(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

@@ -157,6 +157,11 @@ class _Pool:
                 _local.loop = loop
                 try:
                     result = function(*args)
+                except StopIteration as exc:
+                    # An asyncio future refuses StopIteration, as a coroutine turns it into this.
+                    error = RuntimeError(f"{function!r} raised StopIteration")
+                    error.__cause__ = exc
+                    inbox.post(waiter, None, error)
                 except BaseException as exc:  # noqa: BLE001 - raised in the awaiting task
                     inbox.post(waiter, None, exc)
                 else:
