@@ -1,4 +1,4 @@
-"""Path helpers: the engine's vectors T2-T4 with the Kozmo checkpoint folder."""
+"""Path helpers: the engine's checkpoint, index-lookup and task-template paths."""
 
 from __future__ import annotations
 

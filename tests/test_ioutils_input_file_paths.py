@@ -1,4 +1,4 @@
-"""SimpleInputFilePaths: the engine's vector T18, scheme-less prefixes and hostile prefixes."""
+"""SimpleInputFilePaths: the engine's input path, scheme-less prefixes and hostile prefixes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Output path holders: the engine's vectors T24 and T29, read-only paths and hostile prefixes."""
+"""Output path holders: the engine's output paths, read-only paths and hostile prefixes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Raw output path constructors: the engine's vectors T9-T17 and hostile parts."""
+"""Raw output path constructors: the engine's sharded and task-id paths, hostile parts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""RemoteFileOutputReader on every store: engine vectors T19-T23, request budget, bad input."""
+"""RemoteFileOutputReader on every store: the engine's read outcomes, request budget, bad input."""
 
 from __future__ import annotations
 

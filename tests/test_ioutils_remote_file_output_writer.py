@@ -1,4 +1,4 @@
-"""RemoteFileOutputWriter on every store: engine vector T25, what each reader yields, failures."""
+"""RemoteFileOutputWriter on every store: the outputs the engine reads, what each reader yields."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Shard selectors: the engine's vectors (T5-T8 and the FNV table of section 3.1) and bad input."""
+"""Shard selectors: the engine's selections (and its FNV hash table) and bad input."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""LazyUploadingTaskReader: engine vectors T26-T28, one upload when concurrent, retry on failure."""
+"""LazyUploadingTaskReader: the template upload, one upload when concurrent, retry on failure."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from kozmo_io.reference import DataReference, construct_reference, redact
 SHA = "6b0d31c0d563223024da45691584643ac78c96e8"  # sha1("m"), the Go raw-output vectors
 B = "s3://bucket/base"
 
-# go-behaviour.md 2.0.2 (each row Go accepts and DESIGN 8 keeps), 4.2 T2-T4, 4.4, 4.5, 4.7, S1, S6.
+# Joins as the engine makes them (each row Go accepts and kozmo_io keeps).
 GO_JOINS: list[tuple[str, tuple[str, ...], str]] = [
     ("s3://my-bucket/base", ("_flytecheckpoints",), "s3://my-bucket/base/_flytecheckpoints"),
     ("s3://my-bucket/base2/", ("_flytecheckpoints",), "s3://my-bucket/base2/_flytecheckpoints"),
@@ -127,7 +127,7 @@ def test_join_matches_go(base: str, keys: tuple[str, ...], expected: str) -> Non
     assert type(result) is DataReference
 
 
-# DESIGN 8: keys Go would turn into a query or fragment stay part of the object key.
+# Keys Go would turn into a query or fragment stay part of the object key.
 QUERY_FRAGMENT_KEYS = [
     (B, ("a?b",), "s3://bucket/base/a%3Fb", "base/a?b"),
     (B, ("a#b",), "s3://bucket/base/a%23b", "base/a#b"),
@@ -148,7 +148,7 @@ def test_join_keeps_query_and_fragment_marks_in_the_key(
     assert result.split()[2] == key
 
 
-# DESIGN 8 rejections: (base, keys, offending key, what the message explains).
+# Keys refused where Go would resolve them: (base, keys, offending key, what the message explains).
 REJECTED_KEYS = [
     (B, ("a/../b",), "a/../b", "'..'"),
     (B, ("..",), "..", "'..'"),
@@ -263,7 +263,7 @@ def test_join_method_equals_construct_reference() -> None:
     assert ref.join() == "s3://bucket/base/"
 
 
-# go-behaviour.md 2.0.1 and 4.10 S5.
+# Splits as the engine makes them.
 GO_SPLITS = [
     ("s3://container/path/to/file", ("s3", "container", "path/to/file")),
     ("s3://container/", ("s3", "container", "")),

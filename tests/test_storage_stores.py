@@ -1,4 +1,4 @@
-"""Store construction and routing (S21), reference forms, local files, failing backends."""
+"""Store construction and routing, reference forms, local files, failing backends."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ T = TypeVar("T")
 MiB = 1024 * 1024
 
 
-# --- open_store (S21) -------------------------------------------------------------------------
+# --- open_store -------------------------------------------------------------------------------
 
 
 def test_open_store_memory_gives_a_new_memory_store() -> None:

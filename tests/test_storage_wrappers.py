@@ -1,4 +1,4 @@
-"""CountingStore and CachedStore (Go's cached raw store, S16 and S18)."""
+"""CountingStore and CachedStore (the engine's cached raw store and request counting)."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def test_counting_store_exposes_the_inner_limit() -> None:
     assert _counted(max_payload_bytes=0).max_payload_bytes is None
 
 
-# --- CachedStore (S18) ------------------------------------------------------------------------
+# --- CachedStore ------------------------------------------------------------------------------
 
 
 def _cached(max_bytes: int = MiB, **options: Any) -> tuple[CachedStore, CountingStore]:
@@ -359,7 +359,7 @@ def test_cached_read_that_overlaps_a_whole_write_does_not_cache_stale_bytes(writ
             run(cache.get("memory://b/x"))
 
 
-# --- S16: big message through a 1 MiB cache -----------------------------------------------------
+# --- a big message through a 1 MiB cache -----------------------------------------------------
 
 
 def test_big_message_through_a_small_cache_round_trips() -> None:
