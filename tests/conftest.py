@@ -29,6 +29,9 @@ Fixtures:
   ``memory://bucket``, ``""`` for the local store (references such as ``/a/b``, i.e.
   ``<tmp_path>/root/a/b``), ``s3://<bucket>`` or ``az://<container>``. Build references as
   ``f"{store_root}/a/b"``.
+* ``place``: ``await place(reference, data)`` puts an object a test then reads, through the store,
+  or on GCS through the emulator's upload API; a test that writes only this way takes
+  ``@on_every_store``.
 
 * ``documented_install`` (session): a :class:`DocumentedInstall`, a fresh virtual environment
   holding exactly the README's install (the wheel built from this repository through its sdist,
@@ -46,14 +49,16 @@ import itertools
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from _emulators import AzureServer, GCSServer, run_azurite, run_fake_gcs_server
 from _support import DocumentedInstall, S3Server, StoreCase
 from hypothesis import settings
 
+from kozmo_io.reference import DataReference
 from kozmo_io.storage import (
     AzureBlobStore,
     BlobStore,
@@ -203,6 +208,28 @@ def store(store_case: StoreCase) -> BlobStore:
 def store_root(store_case: StoreCase) -> str:
     """Return the reference prefix of the case's objects."""
     return store_case.root
+
+
+@pytest.fixture
+def place(
+    request: pytest.FixtureRequest, store_case: StoreCase, store: BlobStore
+) -> Callable[..., Coroutine[Any, Any, None]]:
+    """Return ``place(reference, data, into=store)``, which puts an object a test then reads.
+
+    It writes through ``into`` (the case's ``store`` unless given; a memory store made apart holds
+    its own objects), except on GCS, whose emulator takes no XML API upload: there the object goes
+    in through the emulator's JSON upload API, where every store of the case sees it.
+    """
+
+    async def put(reference: str, data: bytes, into: BlobStore = store) -> None:
+        if store_case.kind != "gcs":
+            await into.put(reference, data)
+            return
+        gcs: GCSServer = request.getfixturevalue("gcs_server")
+        _, bucket, key = DataReference(reference).split()  # the key as the store reads it
+        gcs.upload(bucket, key, data)
+
+    return put
 
 
 _REPOSITORY = Path(__file__).resolve().parent.parent

@@ -10,11 +10,12 @@ import pty
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Unpack
+from typing import Any, Unpack
 
 import pytest
-from _support import S3Server, StoreCase
+from _support import S3Server, StoreCase, on_every_store
 
 from kozmo_io.cli import main
 from kozmo_io.cli import scan as cli_scan
@@ -28,6 +29,7 @@ from kozmo_io.storage import (
     BlobStore,
     ListPage,
     LocalBlobStore,
+    MemoryBlobStore,
     S3BlobStore,
     StoreOptions,
     open_store,
@@ -36,6 +38,7 @@ from kozmo_io.storage import (
 from kozmo_io.testing import Faults, FaultyStore
 
 TASKS = 250
+Place = Callable[..., Coroutine[Any, Any, None]]
 
 
 def _expected(plan: MapRunPlan) -> dict[str, int]:
@@ -62,10 +65,32 @@ def local_run(tmp_path: Path) -> tuple[str, MapRunPlan]:
     return str(run), _write_run(LocalBlobStore(), local_reference(run))
 
 
-def test_scan_counts_every_outcome_of_a_run_on_every_store(store_case: StoreCase) -> None:
-    store = store_case.make()
+def _place_run(place: Place, run: str) -> MapRunPlan:
+    """Generate a run in memory, then place each of its objects under ``run``."""
+    staged = MemoryBlobStore(max_payload_bytes=None)  # the run holds an oversized outputs.pb
+    plan = _write_run(staged, "memory://staged/run")
+
+    async def copy() -> None:
+        cursor = None
+        while True:
+            page = await staged.list("memory://staged/run", cursor=cursor)
+            for item in page.items:
+                relative = item.removeprefix("memory://staged/run")
+                await place(f"{run}{relative}", await staged.get(item))
+            cursor = page.cursor
+            if cursor is None:
+                return
+
+    asyncio.run(copy())
+    return plan
+
+
+@on_every_store
+def test_scan_counts_every_outcome_of_a_run_on_every_store(
+    store_case: StoreCase, store: BlobStore, place: Place
+) -> None:
     run = f"{store_case.root}/metadata/run1"
-    plan = _write_run(store, run)
+    plan = _place_run(place, run)  # GCS takes no upload through the store
     summary = asyncio.run(scan(store, run, page_size=300))
     document = summary.to_json()
     assert document["counts"] == _expected(plan)

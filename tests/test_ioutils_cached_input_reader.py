@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from typing import final
+from collections.abc import Callable, Coroutine
+from typing import Any, final
 
 import pytest
+from _support import on_every_store
 
 from kozmo_io import core
 from kozmo_io.conformance import assert_conforms
@@ -15,7 +17,9 @@ from kozmo_io.ioutils.input_file_paths import SimpleInputFilePaths
 from kozmo_io.ioutils.remote_file_input_reader import RemoteFileInputReader
 from kozmo_io.protocols import OrderedInputReader
 from kozmo_io.reference import DataReference
-from kozmo_io.storage import BlobStore, CountingStore, write_message
+from kozmo_io.storage import BlobStore, CountingStore, encoding_of
+
+Place = Callable[..., Coroutine[Any, Any, None]]
 
 
 @final
@@ -101,10 +105,13 @@ def test_paths_delegate_and_protocol_holds() -> None:
     assert reader.get_input_path() == "s3://b/data/inputs.pb"
 
 
-def test_over_a_real_store_costs_one_request(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_over_a_real_store_costs_one_request(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
     counting = CountingStore(store)
     paths = SimpleInputFilePaths(f"{store_root}/data")
-    asyncio.run(write_message(store, paths.get_input_path(), _inputs()))
+    asyncio.run(place(paths.get_input_path(), encoding_of(_inputs())))
     reader = CachedInputReader(RemoteFileInputReader(counting, paths))
 
     async def thrice() -> list[core.LiteralMap | None]:
@@ -123,10 +130,13 @@ SECOND_GENERATION = core.Inputs(
 )
 
 
-def test_both_forms_cost_one_read_of_an_ordered_reader(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_both_forms_cost_one_read_of_an_ordered_reader(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
     counting = CountingStore(store)
     paths = SimpleInputFilePaths(f"{store_root}/data")
-    asyncio.run(store.put(paths.get_input_path(), SECOND_GENERATION.SerializeToString()))
+    asyncio.run(place(paths.get_input_path(), SECOND_GENERATION.SerializeToString()))
     reader = CachedInputReader(RemoteFileInputReader(counting, paths))
 
     async def both() -> tuple[core.Inputs | None, core.LiteralMap | None, core.Inputs | None]:

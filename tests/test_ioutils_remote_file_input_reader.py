@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from typing import Any, NoReturn, final
 
 import pytest
@@ -20,7 +21,9 @@ from kozmo_io.errors import (
 from kozmo_io.ioutils.input_file_paths import SimpleInputFilePaths
 from kozmo_io.ioutils.remote_file_input_reader import RemoteFileInputReader
 from kozmo_io.protocols import OrderedInputReader
-from kozmo_io.storage import BlobStore, CountingStore, ObjectMeta, write_message
+from kozmo_io.storage import BlobStore, CountingStore, ObjectMeta, encoding_of, write_message
+
+Place = Callable[..., Coroutine[Any, Any, None]]
 
 
 def _inputs() -> core.LiteralMap:
@@ -63,18 +66,20 @@ def _reader(store: BlobStore, store_root: str, **options: Any) -> RemoteFileInpu
     return RemoteFileInputReader(store, SimpleInputFilePaths(f"{store_root}/data"), **options)
 
 
-def test_reads_inputs_with_one_request(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_reads_inputs_with_one_request(store: BlobStore, store_root: str, place: Place) -> None:
     counting = CountingStore(store)
     reader = _reader(counting, store_root)
-    run(write_message(store, reader.get_input_path(), _inputs()))
+    run(place(reader.get_input_path(), encoding_of(_inputs())))
     assert run(reader.get()) == _inputs()
     assert dict(counting.counts) == {"delete": 0, "get": 1, "head": 0, "list": 0, "put": 0}
 
 
-def test_every_call_reads_again(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_every_call_reads_again(store: BlobStore, store_root: str, place: Place) -> None:
     counting = CountingStore(store)
     reader = _reader(counting, store_root)
-    run(write_message(store, reader.get_input_path(), _inputs()))
+    run(place(reader.get_input_path(), encoding_of(_inputs())))
     run(reader.get())
     run(reader.get())
     assert counting.counts["get"] == 2
@@ -88,9 +93,10 @@ def test_satisfies_the_protocol_and_delegates_paths(store: BlobStore, store_root
     assert reader.get_input_path() == f"{store_root}/data/inputs.pb"
 
 
-def test_empty_file_reads_as_empty_map(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_empty_file_reads_as_empty_map(store: BlobStore, store_root: str, place: Place) -> None:
     reader = _reader(store, store_root)
-    run(store.put(reader.get_input_path(), b""))
+    run(place(reader.get_input_path(), b""))
     result = run(reader.get())
     assert result == core.LiteralMap()
     assert result is not None
@@ -106,21 +112,23 @@ def test_missing_inputs_raise_not_found_naming_the_path(store: BlobStore, store_
     assert isinstance(info.value.__cause__, NotFoundError)
 
 
-def test_corrupt_inputs_raise_corrupt_data(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_corrupt_inputs_raise_corrupt_data(store: BlobStore, store_root: str, place: Place) -> None:
     reader = _reader(store, store_root)
-    run(store.put(reader.get_input_path(), b"\x0a\xff\x01"))
+    run(place(reader.get_input_path(), b"\x0a\xff\x01"))
     with pytest.raises(CorruptDataError) as info:
         run(reader.get())
     assert str(reader.get_input_path()) in str(info.value)
     assert isinstance(info.value.__cause__, CorruptDataError)
 
 
+@on_every_store
 def test_inputs_exactly_at_the_limit_pass_and_one_byte_over_fails(
-    store: BlobStore, store_root: str
+    store: BlobStore, store_root: str, place: Place
 ) -> None:
     size = _inputs().ByteSize()
     at_limit = _reader(store, store_root, max_payload_bytes=size)
-    run(write_message(store, at_limit.get_input_path(), _inputs()))
+    run(place(at_limit.get_input_path(), encoding_of(_inputs())))
     assert run(at_limit.get()) == _inputs()
     over = _reader(store, store_root, max_payload_bytes=size - 1)
     with pytest.raises(PayloadTooLargeError) as info:
@@ -133,12 +141,15 @@ def test_inputs_exactly_at_the_limit_pass_and_one_byte_over_fails(
     assert isinstance(info.value.__cause__, PayloadTooLargeError)
 
 
-def test_none_limit_means_the_store_limit(store_case: StoreCase, store_root: str) -> None:
+@on_every_store
+def test_none_limit_means_the_store_limit(
+    store_case: StoreCase, store_root: str, place: Place
+) -> None:
     tight = store_case.make(max_payload_bytes=_inputs().ByteSize() - 1)
     reader = _reader(tight, store_root)
     with pytest.raises(PayloadTooLargeError):  # the writer refuses what its reader would
         run(write_message(tight, reader.get_input_path(), _inputs()))
-    run(tight.put(reader.get_input_path(), _inputs().SerializeToString()))  # another writer
+    run(place(reader.get_input_path(), _inputs().SerializeToString(), tight))  # another writer
     with pytest.raises(PayloadTooLargeError):
         run(reader.get())
 
@@ -182,12 +193,13 @@ SECOND_GENERATION = core.Inputs(
 )
 
 
+@on_every_store
 def test_get_inputs_reads_declared_order_and_context_with_one_request(
-    store: BlobStore, store_root: str
+    store: BlobStore, store_root: str, place: Place
 ) -> None:
     counting = CountingStore(store)
     reader = _reader(counting, store_root)
-    run(store.put(reader.get_input_path(), SECOND_GENERATION.SerializeToString()))
+    run(place(reader.get_input_path(), SECOND_GENERATION.SerializeToString()))
     inputs = run(reader.get_inputs())
     assert [named.name for named in inputs.literals] == ["z", "a", "m"]
     assert [(pair.key, pair.value) for pair in inputs.context] == [("team", "ml"), ("env", "ci")]
@@ -195,33 +207,38 @@ def test_get_inputs_reads_declared_order_and_context_with_one_request(
     assert dict(counting.counts) == {"delete": 0, "get": 1, "head": 0, "list": 0, "put": 0}
 
 
-def test_get_reads_a_second_generation_file_as_before(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_get_reads_a_second_generation_file_as_before(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
     reader = _reader(store, store_root)
-    run(store.put(reader.get_input_path(), SECOND_GENERATION.SerializeToString()))
+    run(place(reader.get_input_path(), SECOND_GENERATION.SerializeToString()))
     as_map = run(reader.get())
     assert as_map is not None
     assert dict(as_map.literals) == {"z": _int(1), "a": _int(2), "m": _int(3)}
 
 
+@on_every_store
 def test_get_inputs_reads_a_first_generation_file_in_written_order_without_context(
-    store: BlobStore, store_root: str
+    store: BlobStore, store_root: str, place: Place
 ) -> None:
     reader = _reader(store, store_root)
     first = core.LiteralMap(literals={"b": _int(1), "a": _int(2)})
     data = first.SerializeToString(deterministic=True)
-    run(store.put(reader.get_input_path(), data))
+    run(place(reader.get_input_path(), data))
     inputs = run(reader.get_inputs())
     assert {named.name: named.value for named in inputs.literals} == dict(first.literals)
     assert list(inputs.context) == []
     assert inputs.SerializeToString(deterministic=True) == data
 
 
+@on_every_store
 def test_get_inputs_keeps_every_entry_of_a_repeated_name_and_get_keeps_the_last(
-    store: BlobStore, store_root: str
+    store: BlobStore, store_root: str, place: Place
 ) -> None:
     reader = _reader(store, store_root)
     repeated = core.Inputs(literals=[core.NamedLiteral(name="x", value=_int(v)) for v in (1, 2, 3)])
-    run(store.put(reader.get_input_path(), repeated.SerializeToString()))
+    run(place(reader.get_input_path(), repeated.SerializeToString()))
     assert [named.value for named in run(reader.get_inputs()).literals] == [
         _int(1),
         _int(2),
@@ -232,17 +249,23 @@ def test_get_inputs_keeps_every_entry_of_a_repeated_name_and_get_keeps_the_last(
     assert dict(as_map.literals) == {"x": _int(3)}
 
 
-def test_get_inputs_of_an_empty_file_is_empty_inputs(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_get_inputs_of_an_empty_file_is_empty_inputs(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
     reader = _reader(store, store_root)
-    run(store.put(reader.get_input_path(), b""))
+    run(place(reader.get_input_path(), b""))
     assert run(reader.get_inputs()) == core.Inputs()
 
 
-def test_get_inputs_raises_the_same_typed_errors(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_get_inputs_raises_the_same_typed_errors(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
     reader = _reader(store, store_root)
     with pytest.raises(NotFoundError):
         run(reader.get_inputs())
-    run(store.put(reader.get_input_path(), b"\x0a\xff"))
+    run(place(reader.get_input_path(), b"\x0a\xff"))
     with pytest.raises(CorruptDataError, match=r"kozmo\.core\.Inputs"):
         run(reader.get_inputs())
 

@@ -27,8 +27,16 @@ from kozmo_io.ioutils.output_file_paths import ReadOnlyOutputFilePaths
 from kozmo_io.ioutils.remote_file_output_reader import RemoteFileOutputReader
 from kozmo_io.protocols import OrderedOutputReader, OutputFilePaths
 from kozmo_io.reference import DataReference
-from kozmo_io.storage import BlobStore, CountingStore, ListPage, ObjectMeta, write_message
+from kozmo_io.storage import (
+    BlobStore,
+    CountingStore,
+    ListPage,
+    ObjectMeta,
+    encoding_of,
+    write_message,
+)
 
+Place = Callable[..., Coroutine[Any, Any, None]]
 DEFAULT = "default"  # the reader's own single error.pb
 EARLIEST = "earliest"  # an EarliestErrorReader over the worker error files
 STRATEGIES = [DEFAULT, EARLIEST]
@@ -213,21 +221,22 @@ def _paths(store_root: str) -> ReadOnlyOutputFilePaths:
     return ReadOnlyOutputFilePaths(f"{store_root}/out")
 
 
-def _put(store: BlobStore, path: str, message: Message) -> None:
-    run(write_message(store, path, message))
+def _put(place: Place, path: str, message: Message) -> None:
+    run(place(path, encoding_of(message)))
 
 
-def _put_raw(store: BlobStore, path: str, message: Message) -> None:
+def _put_raw(place: Place, path: str, message: Message) -> None:
     """Store ``message`` as another writer might, whatever its size (write_message would not)."""
-    run(store.put(path, message.SerializeToString()))
+    run(place(path, message.SerializeToString()))
 
 
 # --- outputs ---------------------------------------------------------------------------------
 
 
-def test_successful_task_reads_outputs(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_successful_task_reads_outputs(store: BlobStore, store_root: str, place: Place) -> None:
     paths = _paths(store_root)
-    _put(store, paths.get_output_path(), _outputs())
+    _put(place, paths.get_output_path(), _outputs())
     reader = RemoteFileOutputReader(store, paths)
     assert reader.is_file() is True
     assert run(reader.is_error()) is False
@@ -242,9 +251,12 @@ def test_reader_satisfies_the_protocol(store: BlobStore, store_root: str) -> Non
     assert reader.paths == _paths(store_root)
 
 
-def test_successful_task_costs_two_requests(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_successful_task_costs_two_requests(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
     paths = _paths(store_root)
-    _put(store, paths.get_output_path(), _outputs())
+    _put(place, paths.get_output_path(), _outputs())
     counting = CountingStore(store)
     reader = RemoteFileOutputReader(counting, paths)
 
@@ -258,9 +270,10 @@ def test_successful_task_costs_two_requests(store: BlobStore, store_root: str) -
     assert dict(counting.counts) == {"delete": 0, "get": 2, "head": 0, "list": 0, "put": 0}
 
 
-def test_failed_task_costs_one_request(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_failed_task_costs_one_request(store: BlobStore, store_root: str, place: Place) -> None:
     paths = _paths(store_root)
-    _put(store, paths.get_error_path(), _error_document())
+    _put(place, paths.get_error_path(), _error_document())
     counting = CountingStore(store)
     reader = RemoteFileOutputReader(counting, paths)
 
@@ -272,11 +285,12 @@ def test_failed_task_costs_one_request(store: BlobStore, store_root: str) -> Non
     assert counting.total == 1
 
 
+@on_every_store
 def test_read_alone_costs_one_request_and_kept_bytes_are_used_once(
-    store: BlobStore, store_root: str
+    store: BlobStore, store_root: str, place: Place
 ) -> None:
     paths = _paths(store_root)
-    _put(store, paths.get_output_path(), _outputs())
+    _put(place, paths.get_output_path(), _outputs())
     counting = CountingStore(store)
     reader = RemoteFileOutputReader(counting, paths)
     assert run(reader.read()) == (_outputs(), None)
@@ -287,12 +301,15 @@ def test_read_alone_costs_one_request_and_kept_bytes_are_used_once(
     assert counting.counts["get"] == 3
 
 
-def test_read_after_exists_sees_the_bytes_exists_fetched(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_read_after_exists_sees_the_bytes_exists_fetched(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
     paths = _paths(store_root)
-    _put(store, paths.get_output_path(), _outputs(1))
+    _put(place, paths.get_output_path(), _outputs(1))
     reader = RemoteFileOutputReader(store, paths)
     assert run(reader.exists())
-    _put(store, paths.get_output_path(), _outputs(2))
+    _put(place, paths.get_output_path(), _outputs(2))
     assert run(reader.read()) == (_outputs(1), None)
     assert run(reader.read()) == (_outputs(2), None)
 
@@ -301,7 +318,7 @@ def test_outputs_deleted_after_exists_are_not_read_from_kept_bytes(
     store: BlobStore, store_root: str
 ) -> None:
     paths = _paths(store_root)
-    _put(store, paths.get_output_path(), _outputs())
+    run(write_message(store, paths.get_output_path(), _outputs()))
     reader = RemoteFileOutputReader(store, paths)
     assert run(reader.exists()) is True
     run(store.delete(paths.get_output_path()))
@@ -310,12 +327,15 @@ def test_outputs_deleted_after_exists_are_not_read_from_kept_bytes(
         run(reader.read())
 
 
-def test_a_later_exists_replaces_the_kept_bytes(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_a_later_exists_replaces_the_kept_bytes(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
     paths = _paths(store_root)
-    _put(store, paths.get_output_path(), _outputs(1))
+    _put(place, paths.get_output_path(), _outputs(1))
     reader = RemoteFileOutputReader(store, paths)
     assert run(reader.exists()) is True
-    _put(store, paths.get_output_path(), _outputs(2))
+    _put(place, paths.get_output_path(), _outputs(2))
     assert run(reader.exists()) is True
     assert run(reader.read()) == (_outputs(2), None)
 
@@ -325,7 +345,7 @@ def test_error_deleted_after_is_error_is_not_read_from_kept_bytes(
     store: BlobStore, store_root: str, strategy: str
 ) -> None:
     paths = _paths(store_root)
-    _put(store, paths.get_error_path(), _error_document())
+    run(write_message(store, paths.get_error_path(), _error_document()))
     reader = _reader(store, paths, strategy)
     assert run(reader.is_error()) is True
     run(store.delete(paths.get_error_path()))
@@ -342,8 +362,8 @@ def test_a_failed_probe_drops_the_kept_bytes(
     store: BlobStore, store_root: str, strategy: str
 ) -> None:
     paths = _paths(store_root)
-    _put(store, paths.get_output_path(), _outputs())
-    _put(store, paths.get_error_path(), _error_document())
+    run(write_message(store, paths.get_output_path(), _outputs()))
+    run(write_message(store, paths.get_error_path(), _error_document()))
     breakable = _BreakableStore(store)
     reader = _reader(breakable, paths, strategy)
     assert run(reader.exists()) is True
@@ -361,12 +381,13 @@ def test_a_failed_probe_drops_the_kept_bytes(
     assert run(reader.read_error()).code != "red"
 
 
+@on_every_store
 @pytest.mark.parametrize("content", [b"", core.LiteralMap().SerializeToString()])
 def test_empty_outputs_read_as_no_outputs_produced(
-    store: BlobStore, store_root: str, content: bytes
+    store: BlobStore, store_root: str, place: Place, content: bytes
 ) -> None:
     paths = _paths(store_root)
-    run(store.put(paths.get_output_path(), content))
+    run(place(paths.get_output_path(), content))
     reader = RemoteFileOutputReader(store, paths)
     assert run(reader.exists()) is True
     outputs, error = run(reader.read())
@@ -394,9 +415,12 @@ def test_missing_outputs_do_not_exist_and_read_raises_not_found(
     assert isinstance(info.value, FileNotFoundError)
 
 
-def test_corrupt_outputs_raise_corrupt_data(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_corrupt_outputs_raise_corrupt_data(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
     paths = _paths(store_root)
-    run(store.put(paths.get_output_path(), b"\xff\xff\xff"))
+    run(place(paths.get_output_path(), b"\xff\xff\xff"))
     reader = RemoteFileOutputReader(store, paths)
     assert run(reader.exists()) is True
     with pytest.raises(CorruptDataError, match=r"outputs\.pb") as info:
@@ -405,11 +429,12 @@ def test_corrupt_outputs_raise_corrupt_data(store: BlobStore, store_root: str) -
     assert info.value.__cause__ is not None
 
 
+@on_every_store
 def test_outputs_exactly_at_the_limit_pass_and_one_byte_over_fails(
-    store: BlobStore, store_root: str
+    store: BlobStore, store_root: str, place: Place
 ) -> None:
     paths = _paths(store_root)
-    _put(store, paths.get_output_path(), _outputs())
+    _put(place, paths.get_output_path(), _outputs())
     size = _outputs().ByteSize()
     at_limit = RemoteFileOutputReader(store, paths, max_payload_bytes=size)
     assert run(at_limit.exists()) is True
@@ -426,23 +451,27 @@ def test_outputs_exactly_at_the_limit_pass_and_one_byte_over_fails(
         run(over.read())
 
 
-def test_none_limit_means_the_store_limit(store_case: StoreCase, store_root: str) -> None:
+@on_every_store
+def test_none_limit_means_the_store_limit(
+    store_case: StoreCase, store_root: str, place: Place
+) -> None:
     paths = _paths(store_root)
     size = _outputs().ByteSize()
     tight = store_case.make(max_payload_bytes=size - 1)
-    _put_raw(tight, paths.get_output_path(), _outputs())
+    run(place(paths.get_output_path(), _outputs().SerializeToString(), tight))
     with pytest.raises(PayloadTooLargeError) as info:
         run(RemoteFileOutputReader(tight, paths).exists())
     assert info.value.limit == size - 1
     exact = store_case.make(max_payload_bytes=size)
-    _put(exact, paths.get_output_path(), _outputs())
+    run(place(paths.get_output_path(), encoding_of(_outputs()), exact))
     assert run(RemoteFileOutputReader(exact, paths).read()) == (_outputs(), None)
 
 
-def test_default_limit_is_two_mebibytes(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_default_limit_is_two_mebibytes(store: BlobStore, store_root: str, place: Place) -> None:
     paths = _paths(store_root)
     blob = core.Literal(scalar=core.Scalar(binary=core.Binary(value=b"x" * (2 * 1024 * 1024))))
-    _put_raw(store, paths.get_output_path(), core.LiteralMap(literals={"big": blob}))
+    _put_raw(place, paths.get_output_path(), core.LiteralMap(literals={"big": blob}))
     with pytest.raises(PayloadTooLargeError) as info:
         run(RemoteFileOutputReader(store, paths).exists())
     assert info.value.limit == 2 * 1024 * 1024
@@ -472,19 +501,23 @@ def test_reference_outside_the_store_is_refused(store: BlobStore) -> None:
 # --- deck ------------------------------------------------------------------------------------
 
 
-def test_deck_exists_costs_one_head(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_deck_exists_costs_one_head(store: BlobStore, store_root: str, place: Place) -> None:
     paths = _paths(store_root)
     counting = CountingStore(store)
     reader = RemoteFileOutputReader(counting, paths)
     assert run(reader.deck_exists()) is False
-    run(store.put(paths.get_deck_path(), b"<html></html>"))
+    run(place(paths.get_deck_path(), b"<html></html>"))
     assert run(reader.deck_exists()) is True
     assert dict(counting.counts) == {"delete": 0, "get": 0, "head": 2, "list": 0, "put": 0}
 
 
-def test_deck_uses_the_configured_file_name(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_deck_uses_the_configured_file_name(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
     paths = ReadOnlyOutputFilePaths(f"{store_root}/out", deck_filename="report.html")
-    run(store.put(f"{store_root}/out/report.html", b"<html></html>"))
+    run(place(f"{store_root}/out/report.html", b"<html></html>"))
     assert run(RemoteFileOutputReader(store, paths).deck_exists()) is True
 
 
@@ -494,12 +527,13 @@ def test_deck_uses_the_configured_file_name(store: BlobStore, store_root: str) -
 @pytest.mark.parametrize(
     ("origin", "recoverable"), [(ErrorKind.USER, False), (ErrorKind.SYSTEM, True)]
 )
+@on_every_store
 def test_error_origin_and_recoverability_are_read(
-    store: BlobStore, store_root: str, origin: ErrorKind, *, recoverable: bool
+    store: BlobStore, store_root: str, place: Place, origin: ErrorKind, *, recoverable: bool
 ) -> None:
     paths = _paths(store_root)
-    _put(store, paths.get_error_path(), _error_document(kind=origin, is_recoverable=recoverable))
-    run(store.put(paths.get_deck_path(), b"deck"))
+    _put(place, paths.get_error_path(), _error_document(kind=origin, is_recoverable=recoverable))
+    run(place(paths.get_deck_path(), b"deck"))
     reader = RemoteFileOutputReader(store, paths)
     assert run(reader.is_error()) is True
     error = run(reader.read_error())
@@ -512,9 +546,12 @@ def test_error_origin_and_recoverability_are_read(
     assert run(reader.deck_exists()) is True
 
 
-def test_error_timestamp_and_worker_are_read(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_error_timestamp_and_worker_are_read(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
     paths = _paths(store_root)
-    _put(store, paths.get_error_path(), _error_document(worker="worker-3", seconds=99))
+    _put(place, paths.get_error_path(), _error_document(worker="worker-3", seconds=99))
     error = run(RemoteFileOutputReader(store, paths).read_error())
     assert error.worker == "worker-3"
     assert error.timestamp == dt.datetime.fromtimestamp(99, tz=dt.UTC)
@@ -536,9 +573,12 @@ def test_missing_error_file_reads_as_error_file_not_found(
     assert str(paths.get_error_path()) in error.message
 
 
-def test_empty_error_file_reads_as_bad_format(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_empty_error_file_reads_as_bad_format(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
     paths = _paths(store_root)
-    run(store.put(paths.get_error_path(), b""))
+    run(place(paths.get_error_path(), b""))
     reader = RemoteFileOutputReader(store, paths)
     assert run(reader.is_error()) is True
     error = run(reader.read_error())
@@ -550,19 +590,25 @@ def test_empty_error_file_reads_as_bad_format(store: BlobStore, store_root: str)
     assert str(paths.get_error_path()) in error.message
 
 
-def test_corrupt_error_file_raises_corrupt_data(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_corrupt_error_file_raises_corrupt_data(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
     paths = _paths(store_root)
-    run(store.put(paths.get_error_path(), b"\x0a\x05ab"))
+    run(place(paths.get_error_path(), b"\x0a\x05ab"))
     reader = RemoteFileOutputReader(store, paths)
     assert run(reader.is_error()) is True
     with pytest.raises(CorruptDataError, match=r"error\.pb"):
         run(reader.read_error())
 
 
-def test_oversized_error_file_raises_never_no_error(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_oversized_error_file_raises_never_no_error(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
     paths = _paths(store_root)
     document = _error_document(message="x" * 100)
-    _put(store, paths.get_error_path(), document)
+    _put(place, paths.get_error_path(), document)
     size = document.ByteSize()
     over = RemoteFileOutputReader(store, paths, max_payload_bytes=size - 1)
     with pytest.raises(PayloadTooLargeError) as info:
@@ -575,26 +621,30 @@ def test_oversized_error_file_raises_never_no_error(store: BlobStore, store_root
     assert run(at_limit.read_error()).message == "x" * 100
 
 
-def test_error_path_is_read_verbatim(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_error_path_is_read_verbatim(store: BlobStore, store_root: str, place: Place) -> None:
     paths = ReadOnlyOutputFilePaths(f"{store_root}/a b/x")
     assert paths.get_error_path().endswith("/a%20b/x/error.pb")
-    _put(store, paths.get_error_path(), _error_document(code="spaced"))
+    _put(place, paths.get_error_path(), _error_document(code="spaced"))
     assert run(RemoteFileOutputReader(store, paths).read_error()).code == "spaced"
 
 
 # --- EARLIEST aggregation --------------------------------------------------------------------
 
 
-def _write_worker_errors(store: BlobStore, store_root: str) -> None:
+def _write_worker_errors(place: Place, store_root: str) -> None:
     for index in range(3):
         document = _error_document(
             message=f"hi-{index}", worker=f"worker-{index}", seconds=100 - index % 2
         )
-        _put(store, f"{store_root}/out/error-{index}.pb", document)
+        _put(place, f"{store_root}/out/error-{index}.pb", document)
 
 
-def test_earliest_picks_the_earliest_worker_error(store: BlobStore, store_root: str) -> None:
-    _write_worker_errors(store, store_root)
+@on_every_store
+def test_earliest_picks_the_earliest_worker_error(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
+    _write_worker_errors(place, store_root)
     reader = _reader(store, _paths(store_root), EARLIEST)
     assert run(reader.is_error()) is True
     error = run(reader.read_error())
@@ -608,9 +658,12 @@ def test_earliest_picks_the_earliest_worker_error(store: BlobStore, store_root: 
     assert error.timestamp == dt.datetime.fromtimestamp(99, tz=dt.UTC)
 
 
-def test_earliest_reads_the_legacy_single_file(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_earliest_reads_the_legacy_single_file(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
     paths = _paths(store_root)
-    _put(store, paths.get_error_path(), _error_document())
+    _put(place, paths.get_error_path(), _error_document())
     reader = _reader(store, paths, EARLIEST)
     assert run(reader.is_error()) is True
     error = run(reader.read_error())
@@ -623,55 +676,69 @@ def test_earliest_reads_the_legacy_single_file(store: BlobStore, store_root: str
     assert error.timestamp is None
 
 
+@on_every_store
 def test_earliest_without_error_files_reads_the_zero_error(
-    store: BlobStore, store_root: str
+    store: BlobStore, store_root: str, place: Place
 ) -> None:
     paths = _paths(store_root)
-    _put(store, paths.get_output_path(), _outputs())
+    _put(place, paths.get_output_path(), _outputs())
     reader = _reader(store, paths, EARLIEST)
     assert run(reader.is_error()) is False
     assert run(reader.read_error()) == ExecutionError()
 
 
-def test_earliest_ignores_names_without_the_extension(store: BlobStore, store_root: str) -> None:
-    _put(store, f"{store_root}/out/error-1.txt", _error_document(seconds=1))
-    _put(store, f"{store_root}/out/error-0.pb.bak", _error_document(seconds=1))
+@on_every_store
+def test_earliest_ignores_names_without_the_extension(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
+    _put(place, f"{store_root}/out/error-1.txt", _error_document(seconds=1))
+    _put(place, f"{store_root}/out/error-0.pb.bak", _error_document(seconds=1))
     reader = _reader(store, _paths(store_root), EARLIEST)
     assert run(reader.is_error()) is False
-    _put(store, f"{store_root}/out/error-9.pb", _error_document(message="real", seconds=50))
+    _put(place, f"{store_root}/out/error-9.pb", _error_document(message="real", seconds=50))
     assert run(reader.is_error()) is True
     assert run(reader.read_error()).message == "real"
 
 
-def test_earliest_counts_unset_timestamps_as_the_epoch(store: BlobStore, store_root: str) -> None:
-    _put(store, f"{store_root}/out/error-a.pb", _error_document(message="dated", seconds=5))
-    _put(store, f"{store_root}/out/error-b.pb", _error_document(message="undated"))
+@on_every_store
+def test_earliest_counts_unset_timestamps_as_the_epoch(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
+    _put(place, f"{store_root}/out/error-a.pb", _error_document(message="dated", seconds=5))
+    _put(place, f"{store_root}/out/error-b.pb", _error_document(message="undated"))
     reader = _reader(store, _paths(store_root), EARLIEST)
     error = run(reader.read_error())
     assert error.message == "undated"
     assert error.timestamp is None
 
 
-def test_earliest_ties_go_to_the_first_listed(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_earliest_ties_go_to_the_first_listed(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
     for name in ("error-b", "error-a", "error-c"):
-        _put(store, f"{store_root}/out/{name}.pb", _error_document(message=name, seconds=7))
+        _put(place, f"{store_root}/out/{name}.pb", _error_document(message=name, seconds=7))
     reader = _reader(store, _paths(store_root), EARLIEST)
     assert run(reader.read_error()).message == "error-a"
 
 
+@on_every_store
 def test_earliest_document_without_error_reads_as_bad_format(
-    store: BlobStore, store_root: str
+    store: BlobStore, store_root: str, place: Place
 ) -> None:
-    run(store.put(f"{store_root}/out/error-0.pb", b""))
-    _put(store, f"{store_root}/out/error-1.pb", _error_document(seconds=10))
+    run(place(f"{store_root}/out/error-0.pb", b""))
+    _put(place, f"{store_root}/out/error-1.pb", _error_document(seconds=10))
     reader = _reader(store, _paths(store_root), EARLIEST)
     assert run(reader.read_error()).code == "ErrorFileBadFormat"
 
 
-def test_earliest_pages_through_the_listing(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_earliest_pages_through_the_listing(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
     for index in range(5):
         document = _error_document(message=f"w{index}", seconds=20 - (index == 3))
-        _put(store, f"{store_root}/out/error-{index}.pb", document)
+        _put(place, f"{store_root}/out/error-{index}.pb", document)
     paged = _SmallPages(store)
     reader = _reader(paged, _paths(store_root), EARLIEST)
     assert run(reader.is_error()) is True
@@ -679,8 +746,9 @@ def test_earliest_pages_through_the_listing(store: BlobStore, store_root: str) -
     assert paged.list_calls == 3
 
 
-def test_earliest_request_count(store: BlobStore, store_root: str) -> None:
-    _write_worker_errors(store, store_root)
+@on_every_store
+def test_earliest_request_count(store: BlobStore, store_root: str, place: Place) -> None:
+    _write_worker_errors(place, store_root)
     counting = CountingStore(store)
     reader = _reader(counting, _paths(store_root), EARLIEST)
 
@@ -692,18 +760,24 @@ def test_earliest_request_count(store: BlobStore, store_root: str) -> None:
     assert dict(counting.counts) == {"delete": 0, "get": 3, "head": 0, "list": 1, "put": 0}
 
 
-def test_earliest_oversized_error_file_raises(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_earliest_oversized_error_file_raises(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
     small = _error_document(seconds=1)
-    _put(store, f"{store_root}/out/error-0.pb", small)
-    _put(store, f"{store_root}/out/error-1.pb", _error_document(message="x" * 500, seconds=2))
+    _put(place, f"{store_root}/out/error-0.pb", small)
+    _put(place, f"{store_root}/out/error-1.pb", _error_document(message="x" * 500, seconds=2))
     reader = _reader(store, _paths(store_root), EARLIEST, max_payload_bytes=small.ByteSize())
     with pytest.raises(PayloadTooLargeError) as info:
         run(reader.is_error())
     assert info.value.path == f"{store_root}/out/error-1.pb"
 
 
-def test_earliest_corrupt_error_file_raises(store: BlobStore, store_root: str) -> None:
-    run(store.put(f"{store_root}/out/error-0.pb", b"\xff\xff"))
+@on_every_store
+def test_earliest_corrupt_error_file_raises(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
+    run(place(f"{store_root}/out/error-0.pb", b"\xff\xff"))
     reader = _reader(store, _paths(store_root), EARLIEST)
     with pytest.raises(CorruptDataError, match=r"error-0\.pb"):
         run(reader.read_error())
@@ -763,11 +837,12 @@ ORDERED = core.Outputs(
 )
 
 
+@on_every_store
 def test_read_outputs_keeps_declared_order_and_artifacts_in_two_requests(
-    store: BlobStore, store_root: str
+    store: BlobStore, store_root: str, place: Place
 ) -> None:
     paths = _paths(store_root)
-    run(store.put(paths.get_output_path(), ORDERED.SerializeToString()))
+    run(place(paths.get_output_path(), ORDERED.SerializeToString()))
     counting = CountingStore(store)
     reader = RemoteFileOutputReader(counting, paths)
 
@@ -783,22 +858,24 @@ def test_read_outputs_keeps_declared_order_and_artifacts_in_two_requests(
     assert counting.total == 2
 
 
+@on_every_store
 def test_read_of_a_second_generation_file_is_the_map_as_before(
-    store: BlobStore, store_root: str
+    store: BlobStore, store_root: str, place: Place
 ) -> None:
     paths = _paths(store_root)
-    run(store.put(paths.get_output_path(), ORDERED.SerializeToString()))
+    run(place(paths.get_output_path(), ORDERED.SerializeToString()))
     outputs, error = run(RemoteFileOutputReader(store, paths).read())
     assert error is None
     assert outputs is not None
     assert dict(outputs.literals) == {"c": _int(1), "b": _int(2), "a": _int(3)}
 
 
+@on_every_store
 def test_read_outputs_of_a_first_generation_file_has_its_entries_and_no_artifacts(
-    store: BlobStore, store_root: str
+    store: BlobStore, store_root: str, place: Place
 ) -> None:
     paths = _paths(store_root)
-    _put(store, paths.get_output_path(), _outputs())
+    _put(place, paths.get_output_path(), _outputs())
     outputs, error = run(RemoteFileOutputReader(store, paths).read_outputs())
     assert error is None
     assert outputs == core.Outputs(
@@ -806,23 +883,25 @@ def test_read_outputs_of_a_first_generation_file_has_its_entries_and_no_artifact
     )
 
 
+@on_every_store
 def test_read_outputs_keeps_every_entry_of_a_repeated_name_and_read_keeps_the_last(
-    store: BlobStore, store_root: str
+    store: BlobStore, store_root: str, place: Place
 ) -> None:
     paths = _paths(store_root)
     repeated = core.Outputs(literals=[core.NamedLiteral(name="o", value=_int(v)) for v in (1, 2)])
-    run(store.put(paths.get_output_path(), repeated.SerializeToString()))
+    run(place(paths.get_output_path(), repeated.SerializeToString()))
     reader = RemoteFileOutputReader(store, paths)
     assert run(reader.read_outputs()) == (repeated, None)
     assert run(reader.read()) == (core.LiteralMap(literals={"o": _int(2)}), None)
 
 
+@on_every_store
 @pytest.mark.parametrize("content", [b"", core.Outputs().SerializeToString()])
 def test_read_outputs_of_empty_outputs_is_no_outputs_produced(
-    store: BlobStore, store_root: str, content: bytes
+    store: BlobStore, store_root: str, place: Place, content: bytes
 ) -> None:
     paths = _paths(store_root)
-    run(store.put(paths.get_output_path(), content))
+    run(place(paths.get_output_path(), content))
     outputs, error = run(RemoteFileOutputReader(store, paths).read_outputs())
     assert outputs is None
     assert error is not None
@@ -830,12 +909,15 @@ def test_read_outputs_of_empty_outputs_is_no_outputs_produced(
     assert error.is_recoverable is True
 
 
-def test_read_outputs_raises_the_same_typed_errors(store: BlobStore, store_root: str) -> None:
+@on_every_store
+def test_read_outputs_raises_the_same_typed_errors(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
     paths = _paths(store_root)
     reader = RemoteFileOutputReader(store, paths)
     with pytest.raises(NotFoundError):
         run(reader.read_outputs())
-    run(store.put(paths.get_output_path(), b"\x0a\x05\x0a"))
+    run(place(paths.get_output_path(), b"\x0a\x05\x0a"))
     with pytest.raises(CorruptDataError, match=r"kozmo\.core\.Outputs"):
         run(reader.read_outputs())
 

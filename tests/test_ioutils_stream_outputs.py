@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterator
-from typing import final
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from typing import Any, final
 
 import pytest
+from _support import on_every_store
 
 from kozmo_io import core
 from kozmo_io.errors import (
@@ -40,9 +41,12 @@ from kozmo_io.storage import (
     ListPage,
     MemoryBlobStore,
     ObjectMeta,
+    encoding_of,
     write_message,
 )
 from kozmo_io.testing import Faults, FaultyStore
+
+Place = Callable[..., Coroutine[Any, Any, None]]
 
 FAILURE = ExecutionError(code="ValueError", message="no words", kind=ErrorKind.USER)
 
@@ -52,7 +56,7 @@ def _outputs(value: int) -> core.LiteralMap:
     return core.LiteralMap(literals={"v": literal})
 
 
-def _run(store: BlobStore, root: str) -> dict[str, OutcomeKind]:
+def _run(place: Place, root: str) -> dict[str, OutcomeKind]:
     """Write one task of each outcome under ``root``; return prefix -> expected kind."""
     big = core.LiteralMap(
         literals={
@@ -61,13 +65,13 @@ def _run(store: BlobStore, root: str) -> dict[str, OutcomeKind]:
     )
 
     async def write() -> None:
-        await write_message(store, f"{root}/ok/outputs.pb", _outputs(7))
-        await write_message(store, f"{root}/failed/error.pb", FAILURE.to_error_document())
-        await store.put(f"{root}/missing/inputs.pb", b"")
-        await write_message(store, f"{root}/big/outputs.pb", big)
-        await store.put(f"{root}/corrupt/outputs.pb", b"\xff\xff\xff")
-        await store.put(f"{root}/corrupt-error/error.pb", b"\x0a\x05ab")
-        await store.put(f"{root}/empty/outputs.pb", b"")
+        await place(f"{root}/ok/outputs.pb", encoding_of(_outputs(7)))
+        await place(f"{root}/failed/error.pb", encoding_of(FAILURE.to_error_document()))
+        await place(f"{root}/missing/inputs.pb", b"")
+        await place(f"{root}/big/outputs.pb", encoding_of(big))
+        await place(f"{root}/corrupt/outputs.pb", b"\xff\xff\xff")
+        await place(f"{root}/corrupt-error/error.pb", b"\x0a\x05ab")
+        await place(f"{root}/empty/outputs.pb", b"")
 
     asyncio.run(write())
     return {
@@ -88,8 +92,11 @@ def _collect(stream: AsyncIterator[OutputOutcome]) -> list[OutputOutcome]:
     return asyncio.run(collect())
 
 
-def test_given_prefixes_yield_every_kind_of_outcome(store: BlobStore, store_root: str) -> None:
-    expected = _run(store, f"{store_root}/run")
+@on_every_store
+def test_given_prefixes_yield_every_kind_of_outcome(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
+    expected = _run(place, f"{store_root}/run")
     prefixes = list(expected)
     outcomes = _collect(stream_outputs(store, prefixes, concurrency=3, max_payload_bytes=4096))
     by_prefix = {str(outcome.prefix): outcome for outcome in outcomes}
@@ -126,10 +133,11 @@ def test_given_prefixes_yield_every_kind_of_outcome(store: BlobStore, store_root
     assert empty.code == "No outputs produced"
 
 
+@on_every_store
 def test_given_prefixes_cost_one_get_on_success_and_two_otherwise(
-    store: BlobStore, store_root: str
+    store: BlobStore, store_root: str, place: Place
 ) -> None:
-    expected = _run(store, f"{store_root}/run")
+    expected = _run(place, f"{store_root}/run")
     counting = CountingStore(store)
     for prefix, kind in expected.items():
         counting.reset()
@@ -140,8 +148,11 @@ def test_given_prefixes_cost_one_get_on_success_and_two_otherwise(
         assert counting.total == counting.counts["get"]
 
 
-def test_listed_folders_cost_at_most_one_get_each(store: BlobStore, store_root: str) -> None:
-    expected = _run(store, f"{store_root}/run")
+@on_every_store
+def test_listed_folders_cost_at_most_one_get_each(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
+    expected = _run(place, f"{store_root}/run")
     counting = CountingStore(store)
 
     async def collect() -> list[OutputOutcome]:
@@ -156,12 +167,13 @@ def test_listed_folders_cost_at_most_one_get_each(store: BlobStore, store_root: 
     assert counting.counts["list"] == 1
 
 
+@on_every_store
 def test_a_listed_folder_with_both_files_reports_the_error_as_the_engine_does(
-    store: BlobStore, store_root: str
+    store: BlobStore, store_root: str, place: Place
 ) -> None:
     async def write() -> None:
-        await write_message(store, f"{store_root}/t/outputs.pb", _outputs(1))
-        await write_message(store, f"{store_root}/t/error.pb", FAILURE.to_error_document())
+        await place(f"{store_root}/t/outputs.pb", encoding_of(_outputs(1)))
+        await place(f"{store_root}/t/error.pb", encoding_of(FAILURE.to_error_document()))
 
     asyncio.run(write())
     folder = TaskFolder(DataReference(f"{store_root}/t"), frozenset({"outputs.pb", "error.pb"}))
@@ -172,6 +184,7 @@ def test_a_listed_folder_with_both_files_reports_the_error_as_the_engine_does(
     )
 
 
+@on_every_store
 def test_a_listed_file_deleted_before_its_read_is_missing(
     store: BlobStore, store_root: str
 ) -> None:
@@ -181,8 +194,11 @@ def test_a_listed_file_deleted_before_its_read_is_missing(
     assert isinstance(outcome.failure, NotFoundError)
 
 
-def test_storage_failures_are_outcomes_not_exceptions(store: BlobStore, store_root: str) -> None:
-    expected = _run(store, f"{store_root}/run")
+@on_every_store
+def test_storage_failures_are_outcomes_not_exceptions(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
+    expected = _run(place, f"{store_root}/run")
     faulty = FaultyStore(store, faults=Faults(error_rate=1.0), seed=3)
     outcomes = _collect(stream_outputs(faulty, list(expected), concurrency=4))
     assert [o.kind for o in outcomes] == [OutcomeKind.STORAGE_FAILURE] * len(expected)
@@ -380,10 +396,11 @@ def test_a_bad_read_limit_is_refused_at_once(limit: int) -> None:
         stream_outputs(MemoryBlobStore(), [], max_payload_bytes=limit)
 
 
+@on_every_store
 def test_stream_reads_classifies_what_each_reader_returns_or_raises(
-    store: BlobStore, store_root: str
+    store: BlobStore, store_root: str, place: Place
 ) -> None:
-    expected = _run(store, f"{store_root}/run")
+    expected = _run(place, f"{store_root}/run")
     readers: list[OutputReader] = [
         RemoteFileOutputReader(store, ReadOnlyOutputFilePaths(prefix), max_payload_bytes=4096)
         for prefix in expected
@@ -583,14 +600,15 @@ def test_read_outputs_many_refuses_a_non_positive_concurrency(concurrency: int) 
         asyncio.run(read_outputs_many([InMemoryOutputReader()], concurrency=concurrency))
 
 
+@on_every_store
 def test_read_outputs_many_of_remote_readers_costs_one_request_each(
-    store: BlobStore, store_root: str
+    store: BlobStore, store_root: str, place: Place
 ) -> None:
     counting = CountingStore(store)
     readers: list[OutputReader] = []
     for index in range(12):
         paths = ReadOnlyOutputFilePaths(f"{store_root}/task-{index}")
-        asyncio.run(write_message(store, paths.get_output_path(), _outputs(index)))
+        asyncio.run(place(paths.get_output_path(), encoding_of(_outputs(index))))
         readers.append(RemoteFileOutputReader(counting, paths))
     results = asyncio.run(read_outputs_many(readers, concurrency=4))
     assert results == [(_outputs(index), None) for index in range(12)]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import pytest
 from _support import on_every_store
@@ -10,6 +12,8 @@ from _support import on_every_store
 from kozmo_io.errors import InvalidArgumentError, StorageError
 from kozmo_io.ioutils.task_folders import TaskFolder, list_task_folders
 from kozmo_io.storage import BlobStore, CountingStore, ListPage, MemoryBlobStore
+
+Place = Callable[..., Coroutine[Any, Any, None]]
 
 # run/<key> -> what the listing should report for the folder holding it
 LAYOUT = (
@@ -41,10 +45,10 @@ EXPECTED = {
 }
 
 
-def _fill(store: BlobStore, root: str, keys: tuple[str, ...]) -> None:
+def _fill(place: Place, root: str, keys: tuple[str, ...]) -> None:
     async def write() -> None:
         for key in keys:
-            await store.put(f"{root}/{key}", b"x")
+            await place(f"{root}/{key}", b"x")
 
     asyncio.run(write())
 
@@ -57,29 +61,34 @@ def _folders(store: BlobStore, prefix: str, *, page_size: int = 1000) -> list[Ta
 
 
 @pytest.mark.parametrize("page_size", [1, 3, 1000])
+@on_every_store
 def test_every_task_folder_is_found_once_with_its_files(
-    store: BlobStore, store_root: str, page_size: int
+    store: BlobStore, store_root: str, place: Place, page_size: int
 ) -> None:
-    _fill(store, f"{store_root}/run", LAYOUT)
+    _fill(place, f"{store_root}/run", LAYOUT)
     found = _folders(store, f"{store_root}/run", page_size=page_size)
     got = {folder.prefix.removeprefix(f"{store_root}/run/"): set(folder.files) for folder in found}
     assert got == EXPECTED
     assert len(found) == len(EXPECTED)
 
 
-def test_the_listing_costs_one_request_per_page(store: BlobStore, store_root: str) -> None:
-    _fill(store, f"{store_root}/run", LAYOUT)
+@on_every_store
+def test_the_listing_costs_one_request_per_page(
+    store: BlobStore, store_root: str, place: Place
+) -> None:
+    _fill(place, f"{store_root}/run", LAYOUT)
     counting = CountingStore(store)
     _folders(counting, f"{store_root}/run/", page_size=4)
     assert counting.counts["list"] == -(-len(LAYOUT) // 4)
     assert counting.total == counting.counts["list"]
 
 
+@on_every_store
 def test_a_run_prefix_that_is_itself_a_task_folder_is_reported(
-    store: BlobStore, store_root: str
+    store: BlobStore, store_root: str, place: Place
 ) -> None:
-    _fill(store, f"{store_root}/task", ("outputs.pb", "deck.html"))
-    _fill(store, f"{store_root}/task-sibling", ("outputs.pb",))  # not under task/
+    _fill(place, f"{store_root}/task", ("outputs.pb", "deck.html"))
+    _fill(place, f"{store_root}/task-sibling", ("outputs.pb",))  # not under task/
     found = _folders(store, f"{store_root}/task")
     assert [(f.prefix, f.files) for f in found] == [
         (f"{store_root}/task", frozenset({"outputs.pb", "deck.html"}))
@@ -93,11 +102,12 @@ def test_an_empty_run_has_no_folders(store: BlobStore, store_root: str) -> None:
     assert _folders(store, f"{store_root}/nothing") == []
 
 
+@on_every_store
 def test_folders_come_as_soon_as_the_listing_moves_past_them(
-    store: BlobStore, store_root: str
+    store: BlobStore, store_root: str, place: Place
 ) -> None:
     keys = tuple(f"t{index:03d}/outputs.pb" for index in range(30))
-    _fill(store, f"{store_root}/run", keys)
+    _fill(place, f"{store_root}/run", keys)
     counting = CountingStore(store)
 
     async def first() -> TaskFolder:
@@ -109,11 +119,12 @@ def test_folders_come_as_soon_as_the_listing_moves_past_them(
     assert counting.counts["list"] == 1
 
 
+@on_every_store
 def test_a_failed_page_raises_after_the_folders_before_it(
-    store: BlobStore, store_root: str
+    store: BlobStore, store_root: str, place: Place
 ) -> None:
     keys = tuple(f"t{index:03d}/outputs.pb" for index in range(10))
-    _fill(store, f"{store_root}/run", keys)
+    _fill(place, f"{store_root}/run", keys)
 
     class FailingSecondPage:
         """Delegates to the store; the second page fails."""
