@@ -14,7 +14,7 @@ from kozmo_io.protocols import (
     OutputWriter,
 )
 from kozmo_io.storage import BlobStore
-from kozmo_io.testing._kit import DEFAULT_TIMEOUT, Kit, run_sync
+from kozmo_io.testing._kit import DEFAULT_TIMEOUT, Kit, in_new_loop
 from kozmo_io.testing._path_getters import check_input_paths_of, check_output_paths_of
 from kozmo_io.testing._readers import check_input_reader_of, check_output_reader_of
 from kozmo_io.testing._stores import check_blob_store_of
@@ -305,98 +305,10 @@ async def acheck_output_writer(
     return kit.report()
 
 
-def check_blob_store(
-    factory: BlobStoreFactory,
-    /,
-    *,
-    root: str,
-    call_timeout: float = DEFAULT_TIMEOUT,
-    strict: bool = False,
-) -> ConformanceReport:
-    """Run :func:`acheck_blob_store` in a new event loop.
-
-    Raises:
-        RuntimeError: Called while an event loop runs in this thread (await the async variant).
-    """
-    return run_sync(
-        acheck_blob_store(factory, root=root, call_timeout=call_timeout, strict=strict),
-        "acheck_blob_store",
-    )
-
-
-def check_input_file_paths(
-    factory: InputFilePathsFactory,
-    /,
-    *,
-    call_timeout: float = DEFAULT_TIMEOUT,
-    strict: bool = False,
-) -> ConformanceReport:
-    """Run :func:`acheck_input_file_paths` in a new event loop.
-
-    Raises:
-        RuntimeError: Called while an event loop runs in this thread (await the async variant).
-    """
-    return run_sync(
-        acheck_input_file_paths(factory, call_timeout=call_timeout, strict=strict),
-        "acheck_input_file_paths",
-    )
-
-
-def check_input_reader(
-    factory: InputReaderFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT, strict: bool = False
-) -> ConformanceReport:
-    """Run :func:`acheck_input_reader` in a new event loop.
-
-    Raises:
-        RuntimeError: Called while an event loop runs in this thread (await the async variant).
-    """
-    return run_sync(
-        acheck_input_reader(factory, call_timeout=call_timeout, strict=strict),
-        "acheck_input_reader",
-    )
-
-
-def check_output_file_paths(
-    factory: OutputFilePathsFactory,
-    /,
-    *,
-    call_timeout: float = DEFAULT_TIMEOUT,
-    strict: bool = False,
-) -> ConformanceReport:
-    """Run :func:`acheck_output_file_paths` in a new event loop.
-
-    Raises:
-        RuntimeError: Called while an event loop runs in this thread (await the async variant).
-    """
-    return run_sync(
-        acheck_output_file_paths(factory, call_timeout=call_timeout, strict=strict),
-        "acheck_output_file_paths",
-    )
-
-
-def check_output_reader(
-    factory: OutputReaderFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT, strict: bool = False
-) -> ConformanceReport:
-    """Run :func:`acheck_output_reader` in a new event loop.
-
-    Raises:
-        RuntimeError: Called while an event loop runs in this thread (await the async variant).
-    """
-    return run_sync(
-        acheck_output_reader(factory, call_timeout=call_timeout, strict=strict),
-        "acheck_output_reader",
-    )
-
-
-def check_output_writer(
-    factory: OutputWriterFactory, /, *, call_timeout: float = DEFAULT_TIMEOUT, strict: bool = False
-) -> ConformanceReport:
-    """Run :func:`acheck_output_writer` in a new event loop.
-
-    Raises:
-        RuntimeError: Called while an event loop runs in this thread (await the async variant).
-    """
-    return run_sync(
-        acheck_output_writer(factory, call_timeout=call_timeout, strict=strict),
-        "acheck_output_writer",
-    )
+# The synchronous forms, for scripts and engines that run no event loop.
+check_blob_store = in_new_loop(acheck_blob_store)
+check_input_file_paths = in_new_loop(acheck_input_file_paths)
+check_input_reader = in_new_loop(acheck_input_reader)
+check_output_file_paths = in_new_loop(acheck_output_file_paths)
+check_output_reader = in_new_loop(acheck_output_reader)
+check_output_writer = in_new_loop(acheck_output_writer)

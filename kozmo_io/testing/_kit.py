@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import reprlib
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, Final, TypeVar, final
+from typing import Any, Final, ParamSpec, TypeVar, final
 
 import attrs
 
@@ -25,6 +26,7 @@ __all__ = (
     "Returned",
     "describe",
     "fresh_store",
+    "in_new_loop",
     "run_sync",
 )
 
@@ -125,6 +127,35 @@ def run_sync(coroutine: Coroutine[Any, Any, T], async_name: str) -> T:
     coroutine.close()
     msg = f"an event loop is already running: use `await {async_name}(...)` instead"
     raise RuntimeError(msg)
+
+
+P = ParamSpec("P")
+
+
+def in_new_loop(async_check: Callable[P, Coroutine[Any, Any, T]], /) -> Callable[P, T]:
+    """Make the synchronous form of an ``acheck_*`` function: the same call, in a new event loop.
+
+    Args:
+        async_check: The asynchronous check (its name starts with ``a``).
+
+    Returns:
+        ``check_*``, typed as ``async_check`` is; it raises :class:`RuntimeError` when called
+        while an event loop runs in its thread.
+    """
+    async_name = async_check.__name__
+
+    @functools.wraps(async_check)
+    def check(*args: P.args, **kwargs: P.kwargs) -> T:
+        return run_sync(async_check(*args, **kwargs), async_name)
+
+    check.__name__ = check.__qualname__ = async_name.removeprefix("a")
+    check.__doc__ = (
+        f"Run :func:`{async_name}` in a new event loop.\n\n"
+        "Raises:\n"
+        "    RuntimeError: Called while an event loop runs in this thread (await the async"
+        " variant).\n"
+    )
+    return check
 
 
 def _check_timeout(timeout: object) -> float:
