@@ -11,6 +11,7 @@ import pytest
 from _support import run
 from google.protobuf.wrappers_pb2 import BytesValue
 
+from kozmo_io.conformance import Verdict
 from kozmo_io.errors import (
     InvalidArgumentError,
     InvalidReferenceError,
@@ -28,6 +29,7 @@ from kozmo_io.storage import (
     read_message,
     write_message,
 )
+from kozmo_io.testing import check_blob_store
 
 MiB = 1024 * 1024
 
@@ -232,11 +234,73 @@ def test_cached_hit_applies_the_inner_store_limit() -> None:
     assert cache.max_payload_bytes == 4
 
 
-def test_cached_store_limit_can_be_set_apart_from_the_inner_one() -> None:
-    backend = _counted(max_payload_bytes=4)
+def test_cached_store_without_a_limit_over_a_store_without_one_reads_anything() -> None:
+    backend = _counted(max_payload_bytes=0)
     cache = CachedStore(backend, max_bytes=100, max_payload_bytes=None)
     run(cache.put("memory://b/x", b"12345"))
     assert run(cache.get("memory://b/x")) == b"12345"
+    run(backend.put("memory://b/y", b"x" * 3 * MiB))
+    assert len(run(cache.get("memory://b/y"))) == 3 * MiB
+    assert cache.max_payload_bytes is None
+
+
+@pytest.mark.parametrize("limit", [5, 2 * MiB, None, 0])
+def test_cached_store_refuses_a_limit_above_the_inner_one(limit: int | None) -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        CachedStore(_counted(max_payload_bytes=4), max_bytes=100, max_payload_bytes=limit)
+    text = str(caught.value)
+    assert "max_payload_bytes" in text
+    assert "(4 bytes)" in text
+    assert ("no limit" if not limit else f"{limit} bytes") in text
+
+
+def test_cached_store_over_a_store_with_the_default_limit_takes_up_to_that_limit() -> None:
+    with pytest.raises(InvalidArgumentError, match=r"\(2097152 bytes\)"):
+        CachedStore(MemoryBlobStore(), max_bytes=100, max_payload_bytes=2 * MiB + 1)
+    cache = CachedStore(MemoryBlobStore(), max_bytes=100, max_payload_bytes=2 * MiB)
+    assert cache.max_payload_bytes == 2 * MiB
+
+
+def test_cached_store_never_returns_more_than_the_inner_store_would() -> None:
+    # The inner store refuses 5 bytes; through the cache, a hit (after a put) and a miss (the
+    # object written behind the cache) refuse them alike.
+    backend = _counted(max_payload_bytes=4)
+    cache = CachedStore(backend, max_bytes=100)
+    run(cache.put("memory://b/hit", b"12345"))
+    run(backend.put("memory://b/miss", b"12345"))
+    for path in ("memory://b/hit", "memory://b/miss"):
+        with pytest.raises(PayloadTooLargeError) as caught:
+            run(cache.get(path))
+        assert (caught.value.size, caught.value.limit) == (5, 4)
+        with pytest.raises(PayloadTooLargeError):
+            run(backend.get(path))
+    assert cache.max_payload_bytes == 4
+
+
+def test_cached_store_smaller_limit_applies_to_hits_and_misses_alike() -> None:
+    backend = _counted(max_payload_bytes=10)
+    cache = CachedStore(backend, max_bytes=100, max_payload_bytes=4)
+    run(cache.put("memory://b/hit", b"12345678"))
+    run(backend.put("memory://b/miss", b"12345678"))
+    for path in ("memory://b/hit", "memory://b/miss"):
+        with pytest.raises(PayloadTooLargeError) as caught:
+            run(cache.get(path))
+        assert (caught.value.size, caught.value.limit) == (8, 4)
+        # An explicit max_bytes reads under that limit, as the store would, hit or miss.
+        assert run(cache.get(path, max_bytes=8)) == b"12345678"
+    assert run(backend.get("memory://b/miss")) == b"12345678"
+    assert cache.max_payload_bytes == 4
+
+
+@pytest.mark.parametrize("limit", [4, 64])
+def test_cached_store_with_a_limit_up_to_the_inner_one_passes_the_store_kit(limit: int) -> None:
+    report = check_blob_store(
+        lambda: CachedStore(
+            MemoryBlobStore(max_payload_bytes=64), max_bytes=MiB, max_payload_bytes=limit
+        ),
+        root="memory://kit",
+    )
+    assert report.verdict is Verdict.CONFORMS, str(report)
 
 
 def test_cached_range_read_on_a_miss_is_not_cached() -> None:

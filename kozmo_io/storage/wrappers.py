@@ -7,7 +7,7 @@ from collections import OrderedDict
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal, final
 
-from kozmo_io.errors import PayloadTooLargeError
+from kozmo_io.errors import InvalidArgumentError, PayloadTooLargeError
 from kozmo_io.storage._arguments import check_limit, check_range, positive_limit, read_limit
 from kozmo_io.storage._locations import cache_key, locate
 from kozmo_io.storage.blobstore import DEFAULT_MAX_PAYLOAD_BYTES, BlobStore, ListPage, ObjectMeta
@@ -32,6 +32,29 @@ def _limit_of(store: BlobStore) -> int | None:
     return check_limit(
         getattr(store, "max_payload_bytes", DEFAULT_MAX_PAYLOAD_BYTES), "max_payload_bytes"
     )
+
+
+def _own_limit(
+    inner: BlobStore, max_payload_bytes: int | Literal[_Default.INHERIT] | None
+) -> int | None:
+    """The read limit of a :class:`CachedStore` over ``inner``: never above the limit of ``inner``.
+
+    Raises:
+        InvalidArgumentError: ``max_payload_bytes`` is malformed or larger than the inner limit.
+    """
+    inner_limit = _limit_of(inner)
+    if max_payload_bytes is _INHERIT:
+        return inner_limit
+    limit = check_limit(max_payload_bytes, "max_payload_bytes")
+    if inner_limit is not None and (limit is None or limit > inner_limit):
+        asked = "no limit" if limit is None else f"{limit} bytes"
+        msg = (
+            f"max_payload_bytes of a CachedStore cannot exceed the read limit of the store it "
+            f"wraps ({inner_limit} bytes), got {asked}: the cache would return objects the "
+            f"store refuses; raise the store's own max_payload_bytes instead"
+        )
+        raise InvalidArgumentError(msg)
+    return limit
 
 
 @final
@@ -130,15 +153,23 @@ class CachedStore:
     serves no longer or never did) goes to the store, which answers or refuses it as it would
     without the cache.
 
+    The read limit (``get`` without ``max_bytes``) is the same for a hit and a miss, and never
+    larger than the wrapped store's: the cache never returns an object the store would refuse. By
+    default it is the store's own; a smaller one applies to every read through the cache (a miss
+    asks the store with it), and a larger one, or none over a store that has one, is refused. A
+    ``get`` given ``max_bytes`` reads under that limit, hit or miss, as the store would.
+
     Args:
         inner: The store to wrap.
         max_bytes: Cache capacity in bytes (a positive integer).
-        max_payload_bytes: Read limit when ``get`` is not given one, also applied to cache hits; by
-            default that of ``inner`` (its ``max_payload_bytes`` attribute, else 2 MiB). ``None`` or
-            ``0`` means unlimited.
+        max_payload_bytes: Read limit when ``get`` is not given one; by default that of ``inner``
+            (its ``max_payload_bytes`` attribute, else 2 MiB). ``None`` or ``0`` means unlimited,
+            allowed only over a store without a limit.
 
     Raises:
-        InvalidArgumentError: ``max_bytes`` is not a positive integer.
+        InvalidArgumentError: ``max_bytes`` is not a positive integer, or ``max_payload_bytes``
+            is not ``None`` or a non-negative integer, or is larger than the limit of ``inner``
+            (``None`` and ``0`` count as larger than any limit).
     """
 
     def __init__(
@@ -152,11 +183,7 @@ class CachedStore:
         """Wrap ``inner`` with an empty cache."""
         self._inner = inner
         self._capacity = positive_limit(max_bytes, "max_bytes")
-        self._limit = (
-            _limit_of(inner)
-            if max_payload_bytes is _INHERIT
-            else check_limit(max_payload_bytes, "max_payload_bytes")
-        )
+        self._limit = _own_limit(inner, max_payload_bytes)
         self._entries: OrderedDict[tuple[str, str], bytes] = OrderedDict()
         # The exact references the inner store accepted for each cached object: only these hit.
         self._accepted: dict[tuple[str, str], set[str]] = {}
@@ -232,7 +259,9 @@ class CachedStore:
         cached = self._hit(key, str(path))
         if cached is None:
             generation = self._generation
-            data = await self._inner.get(path, max_bytes=max_bytes, byte_range=byte_range)
+            # The cache's limit, passed on: a miss refuses what a hit would refuse.
+            limit = read_limit(max_bytes, self._limit)
+            data = await self._inner.get(path, max_bytes=limit, byte_range=byte_range)
             if byte_range is None and generation == self._generation:
                 self._remember(key, data, str(path))
             return data
