@@ -15,9 +15,10 @@ from kozmo_io.errors import StorageError
 from kozmo_io.ioutils.cached_input_reader import CachedInputReader
 from kozmo_io.ioutils.input_file_paths import SimpleInputFilePaths
 from kozmo_io.ioutils.remote_file_input_reader import RemoteFileInputReader
+from kozmo_io.ioutils.remote_file_input_writer import RemoteFileInputWriter
 from kozmo_io.protocols import OrderedInputReader
 from kozmo_io.reference import DataReference
-from kozmo_io.storage import BlobStore, CountingStore, encoding_of
+from kozmo_io.storage import BlobStore, CountingStore, EncodingSource, MemoryBlobStore, encoding_of
 
 Place = Callable[..., Coroutine[Any, Any, None]]
 
@@ -171,3 +172,34 @@ def test_no_inputs_is_none_in_both_forms() -> None:
     reader = CachedInputReader(_ScriptedReader(None))
     assert asyncio.run(reader.get_inputs()) is None
     assert asyncio.run(reader.get()) is None
+
+
+def test_inputs_read_once_keep_the_bytes_of_the_wrapped_reader() -> None:
+    store = MemoryBlobStore()
+    paths = SimpleInputFilePaths("memory://b/data")
+    # Entries of a map in an order protobuf never writes: only the bytes read bring it back.
+    data = b"".join(
+        core.LiteralMap(literals={name: core.Literal(hash=name)}).SerializeToString()
+        for name in ("b", "c", "a")
+    )
+    asyncio.run(store.put(paths.get_input_path(), data))
+    inner = RemoteFileInputReader(store, paths)
+    reader = CachedInputReader(inner)
+    assert_conforms(reader, EncodingSource, strict=True)
+    inputs = asyncio.run(reader.get_inputs())
+    as_map = asyncio.run(reader.get())
+    assert inputs is not None
+    assert as_map is not None
+    assert reader.decoded_from(inputs) == data == inner.decoded_from(inputs)
+    assert reader.decoded_from(as_map) is None  # a view made here, never read from the file
+    target = SimpleInputFilePaths("memory://b/copy")
+    writer = RemoteFileInputWriter(store, target)
+    asyncio.run(writer.put(inputs, decoded_from=reader.decoded_from(inputs)))
+    assert asyncio.run(store.get(target.get_input_path())) == data
+
+
+def test_a_reader_that_keeps_no_bytes_gives_none() -> None:
+    reader = CachedInputReader(_ScriptedReader(_inputs()))
+    literal_map = asyncio.run(reader.get())
+    assert literal_map is not None
+    assert reader.decoded_from(literal_map) is None

@@ -7,12 +7,12 @@ from _support import run
 
 from kozmo_io import core
 from kozmo_io.conformance import assert_conforms
-from kozmo_io.errors import DuplicateNameError
+from kozmo_io.errors import DuplicateNameError, NotFoundError
 from kozmo_io.ioutils.input_file_paths import SimpleInputFilePaths
 from kozmo_io.ioutils.remote_file_input_reader import RemoteFileInputReader
 from kozmo_io.ioutils.remote_file_input_writer import RemoteFileInputWriter
 from kozmo_io.protocols import InputFilePaths
-from kozmo_io.storage import BlobStore, CountingStore
+from kozmo_io.storage import BlobStore, CountingStore, EncodingSource, read_message
 
 
 def _int(value: int) -> core.Literal:
@@ -97,3 +97,98 @@ def test_repeated_names_or_context_keys_are_refused_and_nothing_is_written(
     assert info.value.in_context is in_context
     assert ("context key" in str(info.value)) is in_context
     assert not run(store.head(writer.get_input_path())).exists
+
+
+# --- a copy keeps the bytes it was read from, when they are handed on -----------------------------
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while value > 0x7F:  # seven bits a byte; the high bit says another byte follows
+        out.append(value & 0x7F | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def _field(number: int, payload: bytes) -> bytes:
+    """One length-delimited field, as protobuf encodes it."""
+    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
+
+
+def _inputs_in_written_order(*names: str) -> bytes:
+    """inputs.pb whose one input is a map with entries in the given order, as an SDK may write.
+
+    Protobuf re-encodes a map's entries in its own order, so only the bytes read bring it back.
+    """
+    entries = b"".join(
+        core.LiteralMap(literals={name: _int(index)}).SerializeToString()
+        for index, name in enumerate(names)
+    )
+    literal = _field(core.Literal.DESCRIPTOR.fields_by_name["map"].number, entries)
+    named = core.NamedLiteral(name="m").SerializeToString() + _field(
+        core.NamedLiteral.DESCRIPTOR.fields_by_name["value"].number, literal
+    )
+    context = core.Inputs(context=[core.KeyValuePair(key="team", value="ml")]).SerializeToString()
+    data = _field(core.Inputs.DESCRIPTOR.fields_by_name["literals"].number, named) + context
+    assert data != core.Inputs.FromString(data).SerializeToString(deterministic=True)
+    return data
+
+
+WRITTEN_ORDER = _inputs_in_written_order("k2", "k9", "k0", "k5")
+
+
+def _stored(store: BlobStore, store_root: str) -> RemoteFileInputReader:
+    run(store.put(f"{store_root}/first/inputs.pb", WRITTEN_ORDER))
+    return RemoteFileInputReader(store, SimpleInputFilePaths(f"{store_root}/first"))
+
+
+def test_inputs_copied_with_the_bytes_they_were_read_from_keep_them(
+    store: BlobStore, store_root: str
+) -> None:
+    reader = _stored(store, store_root)
+    assert_conforms(reader, EncodingSource, strict=True)
+    inputs = run(reader.get_inputs())
+    writer = _writer(store, store_root)
+    run(writer.put(inputs, decoded_from=reader.decoded_from(inputs)))
+    assert run(store.get(writer.get_input_path())) == WRITTEN_ORDER
+
+
+def test_inputs_copied_without_their_bytes_are_written_deterministically(
+    store: BlobStore, store_root: str
+) -> None:
+    inputs = run(_stored(store, store_root).get_inputs())
+    writer = _writer(store, store_root)
+    run(writer.put(inputs))
+    assert run(store.get(writer.get_input_path())) == inputs.SerializeToString(deterministic=True)
+
+
+def test_changed_inputs_are_written_deterministically_even_with_their_bytes(
+    store: BlobStore, store_root: str
+) -> None:
+    reader = _stored(store, store_root)
+    inputs = run(reader.get_inputs())
+    inputs.context.add(key="env", value="prod")
+    writer = _writer(store, store_root)
+    run(writer.put(inputs, decoded_from=reader.decoded_from(inputs)))
+    written = run(read_message(store, writer.get_input_path(), core.Inputs))
+    assert written == inputs
+    assert run(store.get(writer.get_input_path())) == inputs.SerializeToString(deterministic=True)
+
+
+def test_the_reader_gives_bytes_for_the_inputs_it_returned_last_only(
+    store: BlobStore, store_root: str
+) -> None:
+    reader = _stored(store, store_root)
+    assert reader.decoded_from(core.Inputs()) is None  # nothing read yet
+    inputs = run(reader.get_inputs())
+    assert reader.decoded_from(inputs) == WRITTEN_ORDER
+    assert reader.decoded_from(core.Inputs.FromString(WRITTEN_ORDER)) is None  # equal, not it
+    as_map = run(reader.get())
+    assert reader.decoded_from(as_map) == WRITTEN_ORDER
+    assert reader.decoded_from(inputs) is None  # replaced by the later read
+    run(store.delete(reader.get_input_path()))
+    with pytest.raises(NotFoundError):
+        run(reader.get())
+    assert reader.decoded_from(as_map) is None  # a failed read keeps nothing
+    assert reader == RemoteFileInputReader(store, reader.paths)  # what it keeps is not its value

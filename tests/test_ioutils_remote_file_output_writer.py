@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from typing import NoReturn, final
 
 import pytest
 from _support import StoreCase, run
+from google.protobuf.message import Message
 
 from kozmo_io import core
 from kozmo_io.conformance import assert_conforms, check
@@ -27,7 +29,15 @@ from kozmo_io.ioutils.remote_file_output_reader import RemoteFileOutputReader
 from kozmo_io.ioutils.remote_file_output_writer import RemoteFileOutputWriter
 from kozmo_io.protocols import OrderedOutputReader, OutputReader, OutputWriter
 from kozmo_io.reference import DataReference
-from kozmo_io.storage import BlobStore, CountingStore, ListPage, read_message, write_message
+from kozmo_io.storage import (
+    BlobStore,
+    CountingStore,
+    EncodingSource,
+    ListPage,
+    MemoryBlobStore,
+    read_message,
+    write_message,
+)
 
 WHEN = dt.datetime(2024, 11, 5, 12, 30, 1, tzinfo=dt.UTC)
 
@@ -319,6 +329,155 @@ def test_either_generation_copies_byte_for_byte(
     target = RemoteFileOutputWriter(store, _paths(store_root, "second"))
     run(target.put(reader))
     assert run(store.get(target.get_output_path())) == data
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while value > 0x7F:  # seven bits a byte; the high bit says another byte follows
+        out.append(value & 0x7F | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def _field(number: int, payload: bytes) -> bytes:
+    """One length-delimited field, as protobuf encodes it."""
+    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
+
+
+def _outputs_in_written_order(*names: str) -> bytes:
+    """outputs.pb whose one output is a map with entries in the given order, as an SDK may write.
+
+    Protobuf re-encodes a map's entries in its own order, so only the bytes read bring it back.
+    """
+    entries = b"".join(
+        core.LiteralMap(literals={name: _int(index)}).SerializeToString()
+        for index, name in enumerate(names)
+    )
+    literal = _field(core.Literal.DESCRIPTOR.fields_by_name["map"].number, entries)
+    named = core.NamedLiteral(name="m").SerializeToString() + _field(
+        core.NamedLiteral.DESCRIPTOR.fields_by_name["value"].number, literal
+    )
+    data = _field(core.Outputs.DESCRIPTOR.fields_by_name["literals"].number, named)
+    assert data != core.Outputs.FromString(data).SerializeToString(deterministic=True)
+    return data
+
+
+WRITTEN_ORDER = _outputs_in_written_order("k2", "k9", "k0", "k5")
+
+
+def test_outputs_read_and_written_unchanged_keep_the_bytes_they_were_read_from(
+    store: BlobStore, store_root: str
+) -> None:
+    run(store.put(f"{store_root}/first/outputs.pb", WRITTEN_ORDER))
+    reader = RemoteFileOutputReader(store, ReadOnlyOutputFilePaths(f"{store_root}/first"))
+    assert_conforms(reader, EncodingSource, strict=True)
+    target = RemoteFileOutputWriter(store, _paths(store_root, "second"))
+    run(target.put(reader))
+    assert run(store.get(target.get_output_path())) == WRITTEN_ORDER
+
+
+def test_changed_outputs_of_a_remote_reader_are_written_deterministically(
+    store: BlobStore, store_root: str
+) -> None:
+    run(store.put(f"{store_root}/first/outputs.pb", WRITTEN_ORDER))
+    reader = RemoteFileOutputReader(store, ReadOnlyOutputFilePaths(f"{store_root}/first"))
+
+    @final
+    class _Changing:
+        """Reads through ``reader`` and changes the outputs before handing them on."""
+
+        async def is_error(self) -> bool:
+            return False
+
+        async def read_error(self) -> ExecutionError:
+            return ExecutionError()
+
+        def is_file(self) -> bool:
+            return True
+
+        async def exists(self) -> bool:
+            return True
+
+        async def read(self) -> tuple[core.LiteralMap | None, ExecutionError | None]:
+            raise AssertionError
+
+        async def read_outputs(self) -> tuple[core.Outputs | None, ExecutionError | None]:
+            outputs, error = await reader.read_outputs()
+            assert outputs is not None
+            outputs.literals[0].value.map.literals["k7"].CopyFrom(_int(7))
+            return outputs, error
+
+        async def deck_exists(self) -> bool:
+            return False
+
+        def decoded_from(self, message: Message, /) -> bytes | None:
+            return reader.decoded_from(message)
+
+    target = RemoteFileOutputWriter(store, _paths(store_root, "second"))
+    run(target.put(_Changing()))
+    written = run(store.get(target.get_output_path()))
+    changed = core.Outputs.FromString(written)
+    assert set(changed.literals[0].value.map.literals) == {"k0", "k2", "k5", "k7", "k9"}
+    assert written == changed.SerializeToString(deterministic=True)
+
+
+def test_a_reader_that_keeps_no_bytes_is_written_deterministically(
+    store: BlobStore, store_root: str
+) -> None:
+    outputs = core.Outputs.FromString(WRITTEN_ORDER)
+    writer = RemoteFileOutputWriter(store, _paths(store_root))
+    run(writer.put(InMemoryOutputReader(outputs=outputs)))
+    assert run(store.get(writer.get_output_path())) == outputs.SerializeToString(deterministic=True)
+
+
+def test_the_remote_reader_gives_bytes_for_the_outputs_it_returned_last_only() -> None:
+    store = MemoryBlobStore()
+    run(store.put("memory://b/first/outputs.pb", WRITTEN_ORDER))
+    reader = RemoteFileOutputReader(store, ReadOnlyOutputFilePaths("memory://b/first"))
+    assert reader.decoded_from(core.Outputs()) is None  # nothing read yet
+    outputs, _ = run(reader.read_outputs())
+    assert outputs is not None
+    assert reader.decoded_from(outputs) == WRITTEN_ORDER
+    assert reader.decoded_from(core.Outputs.FromString(WRITTEN_ORDER)) is None  # equal, not it
+    as_map, _ = run(reader.read())
+    assert as_map is not None
+    assert reader.decoded_from(as_map) == WRITTEN_ORDER
+    assert reader.decoded_from(outputs) is None  # replaced by the later read
+    run(store.put("memory://b/first/outputs.pb", b""))
+    assert run(reader.read()) == (None, run(reader.read())[1])  # no outputs: nothing kept
+    assert reader.decoded_from(as_map) is None
+
+
+def test_messages_that_take_the_place_of_freed_outputs_never_get_their_bytes() -> None:
+    # The reader holds the outputs it returned last; once a later read lets them go, a new
+    # message may be allocated at the same address (the same id()) with the same content. It
+    # must still be written with its own encoding, never with the bytes of the freed outputs.
+    store = MemoryBlobStore()
+    path = "memory://b/first/outputs.pb"
+    reader = RemoteFileOutputReader(store, ReadOnlyOutputFilePaths("memory://b/first"))
+    writer = RemoteFileOutputWriter(store, _paths("memory://b", "second"))
+    deterministic = core.Outputs.FromString(WRITTEN_ORDER).SerializeToString(deterministic=True)
+    collisions = 0
+    for _ in range(20):
+        run(store.put(path, WRITTEN_ORDER))
+        outputs, _ = run(reader.read_outputs())
+        assert outputs is not None
+        assert reader.decoded_from(outputs) == WRITTEN_ORDER
+        freed = id(outputs)
+        del outputs
+        run(store.delete(path))
+        with pytest.raises(NotFoundError):
+            run(reader.read_outputs())  # the reader lets the outputs go
+        gc.collect()  # and so does the event loop that returned them
+        newcomers = [core.Outputs.FromString(WRITTEN_ORDER) for _ in range(20)]
+        for newcomer in newcomers:
+            assert reader.decoded_from(newcomer) is None
+            if id(newcomer) == freed:
+                collisions += 1
+                run(writer.put(InMemoryOutputReader(outputs=newcomer)))
+                assert run(store.get(writer.get_output_path())) == deterministic
+    assert collisions > 0  # the situation did arise: an id was taken again
 
 
 @final

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from google.protobuf.message import DecodeError
+from google.protobuf.message import DecodeError, Message
 
 from kozmo_io import core
+from kozmo_io.conformance import assert_conforms
 from kozmo_io.errors import (
     CorruptDataError,
     InvalidReferenceError,
@@ -14,7 +15,7 @@ from kozmo_io.errors import (
     PayloadTooLargeError,
     StorageError,
 )
-from kozmo_io.storage import decode_message, encoding_of, error_with_path
+from kozmo_io.storage import EncodingSource, decode_message, encoding_of, error_with_path
 
 CREDENTIALED_PATH = "s3://KEY:SECRET@bucket/out/outputs.pb"
 SHOWN_PATH = "s3://***@bucket/out/outputs.pb"
@@ -25,11 +26,16 @@ def _literal_map() -> core.LiteralMap:
     return core.LiteralMap(literals={"v": literal})
 
 
-def test_decode_message_decodes_and_keeps_the_bytes_as_the_encoding() -> None:
-    data = _literal_map().SerializeToString()
+def test_decode_message_decodes_and_remembers_nothing() -> None:
+    # Entries in an order protobuf never writes: only the bytes handed on bring it back.
+    data = b"".join(
+        core.LiteralMap(literals={name: _literal_map().literals["v"]}).SerializeToString()
+        for name in ("b", "a")
+    )
     message = decode_message(core.LiteralMap, data, "s3://bucket/out/outputs.pb")
-    assert message == _literal_map()
-    assert encoding_of(message) == data
+    assert set(message.literals) == {"a", "b"}
+    assert encoding_of(message) == message.SerializeToString(deterministic=True) != data
+    assert encoding_of(message, data) == data
 
 
 def test_decode_message_of_no_bytes_is_the_empty_message() -> None:
@@ -83,3 +89,17 @@ def test_error_with_path_names_what_was_read_and_where(
     found = error_with_path(error, CREDENTIALED_PATH, what="the inputs")
     assert type(found) is kind
     assert str(found) == f"failed to read the inputs @[{SHOWN_PATH}]: {error}"
+
+
+def test_anything_that_gives_the_bytes_of_a_message_is_an_encoding_source() -> None:
+    data = _literal_map().SerializeToString()
+    decoded = core.LiteralMap.FromString(data)
+
+    class Source:
+        def decoded_from(self, message: Message, /) -> bytes | None:
+            return data if message is decoded else None
+
+    source = Source()
+    assert_conforms(source, EncodingSource, strict=True)
+    assert encoding_of(decoded, source.decoded_from(decoded)) == data
+    assert not isinstance(object(), EncodingSource)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 from typing import final
 
+from google.protobuf.message import Message
+
 from kozmo_io import core
 from kozmo_io.generations import as_inputs, as_literal_map
 from kozmo_io.protocols import InputReader, OrderedInputReader
 from kozmo_io.reference import DataReference
+from kozmo_io.storage import EncodingSource
 
 __all__ = ("CachedInputReader",)
 
@@ -60,6 +63,24 @@ class CachedInputReader:
                         ordered = None if literal_map is None else as_inputs(literal_map)
                         self._cached = (literal_map, ordered)
         return self._cached
+
+    def decoded_from(self, message: Message, /) -> bytes | None:
+        """Return what the wrapped reader's ``decoded_from(message)`` returns, if it has one.
+
+        Makes this reader an :class:`~kozmo_io.storage.EncodingSource` over one (as
+        :class:`~kozmo_io.ioutils.RemoteFileInputReader`): the inputs read once keep the bytes
+        they were read from, for a writer's ``decoded_from``. A view made here (the map view of
+        ordered inputs, the ordered view of a map) has none. No storage request.
+
+        Args:
+            message: The message to look up, compared by identity (``is``), never by content.
+
+        Returns:
+            The bytes, or ``None``.
+        """
+        if isinstance(self._reader, EncodingSource):
+            return self._reader.decoded_from(message)
+        return None
 
     async def get(self) -> core.LiteralMap | None:
         """Return the inputs, reading them through the wrapped reader on the first call only.

@@ -47,6 +47,12 @@ class RemoteFileInputReader:
     max_payload_bytes: int | None = attrs.field(
         default=None, kw_only=True, validator=_positive_or_none
     )
+    # The inputs returned last and the bytes they were decoded from, for decoded_from() (a box:
+    # the reader is frozen). The reader holds the message itself, so no other message can ever be
+    # taken for it.
+    _decoded: list[tuple[Message, bytes]] = attrs.field(
+        init=False, factory=list, eq=False, repr=False
+    )
 
     def get_input_prefix_path(self) -> DataReference:
         """Return ``paths.get_input_prefix_path()``. No storage request."""
@@ -91,11 +97,33 @@ class RemoteFileInputReader:
         """
         return await self._read(core.Inputs)
 
+    def decoded_from(self, message: Message, /) -> bytes | None:
+        """Return the bytes of ``inputs.pb`` if ``message`` is the inputs returned last.
+
+        Makes the reader an :class:`~kozmo_io.storage.EncodingSource`: hand them to
+        :class:`~kozmo_io.ioutils.RemoteFileInputWriter` to copy inputs read and left unchanged
+        byte for byte (``writer.put(inputs, decoded_from=reader.decoded_from(inputs))``), maps
+        inside values in their stored order. The reader keeps only the inputs its last
+        :meth:`get` or :meth:`get_inputs` returned (it holds them until the next read). No storage
+        request.
+
+        Args:
+            message: The message to look up, compared by identity (``is``), never by content.
+
+        Returns:
+            The bytes, or ``None`` for any other message.
+        """
+        kept = self._decoded
+        return kept[0][1] if kept and kept[0][0] is message else None
+
     async def _read(self, message_type: type[M]) -> M:
         path = self.paths.get_input_path()
+        self._decoded.clear()
         try:
-            return await read_message(
-                self.store, path, message_type, max_bytes=self.max_payload_bytes
+            message, data = await read_message(
+                self.store, path, message_type, max_bytes=self.max_payload_bytes, keep_bytes=True
             )
         except (NotFoundError, PayloadTooLargeError, CorruptDataError, StorageError) as exc:
             raise error_with_path(exc, path, what="the inputs") from exc
+        self._decoded[:] = [(message, data)]
+        return message

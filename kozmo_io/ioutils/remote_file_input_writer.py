@@ -39,7 +39,9 @@ class RemoteFileInputWriter:
         """Return ``paths.get_input_path()``. No storage request."""
         return self.paths.get_input_path()
 
-    async def put(self, inputs: core.Inputs | core.LiteralMap, /) -> None:
+    async def put(
+        self, inputs: core.Inputs | core.LiteralMap, /, *, decoded_from: bytes | None = None
+    ) -> None:
         """Write ``inputs`` to ``inputs.pb`` with one PUT.
 
         Second-generation ``Inputs`` are written with the named literals in the order given (never
@@ -47,8 +49,16 @@ class RemoteFileInputWriter:
         writes it (entries in protobuf's deterministic order). Readers of either generation read
         both.
 
+        To copy inputs byte for byte (maps inside values keep their stored order), hand on the
+        bytes they were read from: ``put(inputs, decoded_from=reader.decoded_from(inputs))`` with
+        a :class:`~kozmo_io.ioutils.RemoteFileInputReader` (any
+        :class:`~kozmo_io.storage.EncodingSource`), or the bytes of
+        ``read_message(..., keep_bytes=True)``. They are written only if ``inputs`` still encodes
+        as they do.
+
         Args:
             inputs: The inputs.
+            decoded_from: The bytes ``inputs`` were decoded from, if known.
 
         Raises:
             DuplicateNameError: ``inputs`` gives a name or a context key more than once; nothing
@@ -62,4 +72,6 @@ class RemoteFileInputWriter:
             keys = duplicate_context_keys(inputs)
             if keys:
                 raise DuplicateNameError(keys, in_context=True)
-        await write_message(self.store, self.paths.get_input_path(), inputs)
+        await write_message(
+            self.store, self.paths.get_input_path(), inputs, decoded_from=decoded_from
+        )

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 from typing import TypeVar, final
 
+from google.protobuf.message import Message
+
 from kozmo_io import core
 from kozmo_io.errors import InvalidArgumentError, NotFoundError, PayloadTooLargeError, StorageError
 from kozmo_io.execution_error import ErrorKind, ExecutionError
@@ -111,6 +113,7 @@ class RemoteFileOutputReader:
 
     __slots__ = (
         "_deck_path",
+        "_decoded",
         "_error_reader",
         "_kept",
         "_max_bytes",
@@ -143,6 +146,9 @@ class RemoteFileOutputReader:
         )
         self._store = store
         self._kept: bytes | None = None
+        # The outputs returned last and the bytes they were decoded from, for decoded_from(). The
+        # reader holds the message itself, so no other message can ever be taken for it.
+        self._decoded: tuple[core.LiteralMap | core.Outputs, bytes] | None = None
 
     @property
     def paths(self) -> OutputFilePaths:
@@ -244,9 +250,28 @@ class RemoteFileOutputReader:
         """
         return await self._read(core.Outputs)
 
+    def decoded_from(self, message: Message, /) -> bytes | None:
+        """Return the bytes of ``outputs.pb`` if ``message`` is the outputs returned last.
+
+        Makes the reader an :class:`~kozmo_io.storage.EncodingSource`: a writer given it (as
+        :class:`~kozmo_io.ioutils.RemoteFileOutputWriter`) writes outputs read and left unchanged
+        with the bytes they were read from, map entries in their stored order. The reader keeps
+        only the outputs its last :meth:`read` or :meth:`read_outputs` returned (it holds them
+        until the next read). No storage request.
+
+        Args:
+            message: The message to look up, compared by identity (``is``), never by content.
+
+        Returns:
+            The bytes, or ``None`` for any other message.
+        """
+        decoded = self._decoded
+        return decoded[1] if decoded is not None and decoded[0] is message else None
+
     async def _read(
         self, message_type: type[_Named]
     ) -> tuple[_Named | None, ExecutionError | None]:
+        self._decoded = None
         data, self._kept = self._kept, None
         if data is None:
             data = await _fetch(self._store, self._output_path, "outputs", self._max_bytes)
@@ -258,6 +283,7 @@ class RemoteFileOutputReader:
                 kind=ErrorKind.UNKNOWN,
                 is_recoverable=True,
             )
+        self._decoded = (outputs, data)
         return outputs, None
 
     async def deck_exists(self) -> bool:

@@ -12,7 +12,7 @@ from kozmo_io.execution_error import ExecutionError
 from kozmo_io.generations import duplicate_names
 from kozmo_io.protocols import OrderedOutputReader, OutputFilePaths, OutputReader
 from kozmo_io.reference import DataReference
-from kozmo_io.storage import BlobStore, optional_positive_limit, write_message
+from kozmo_io.storage import BlobStore, EncodingSource, optional_positive_limit, write_message
 
 __all__ = ("RemoteFileOutputWriter",)
 
@@ -80,7 +80,11 @@ class RemoteFileOutputWriter:
         outputs are written as ``Outputs``: the named literals in the order given (never sorted)
         and the produced artifacts. Any other reader is read with ``read()`` and its map written as
         before (entries in protobuf's deterministic order). Both encodings are the same for the
-        same entries in the same order, and every reader of either generation reads both.
+        same entries in the same order, and every reader of either generation reads both. Outputs
+        that ``reader`` decoded from a file and that are unchanged are written with the bytes they
+        were read from (maps inside values keep their stored order) when ``reader`` is an
+        :class:`~kozmo_io.storage.EncodingSource`, as
+        :class:`~kozmo_io.ioutils.RemoteFileOutputReader` is.
 
         An error is written to ``error.pb`` as an ErrorDocument keeping code, message,
         recoverability, origin (kind), timestamp and worker (the engine lost the last three); it
@@ -120,8 +124,15 @@ class RemoteFileOutputWriter:
                 max_bytes=self.max_payload_bytes,
             )
         elif outputs is not None:
+            decoded_from = (
+                reader.decoded_from(outputs) if isinstance(reader, EncodingSource) else None
+            )
             await write_message(
-                self.store, self.paths.get_output_path(), outputs, max_bytes=self.max_payload_bytes
+                self.store,
+                self.paths.get_output_path(),
+                outputs,
+                max_bytes=self.max_payload_bytes,
+                decoded_from=decoded_from,
             )
         else:
             prefix = self.paths.get_output_prefix_path().redacted()

@@ -8,7 +8,8 @@ one request, without downloading it. Backend exceptions are translated into :mod
 in one place (``kozmo_io.storage._translate``).
 
 :func:`read_message` / :func:`write_message` store protobuf messages (a message written back
-unchanged keeps the bytes it was read from: :func:`encoding_of`); :func:`decode_message` and
+unchanged keeps the bytes it was read from when they are handed on: ``keep_bytes=True``,
+``decoded_from``, :func:`encoding_of`, :class:`EncodingSource`); :func:`decode_message` and
 :func:`error_with_path` keep an object's path in the errors of code that fetches by itself.
 :class:`CachedStore` adds a byte cache and :class:`CountingStore` counts requests.
 :func:`positive_limit` is the check every limit, page size and concurrency goes through.
@@ -22,11 +23,11 @@ from kozmo_io.storage.blobstore import DEFAULT_MAX_PAYLOAD_BYTES as DEFAULT_MAX_
 from kozmo_io.storage.blobstore import BlobStore as BlobStore
 from kozmo_io.storage.blobstore import ListPage as ListPage
 from kozmo_io.storage.blobstore import ObjectMeta as ObjectMeta
+from kozmo_io.storage.messages import EncodingSource as EncodingSource
 from kozmo_io.storage.messages import decode_message as decode_message
 from kozmo_io.storage.messages import encoding_of as encoding_of
 from kozmo_io.storage.messages import error_with_path as error_with_path
 from kozmo_io.storage.messages import read_message as read_message
-from kozmo_io.storage.messages import remember_encoding as remember_encoding
 from kozmo_io.storage.messages import write_message as write_message
 from kozmo_io.storage.stores import AzureBlobStore as AzureBlobStore
 from kozmo_io.storage.stores import Credentials as Credentials
@@ -46,6 +47,7 @@ __all__ = (
     "CountingStore",
     "Credentials",
     "DEFAULT_MAX_PAYLOAD_BYTES",
+    "EncodingSource",
     "GCSBlobStore",
     "ListPage",
     "LocalBlobStore",
@@ -60,6 +62,5 @@ __all__ = (
     "optional_positive_limit",
     "positive_limit",
     "read_message",
-    "remember_encoding",
     "write_message",
 )

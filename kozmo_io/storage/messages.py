@@ -1,12 +1,16 @@
 """Protobuf messages in a :class:`~kozmo_io.storage.BlobStore` (Go's ``ProtobufStore``).
 
-A message read and written back unchanged keeps its bytes: protobuf does not keep the order of a
-map's entries (a ``LiteralMap`` inside a value, a literal's metadata), and writers that never sort
-them (the Flyte SDKs, Go) put them in hash order, so re-encoding would reorder them.
-:func:`read_message` remembers the bytes of the messages it decoded recently (up to 256 of them
-and 32 MiB) and :func:`write_message` writes those bytes back when the message still encodes as
-they do; any other message is encoded deterministically. :func:`remember_encoding` and
-:func:`encoding_of` do the same for code that decodes or encodes by itself.
+A message read and written back unchanged can keep its bytes: protobuf does not keep the order of
+a map's entries (a ``LiteralMap`` inside a value, a literal's metadata), and writers that never
+sort them (the Flyte SDKs, Go) put them in hash order, so re-encoding would reorder them. The
+bytes go where the caller hands them, never through a memory on the side (protobuf messages take
+no attributes and no weak references, so nothing could tie bytes to a message safely):
+:func:`read_message` with ``keep_bytes=True`` returns the message with the bytes it was decoded
+from, and :func:`write_message` given them as ``decoded_from`` writes those bytes when the message
+still encodes as they do (any other message is encoded deterministically); :func:`encoding_of`
+makes that choice for code that writes by itself. A reader that hands out messages can give the
+bytes of the one it returned last as an :class:`EncodingSource` (the reference readers do, and
+the reference output writer asks the reader it copies).
 
 Two helpers keep the object's path in the errors of code that fetches by itself:
 :func:`decode_message` decodes bytes already fetched, and :func:`error_with_path` restates a
@@ -15,11 +19,10 @@ storage error about an object as the same kind of error naming it.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from typing import TypeVar
+from typing import Literal, TypeVar, overload
 
 from google.protobuf.message import DecodeError, Message
+from typing_extensions import Protocol, runtime_checkable
 
 from kozmo_io.errors import (
     CorruptDataError,
@@ -34,11 +37,11 @@ from kozmo_io.storage._arguments import read_limit
 from kozmo_io.storage.blobstore import DEFAULT_MAX_PAYLOAD_BYTES, BlobStore
 
 __all__ = (
+    "EncodingSource",
     "decode_message",
     "encoding_of",
     "error_with_path",
     "read_message",
-    "remember_encoding",
     "write_message",
 )
 
@@ -46,62 +49,86 @@ M = TypeVar("M", bound=Message)
 
 _MAX_DEPTH = 100  # protobuf's default recursion limit when decoding
 
-_REMEMBERED_MESSAGES = 256
-_REMEMBERED_BYTES = 32 * 1024 * 1024
-# id(message) -> the bytes it was decoded from, oldest first. An id can be reused once its message
-# is gone (protobuf messages take no weak references), so an entry is only ever used after
-# checking that the message at hand still encodes as those bytes decode.
-_remembered: OrderedDict[int, bytes] = OrderedDict()
-_remembered_size = 0
-_lock = threading.Lock()
 
+@runtime_checkable
+class EncodingSource(Protocol):
+    """Something that hands out decoded messages and keeps the bytes of the one it returned last.
 
-def remember_encoding(message: Message, data: bytes, /) -> None:
-    """Remember that ``message`` was decoded from ``data``, for :func:`encoding_of`.
-
-    Args:
-        message: The decoded message.
-        data: The bytes it was decoded from.
+    A writer given such a reader asks it for the bytes of the message it is about to write, so a
+    message read and written back unchanged keeps them (see :func:`encoding_of`). It holds the
+    message itself, so it can never take another message for it, even one that lives at the
+    same address (the same ``id()``) once the first is gone.
     """
-    global _remembered_size  # noqa: PLW0603 - one process-wide, bounded memory
-    if len(data) > _REMEMBERED_BYTES:
-        return
-    with _lock:
-        previous = _remembered.pop(id(message), None)
-        if previous is not None:
-            _remembered_size -= len(previous)
-        _remembered[id(message)] = data
-        _remembered_size += len(data)
-        while len(_remembered) > _REMEMBERED_MESSAGES or _remembered_size > _REMEMBERED_BYTES:
-            _, dropped = _remembered.popitem(last=False)
-            _remembered_size -= len(dropped)
+
+    def decoded_from(self, message: Message, /) -> bytes | None:
+        """Return the bytes ``message`` was decoded from, if this object returned that very message.
+
+        Args:
+            message: A message, compared by identity (``is``), never by content: bytes are never
+                given for an equal message decoded elsewhere.
+
+        Returns:
+            The bytes, or ``None`` for any other message.
+        """
+        ...
 
 
-def encoding_of(message: Message, /) -> bytes:
+def encoding_of(message: Message, /, decoded_from: bytes | None = None) -> bytes:
     """Return the bytes to store for ``message``.
 
     Args:
         message: The message.
+        decoded_from: The bytes ``message`` was decoded from, if known.
 
     Returns:
-        The bytes it was decoded from (see :func:`remember_encoding`) if it still encodes as they
-        do, so an unchanged message keeps its bytes; otherwise its deterministic encoding.
+        ``decoded_from`` if ``message`` still encodes as those bytes decode (so an unchanged
+        message keeps its bytes, map entries in their stored order); otherwise the message's
+        deterministic encoding (a changed message, bytes of another message or bytes that do not
+        decode as its type).
     """
     encoded = message.SerializeToString(deterministic=True)
-    with _lock:
-        data = _remembered.get(id(message))
-    if data is None or data == encoded:
+    if decoded_from is None or decoded_from == encoded:
         return encoded
     try:
-        same = type(message).FromString(data).SerializeToString(deterministic=True) == encoded
-    except DecodeError:  # an id reused by a message of another type
-        same = False
-    return data if same else encoded
+        original = type(message).FromString(decoded_from)
+    except DecodeError:
+        return encoded
+    return decoded_from if original.SerializeToString(deterministic=True) == encoded else encoded
+
+
+@overload
+async def read_message(
+    store: BlobStore,
+    path: str,
+    message_type: type[M],
+    /,
+    *,
+    max_bytes: int | None = None,
+    keep_bytes: Literal[False] = False,
+) -> M: ...
+
+
+@overload
+async def read_message(
+    store: BlobStore,
+    path: str,
+    message_type: type[M],
+    /,
+    *,
+    max_bytes: int | None = None,
+    keep_bytes: Literal[True],
+) -> tuple[M, bytes]: ...
 
 
 async def read_message(
-    store: BlobStore, path: str, message_type: type[M], /, *, max_bytes: int | None = None
-) -> M:
+    store: BlobStore,
+    path: str,
+    message_type: type[M],
+    /,
+    *,
+    max_bytes: int | None = None,
+    keep_bytes: bool = False,
+) -> M | tuple[M, bytes]:
     """Read and decode one message with one ``get``.
 
     Args:
@@ -109,9 +136,12 @@ async def read_message(
         path: Full reference of the object.
         message_type: The message class to decode into.
         max_bytes: Read limit; ``None`` means the store's own limit.
+        keep_bytes: Return the bytes read with the message, to write it back unchanged with
+            ``write_message(..., decoded_from=data)``.
 
     Returns:
-        The message; an empty object decodes to an empty message.
+        The message (an empty object decodes to an empty message); with ``keep_bytes``,
+        ``(message, data)``.
 
     Raises:
         NotFoundError: The object does not exist.
@@ -122,11 +152,15 @@ async def read_message(
         StorageError: The store failed.
     """
     data = await store.get(path, max_bytes=max_bytes)
-    return decode_message(message_type, data, path)
+    message = decode_message(message_type, data, path)
+    return (message, data) if keep_bytes else message
 
 
 def decode_message(message_type: type[M], data: bytes, path: str, /, *, what: str = "") -> M:
-    """Decode ``data``, read from ``path``, as ``message_type`` (see :func:`remember_encoding`).
+    """Decode ``data``, read from ``path``, as ``message_type``.
+
+    Keep ``data`` beside the message to write it back unchanged (``decoded_from`` of
+    :func:`write_message`).
 
     Args:
         message_type: The message class to decode into.
@@ -135,7 +169,7 @@ def decode_message(message_type: type[M], data: bytes, path: str, /, *, what: st
         what: What the object is (``"outputs"``), for the message; ``""`` names the path alone.
 
     Returns:
-        The message (empty bytes decode to an empty message); it keeps ``data`` as its encoding.
+        The message (empty bytes decode to an empty message).
 
     Raises:
         CorruptDataError: The bytes do not decode as ``message_type``; the message names
@@ -150,7 +184,6 @@ def decode_message(message_type: type[M], data: bytes, path: str, /, *, what: st
         where = f"{what} @[{redact(path)}]" if what else redact(path)
         msg = f"{where} does not decode as {name} ({len(data)} bytes): {exc}"
         raise CorruptDataError(msg) from exc
-    remember_encoding(message, data)  # written back unchanged, it keeps these bytes
     return message
 
 
@@ -181,7 +214,13 @@ def error_with_path(exc: KozmoIOError, path: str, /, *, what: str) -> KozmoIOErr
 
 
 async def write_message(
-    store: BlobStore, path: str, message: Message, /, *, max_bytes: int | None = None
+    store: BlobStore,
+    path: str,
+    message: Message,
+    /,
+    *,
+    max_bytes: int | None = None,
+    decoded_from: bytes | None = None,
 ) -> None:
     """Encode one message (see :func:`encoding_of`) and ``put`` it, unless a reader would refuse it.
 
@@ -195,6 +234,9 @@ async def write_message(
         message: The message.
         max_bytes: The read limit the bytes must fit; ``None`` means the store's own limit (its
             ``max_payload_bytes``, 2 MiB when it has none; a store without a limit checks no size).
+        decoded_from: The bytes ``message`` was decoded from (``read_message(...,
+            keep_bytes=True)``); written instead of a new encoding when ``message`` still encodes
+            as they do, so a message written back unchanged keeps its bytes.
 
     Raises:
         PayloadTooLargeError: The encoded message is larger than the limit.
@@ -202,7 +244,7 @@ async def write_message(
         InvalidReferenceError: ``path`` is malformed, hostile or not in the store.
         StorageError: The store failed.
     """
-    data = encoding_of(message)
+    data = encoding_of(message, decoded_from)
     limit = read_limit(max_bytes, _store_limit(store))
     if limit is not None and len(data) > limit:
         raise PayloadTooLargeError(redact(path), len(data), limit)

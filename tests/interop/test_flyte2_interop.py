@@ -345,11 +345,17 @@ def test_the_inputs_kozmo_io_wrote_copy_through_kozmo_io_byte_for_byte(
     run = _finished(runs, task)
     source = SimpleInputFilePaths(run.input_prefix)
     data = Path(source.get_input_path()).read_bytes()
-    inputs = _run(RemoteFileInputReader(open_store(run.input_prefix), source).get_inputs())
+    reader = RemoteFileInputReader(open_store(run.input_prefix), source)
+    inputs = _run(reader.get_inputs())
     assert inputs == _inputs(task)
-    target = SimpleInputFilePaths(str(tmp_path / "inputs"))
-    _run(RemoteFileInputWriter(open_store(str(tmp_path)), target).put(inputs))
-    assert Path(target.get_input_path()).read_bytes() == data
+    assert reader.decoded_from(inputs) == data
+    # kozmo_io wrote these inputs in protobuf's deterministic order: they copy byte for byte
+    # with the bytes they were read from handed on, and without.
+    for name, decoded_from in (("kept", reader.decoded_from(inputs)), ("encoded", None)):
+        target = SimpleInputFilePaths(str(tmp_path / name))
+        writer = RemoteFileInputWriter(open_store(str(tmp_path)), target)
+        _run(writer.put(inputs, decoded_from=decoded_from))
+        assert Path(target.get_input_path()).read_bytes() == data
 
 
 def test_no_error_is_lost_in_the_execution_error_value(runs: Mapping[str, _Run]) -> None:

@@ -1,4 +1,4 @@
-"""Static cases for the store options: mypy must accept the spelt options and reject a misspelt one.
+"""Static cases for the store options and the message helpers: right calls pass, wrong ones fail.
 
 Checked by the ordinary ``mypy`` run (never executed). Every negative case carries a ``type:
 ignore`` with the exact error code; ``warn_unused_ignores`` turns a case that stops failing into an
@@ -7,7 +7,18 @@ error, so they cannot rot.
 
 from __future__ import annotations
 
-from kozmo_io.storage import BlobStore, StoreOptions, open_store
+from typing import assert_type
+
+from kozmo_io import core
+from kozmo_io.ioutils import RemoteFileOutputReader
+from kozmo_io.storage import (
+    BlobStore,
+    EncodingSource,
+    StoreOptions,
+    open_store,
+    read_message,
+    write_message,
+)
 
 
 def spelt_options() -> BlobStore:
@@ -25,3 +36,24 @@ def misspelt_option() -> BlobStore:
 
 def option_of_the_wrong_type() -> BlobStore:
     return open_store("s3://bucket/prefix", allow_http="yes")  # type: ignore[arg-type]
+
+
+async def message_alone(store: BlobStore) -> None:
+    assert_type(await read_message(store, "s3://b/m", core.Inputs), core.Inputs)
+    assert_type(await read_message(store, "s3://b/m", core.Inputs, keep_bytes=False), core.Inputs)
+
+
+async def message_with_its_bytes(store: BlobStore) -> None:
+    message, data = await read_message(store, "s3://b/m", core.Inputs, keep_bytes=True)
+    assert_type(message, core.Inputs)
+    assert_type(data, bytes)
+    await write_message(store, "s3://b/copy", message, decoded_from=data)
+
+
+def a_reference_reader_is_an_encoding_source(reader: RemoteFileOutputReader) -> None:
+    source: EncodingSource = reader
+    assert_type(source.decoded_from(core.Outputs()), bytes | None)
+
+
+async def bytes_are_handed_on_by_keyword_only(store: BlobStore, message: core.Inputs) -> None:
+    await write_message(store, "s3://b/copy", message, None, b"")  # type: ignore[call-arg]
