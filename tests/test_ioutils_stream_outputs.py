@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
+import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from typing import Any, final
 
@@ -37,6 +39,7 @@ from kozmo_io.protocols import OutputReader
 from kozmo_io.reference import DataReference, construct_reference
 from kozmo_io.storage import (
     BlobStore,
+    BlockingReads,
     CountingStore,
     ListPage,
     MemoryBlobStore,
@@ -49,6 +52,10 @@ from kozmo_io.testing import Faults, FaultyStore
 Place = Callable[..., Coroutine[Any, Any, None]]
 
 FAILURE = ExecutionError(code="ValueError", message="no words", kind=ErrorKind.USER)
+
+# A behaviour of stream_outputs on both ways it reads: ``await get``, and ``get_blocking`` in
+# worker threads (a store with ``get_blocking``).
+on_both_paths = pytest.mark.parametrize("path", ["await", "blocking"])
 
 
 def _outputs(value: int) -> core.LiteralMap:
@@ -133,38 +140,104 @@ def test_given_prefixes_yield_every_kind_of_outcome(
     assert empty.code == "No outputs produced"
 
 
+@final
+class _BlockingCounter:
+    """Counts the gets of a store read both ways: ``await get`` and ``get_blocking``."""
+
+    def __init__(self, inner: BlobStore) -> None:
+        assert isinstance(inner, BlockingReads)
+        self.counting = CountingStore(inner)
+        self.blocking = inner
+        self.lock = threading.Lock()
+        self.blocking_gets = 0
+
+    @property
+    def gets(self) -> int:
+        return self.counting.counts["get"] + self.blocking_gets
+
+    @property
+    def total(self) -> int:
+        return self.counting.total + self.blocking_gets
+
+    def reset(self) -> None:
+        self.counting.reset()
+        self.blocking_gets = 0
+
+    async def head(self, path: str, /) -> ObjectMeta:
+        return await self.counting.head(path)
+
+    async def get(
+        self,
+        path: str,
+        /,
+        *,
+        max_bytes: int | None = None,
+        byte_range: tuple[int, int] | None = None,
+    ) -> bytes:
+        return await self.counting.get(path, max_bytes=max_bytes, byte_range=byte_range)
+
+    def get_blocking(
+        self,
+        path: str,
+        /,
+        *,
+        max_bytes: int | None = None,
+        byte_range: tuple[int, int] | None = None,
+    ) -> bytes:
+        with self.lock:
+            self.blocking_gets += 1
+        return self.blocking.get_blocking(path, max_bytes=max_bytes, byte_range=byte_range)
+
+    async def put(self, path: str, data: bytes, /) -> None:
+        await self.counting.put(path, data)
+
+    async def list(
+        self, prefix: str, /, *, max_items: int = 1000, cursor: str | None = None
+    ) -> ListPage:
+        return await self.counting.list(prefix, max_items=max_items, cursor=cursor)
+
+    async def delete(self, path: str, /) -> None:
+        await self.counting.delete(path)
+
+
+@on_both_paths
 @on_every_store
 def test_given_prefixes_cost_one_get_on_success_and_two_otherwise(
-    store: BlobStore, store_root: str, place: Place
+    store: BlobStore, store_root: str, place: Place, path: str
 ) -> None:
     expected = _run(place, f"{store_root}/run")
-    counting = CountingStore(store)
+    counting = _BlockingCounter(store)
+    reader: BlobStore = counting if path == "blocking" else counting.counting
     for prefix, kind in expected.items():
         counting.reset()
-        [outcome] = _collect(stream_outputs(counting, [prefix], max_payload_bytes=4096))
+        [outcome] = _collect(stream_outputs(reader, [prefix], max_payload_bytes=4096))
         assert outcome.kind is kind
         reads_error = kind is OutcomeKind.MISSING or prefix.endswith(("failed", "-error"))
-        assert counting.counts["get"] == (2 if reads_error else 1), prefix
-        assert counting.total == counting.counts["get"]
+        assert counting.gets == (2 if reads_error else 1), prefix
+        assert counting.blocking_gets == (counting.gets if path == "blocking" else 0)
+        assert counting.total == counting.gets
 
 
+@on_both_paths
 @on_every_store
 def test_listed_folders_cost_at_most_one_get_each(
-    store: BlobStore, store_root: str, place: Place
+    store: BlobStore, store_root: str, place: Place, path: str
 ) -> None:
     expected = _run(place, f"{store_root}/run")
-    counting = CountingStore(store)
+    counting = _BlockingCounter(store)
+    reader: BlobStore = counting if path == "blocking" else counting.counting
 
     async def collect() -> list[OutputOutcome]:
-        folders = list_task_folders(counting, f"{store_root}/run")
-        stream = stream_outputs(counting, folders, concurrency=2, max_payload_bytes=4096)
+        folders = list_task_folders(reader, f"{store_root}/run")
+        stream = stream_outputs(reader, folders, concurrency=2, max_payload_bytes=4096)
         return [outcome async for outcome in stream]
 
     outcomes = asyncio.run(collect())
     assert {o.prefix: o.kind for o in outcomes} == expected
     # one GET per folder holding outputs.pb or error.pb; none for the inputs-only folder
-    assert counting.counts["get"] == len(expected) - 1
-    assert counting.counts["list"] == 1
+    assert counting.gets == len(expected) - 1
+    assert counting.blocking_gets == (counting.gets if path == "blocking" else 0)
+    assert counting.counting.counts["list"] == 1
 
 
 @on_every_store
@@ -227,17 +300,30 @@ def test_an_async_iterable_of_prefixes_is_numbered_in_input_order() -> None:
     assert all(o.outputs == _outputs(o.index) for o in outcomes)
 
 
-@final
 class _SlowStore:
-    """A memory store whose gets take a while; counts gets in flight, started and cancelled."""
+    """A memory store whose gets take a while; counts gets in flight, started and cancelled.
+
+    It has no ``get_blocking``: ``stream_outputs`` reads it with ``await get``.
+    """
 
     def __init__(self, delay: float = 0.005) -> None:
         self.inner = MemoryBlobStore()
         self.delay = delay
+        self.lock = threading.Lock()
         self.current = 0
         self.peak = 0
         self.started = 0
         self.cancelled = 0
+
+    def _start(self) -> None:
+        with self.lock:
+            self.started += 1
+            self.current += 1
+            self.peak = max(self.peak, self.current)
+
+    def _end(self) -> None:
+        with self.lock:
+            self.current -= 1
 
     async def head(self, path: str, /) -> ObjectMeta:
         return await self.inner.head(path)
@@ -250,9 +336,7 @@ class _SlowStore:
         max_bytes: int | None = None,
         byte_range: tuple[int, int] | None = None,
     ) -> bytes:
-        self.started += 1
-        self.current += 1
-        self.peak = max(self.peak, self.current)
+        self._start()
         try:
             await asyncio.sleep(self.delay)
             return await self.inner.get(path, max_bytes=max_bytes, byte_range=byte_range)
@@ -260,7 +344,7 @@ class _SlowStore:
             self.cancelled += 1
             raise
         finally:
-            self.current -= 1
+            self._end()
 
     async def put(self, path: str, data: bytes, /) -> None:
         await self.inner.put(path, data)
@@ -273,9 +357,48 @@ class _SlowStore:
     async def delete(self, path: str, /) -> None:
         await self.inner.delete(path)
 
+    def settled(self) -> bool:
+        """Wait (up to 10 s) until no get runs: a blocking one finishes after the stream closes."""
+        deadline = time.monotonic() + 10
+        while self.current and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return self.current == 0
 
-def _slow_run(count: int) -> _SlowStore:
-    store = _SlowStore()
+
+@final
+class _SlowBlockingStore(_SlowStore):
+    """A :class:`_SlowStore` with ``get_blocking``: stream_outputs reads it in worker threads."""
+
+    async def get(
+        self,
+        path: str,
+        /,
+        *,
+        max_bytes: int | None = None,
+        byte_range: tuple[int, int] | None = None,
+    ) -> bytes:
+        msg = f"{path} {max_bytes} {byte_range}: a store with get_blocking is read blocking"
+        raise AssertionError(msg)
+
+    def get_blocking(
+        self,
+        path: str,
+        /,
+        *,
+        max_bytes: int | None = None,
+        byte_range: tuple[int, int] | None = None,
+    ) -> bytes:
+        assert threading.current_thread().name.startswith("kozmo-io-store")
+        self._start()
+        try:
+            time.sleep(self.delay)
+            return self.inner.get_blocking(path, max_bytes=max_bytes, byte_range=byte_range)
+        finally:
+            self._end()
+
+
+def _slow_run(count: int, path: str = "await") -> _SlowStore:
+    store = _SlowBlockingStore() if path == "blocking" else _SlowStore()
 
     async def write() -> None:
         for index in range(count):
@@ -285,8 +408,9 @@ def _slow_run(count: int) -> _SlowStore:
     return store
 
 
-def test_concurrency_is_bounded_and_reached() -> None:
-    store = _slow_run(40)
+@on_both_paths
+def test_concurrency_is_bounded_and_reached(path: str) -> None:
+    store = _slow_run(40, path)
     prefixes = (f"memory://b/t{i}" for i in range(40))
     outcomes = _collect(stream_outputs(store, prefixes, concurrency=5))
     assert len(outcomes) == 40
@@ -294,8 +418,9 @@ def test_concurrency_is_bounded_and_reached() -> None:
     assert store.started == 40
 
 
-def test_input_is_taken_lazily_so_a_slow_consumer_bounds_memory() -> None:
-    store = _slow_run(200)
+@on_both_paths
+def test_input_is_taken_lazily_so_a_slow_consumer_bounds_memory(path: str) -> None:
+    store = _slow_run(200, path)
     taken = 0
 
     def prefixes() -> Iterator[str]:
@@ -315,13 +440,20 @@ def test_input_is_taken_lazily_so_a_slow_consumer_bounds_memory() -> None:
         raise AssertionError
 
     seen, taken_then = asyncio.run(consume_slowly())
-    # at most: the outcomes consumed, a full hand-over queue and one read per worker
-    assert taken_then <= seen + 4 + 4 + 1
-    assert store.current == 0
+    if path == "await":
+        # at most: the outcomes consumed, a full hand-over queue and one read per worker
+        assert taken_then <= seen + 4 + 4 + 1
+    else:
+        # at most: the outcomes consumed, two batches of answers (one in hand, one waiting) each
+        # of up to 4 + 4 (a full batch and the reads that were running), 4 reads running and
+        # 8 items ready for them
+        assert taken_then <= seen + 2 * (4 + 4) + 4 + 8
+    assert store.settled()
 
 
-def test_closing_the_stream_cancels_the_reads_in_flight_and_starts_no_more() -> None:
-    store = _slow_run(100)
+@on_both_paths
+def test_closing_the_stream_cancels_the_reads_in_flight_and_starts_no_more(path: str) -> None:
+    store = _slow_run(100, path)
     store.delay = 0.05
 
     async def first_then_close() -> None:
@@ -335,13 +467,15 @@ def test_closing_the_stream_cancels_the_reads_in_flight_and_starts_no_more() -> 
         assert store.started == started
 
     asyncio.run(first_then_close())
-    assert store.current == 0
-    assert store.cancelled >= 1
+    assert store.settled()
+    # a blocking read cannot be interrupted: the ones running finish, their outcomes dropped
+    assert store.cancelled >= 1 if path == "await" else store.cancelled == 0
     assert store.started < 100
 
 
-def test_cancelling_the_consumer_cancels_the_reads_in_flight() -> None:
-    store = _slow_run(100)
+@on_both_paths
+def test_cancelling_the_consumer_cancels_the_reads_in_flight(path: str) -> None:
+    store = _slow_run(100, path)
     store.delay = 0.05
 
     async def consume() -> None:
@@ -354,28 +488,35 @@ def test_cancelling_the_consumer_cancels_the_reads_in_flight() -> None:
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
+        started = store.started
+        await asyncio.sleep(0.1)
+        assert store.started == started
 
     asyncio.run(cancel_soon())
-    assert store.current == 0
-    assert store.cancelled == store.started > 0
+    assert store.settled()
+    assert 0 < store.started < 100
+    if path == "await":
+        assert store.cancelled == store.started
 
 
-def test_a_hostile_prefix_is_raised_after_the_reads_in_flight_stop() -> None:
-    store = _slow_run(10)
+@on_both_paths
+def test_a_hostile_prefix_is_raised_after_the_reads_in_flight_stop(path: str) -> None:
+    store = _slow_run(10, path)
     prefixes = [f"memory://b/t{i}" for i in range(10)] + ["memory://b/t0?v=1"]
     with pytest.raises(InvalidReferenceError):
         _collect(stream_outputs(store, prefixes, concurrency=3))
-    assert store.current == 0
+    assert store.settled()
 
 
-def test_an_exception_from_the_input_is_raised() -> None:
+@on_both_paths
+def test_an_exception_from_the_input_is_raised(path: str) -> None:
     def prefixes() -> Iterator[str]:
         yield "memory://b/t0"
         msg = "broken input"
         raise RuntimeError(msg)
 
     with pytest.raises(RuntimeError, match="broken input"):
-        _collect(stream_outputs(_slow_run(1), prefixes()))
+        _collect(stream_outputs(_slow_run(1, path), prefixes()))
 
 
 def test_no_prefixes_give_no_outcomes() -> None:
@@ -440,8 +581,9 @@ def test_other_prefixes_take_the_full_join(prefix: str) -> None:
     assert _join(prefix, "outputs.pb") == construct_reference(prefix, "outputs.pb")
 
 
-def test_an_async_source_is_read_ahead_but_boundedly() -> None:
-    store = _slow_run(50)
+@on_both_paths
+def test_an_async_source_is_read_ahead_but_boundedly(path: str) -> None:
+    store = _slow_run(50, path)
     pulled = 0
 
     async def endless() -> AsyncIterator[str]:
@@ -461,11 +603,12 @@ def test_an_async_source_is_read_ahead_but_boundedly() -> None:
     asyncio.run(take_three())
     # ahead of the workers: at most the read-ahead buffer, one item per worker and one in hand
     assert 3 <= pulled <= _READ_AHEAD + 4 + 4 + 3 + 1
-    assert store.current == 0
+    assert store.settled()
 
 
-def test_a_slow_async_source_is_fetched_while_reads_run() -> None:
-    store = _slow_run(40)
+@on_both_paths
+def test_a_slow_async_source_is_fetched_while_reads_run(path: str) -> None:
+    store = _slow_run(40, path)
     finished_when_listed: list[int] = []
 
     async def listing() -> AsyncIterator[str]:
@@ -484,8 +627,9 @@ def test_a_slow_async_source_is_fetched_while_reads_run() -> None:
     assert finished_when_listed[:2] == [0, 0]
 
 
-def test_an_error_from_an_async_source_is_raised_after_the_reads_stop() -> None:
-    store = _slow_run(5)
+@on_both_paths
+def test_an_error_from_an_async_source_is_raised_after_the_reads_stop(path: str) -> None:
+    store = _slow_run(5, path)
 
     async def broken() -> AsyncIterator[str]:
         yield "memory://b/t0"
@@ -495,7 +639,7 @@ def test_an_error_from_an_async_source_is_raised_after_the_reads_stop() -> None:
 
     with pytest.raises(StorageError, match="listing failed"):
         _collect(stream_outputs(store, broken(), concurrency=2))
-    assert store.current == 0
+    assert store.settled()
 
 
 # --- read_outputs_many ------------------------------------------------------------------------

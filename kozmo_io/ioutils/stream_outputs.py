@@ -53,7 +53,14 @@ from kozmo_io.errors import (
 from kozmo_io.execution_error import ErrorKind, ExecutionError
 from kozmo_io.protocols import OutputReader
 from kozmo_io.reference import DataReference, construct_reference, redact
-from kozmo_io.storage import BlobStore, decode_message, optional_positive_limit, positive_limit
+from kozmo_io.storage import (
+    BlobStore,
+    BlockingReads,
+    decode_message,
+    map_in_workers,
+    optional_positive_limit,
+    positive_limit,
+)
 from kozmo_io.task_files import ERRORS_SUFFIX, INPUTS_SUFFIX, OUTPUTS_SUFFIX, TaskFolder
 
 __all__ = (
@@ -165,6 +172,9 @@ def _failure(
     return OutputOutcome(index, prefix, kind, failure=exc, size=size, seconds=elapsed)
 
 
+_Parse = Callable[[bytes, DataReference, int, DataReference, float], "OutputOutcome"]
+
+
 def _outputs(
     data: bytes, path: DataReference, index: int, prefix: DataReference, start: float
 ) -> OutputOutcome:
@@ -196,43 +206,80 @@ def _task_error(
     )
 
 
-async def _read_prefix(
-    store: BlobStore, index: int, source: str | TaskFolder, limit: int | None
-) -> OutputOutcome:
-    """Read one task's outcome: at most two GETs, one for a listed folder."""
-    start = time.perf_counter()
+def _plan(
+    source: str | TaskFolder,
+) -> tuple[DataReference, frozenset[str] | None, list[tuple[DataReference, _Parse]]]:
+    """The task's prefix, its listed files (``None``: not listed) and the files to read, in order.
+
+    A given prefix reads ``outputs.pb``, then ``error.pb`` if it is missing. A listed folder reads
+    ``error.pb`` if listed (the engine reports the error first), else ``outputs.pb`` if listed.
+    """
     if isinstance(source, TaskFolder):
         prefix, files = source.prefix, source.files
     else:
         prefix = source if isinstance(source, DataReference) else DataReference(source)
         files = None
+    if files is None:
+        return (
+            prefix,
+            None,
+            [
+                (_join(prefix, OUTPUTS_SUFFIX), _outputs),
+                (_join(prefix, ERRORS_SUFFIX), _task_error),
+            ],
+        )
+    if ERRORS_SUFFIX in files:
+        return prefix, files, [(_join(prefix, ERRORS_SUFFIX), _task_error)]
+    if OUTPUTS_SUFFIX in files:
+        return prefix, files, [(_join(prefix, OUTPUTS_SUFFIX), _outputs)]
+    return prefix, files, []
+
+
+def _nothing(prefix: DataReference, files: frozenset[str] | None) -> NotFoundError:
+    """The failure of a task with neither file to read."""
+    shown = redact(prefix)
+    if files is None:
+        return NotFoundError(f"{shown}: no {OUTPUTS_SUFFIX} or {ERRORS_SUFFIX}")
+    left = "inputs.pb only" if INPUTS_SUFFIX in files else ", ".join(sorted(files))
+    return NotFoundError(f"{shown}: no {OUTPUTS_SUFFIX} or {ERRORS_SUFFIX} ({left})")
+
+
+async def _read_prefix(
+    store: BlobStore, index: int, source: str | TaskFolder, limit: int | None
+) -> OutputOutcome:
+    """Read one task's outcome with ``await store.get``: at most two GETs (one if listed)."""
+    start = time.perf_counter()
+    prefix, files, reads = _plan(source)
     try:
-        outputs_path = _join(prefix, OUTPUTS_SUFFIX)
-        if files is None:
+        for path, parse in reads:
             try:
-                data = await store.get(outputs_path, max_bytes=limit)
-            except NotFoundError:
-                pass
-            else:
-                return _outputs(data, outputs_path, index, prefix, start)
-        if files is None or ERRORS_SUFFIX in files:
-            error_path = _join(prefix, ERRORS_SUFFIX)
-            try:
-                data = await store.get(error_path, max_bytes=limit)
+                data = await store.get(path, max_bytes=limit)
             except NotFoundError:
                 if files is not None:
-                    raise
-                shown = redact(prefix)
-                msg = f"{shown}: no {OUTPUTS_SUFFIX} or {ERRORS_SUFFIX}"
-                raise NotFoundError(msg) from None
-            return _task_error(data, error_path, index, prefix, start)
-        if OUTPUTS_SUFFIX in files:
-            data = await store.get(outputs_path, max_bytes=limit)
-            return _outputs(data, outputs_path, index, prefix, start)
-        left = "inputs.pb only" if INPUTS_SUFFIX in files else ", ".join(sorted(files))
-        shown = redact(prefix)
-        msg = f"{shown}: no {OUTPUTS_SUFFIX} or {ERRORS_SUFFIX} ({left})"
-        raise NotFoundError(msg)
+                    raise  # a listed file vanished before its read
+                continue
+            return parse(data, path, index, prefix, start)
+        raise _nothing(prefix, files)
+    except KozmoIOError as exc:
+        return _failure(exc, index, prefix, start)
+
+
+def _read_prefix_blocking(
+    store: BlockingReads, index: int, source: str | TaskFolder, limit: int | None
+) -> OutputOutcome:
+    """:func:`_read_prefix` with ``store.get_blocking``, in a worker thread."""
+    start = time.perf_counter()
+    prefix, files, reads = _plan(source)
+    try:
+        for path, parse in reads:
+            try:
+                data = store.get_blocking(path, max_bytes=limit)
+            except NotFoundError:
+                if files is not None:
+                    raise  # a listed file vanished before its read
+                continue
+            return parse(data, path, index, prefix, start)
+        raise _nothing(prefix, files)
     except KozmoIOError as exc:
         return _failure(exc, index, prefix, start)
 
@@ -347,6 +394,22 @@ async def _stream(
         await asyncio.gather(*workers, return_exceptions=True)
 
 
+def _numbered(
+    items: Iterable[T] | AsyncIterable[T],
+) -> Iterable[tuple[int, T]] | AsyncIterable[tuple[int, T]]:
+    """Pair each item with its position."""
+    if not isinstance(items, AsyncIterable):
+        return enumerate(items)
+
+    async def numbered() -> AsyncGenerator[tuple[int, T], None]:
+        index = 0
+        async for item in items:
+            yield index, item
+            index += 1
+
+    return numbered()
+
+
 def stream_outputs(
     store: BlobStore,
     prefixes: Iterable[str | TaskFolder] | AsyncIterable[str | TaskFolder],
@@ -378,6 +441,13 @@ def stream_outputs(
     """
     positive_limit(concurrency, "concurrency")
     optional_positive_limit(max_payload_bytes, "max_payload_bytes")
+    if isinstance(store, BlockingReads):
+        blocking = store
+
+        def read_blocking(item: tuple[int, str | TaskFolder]) -> OutputOutcome:
+            return _read_prefix_blocking(blocking, item[0], item[1], max_payload_bytes)
+
+        return map_in_workers(read_blocking, _numbered(prefixes), concurrency=concurrency)
 
     def read(index: int, source: str | TaskFolder) -> Awaitable[OutputOutcome]:
         return _read_prefix(store, index, source, max_payload_bytes)

@@ -13,14 +13,20 @@ unchanged keeps the bytes it was read from when they are handed on: ``keep_bytes
 :func:`error_with_path` keep an object's path in the errors of code that fetches by itself.
 :class:`CachedStore` adds a byte cache and :class:`CountingStore` counts requests.
 :func:`positive_limit` is the check every limit, page size and concurrency goes through.
+
+Bulk work: a store with :class:`BlockingReads` (every obstore-backed one) can read blocking a worker
+thread, and :func:`map_in_workers` calls a blocking function on many items in the stores' worker
+threads, yielding each result as it completes.
 """
 
 from __future__ import annotations
 
 from kozmo_io.storage._arguments import optional_positive_limit as optional_positive_limit
 from kozmo_io.storage._arguments import positive_limit as positive_limit
+from kozmo_io.storage._workers import map_in_workers as map_in_workers
 from kozmo_io.storage.blobstore import DEFAULT_MAX_PAYLOAD_BYTES as DEFAULT_MAX_PAYLOAD_BYTES
 from kozmo_io.storage.blobstore import BlobStore as BlobStore
+from kozmo_io.storage.blobstore import BlockingReads as BlockingReads
 from kozmo_io.storage.blobstore import ListPage as ListPage
 from kozmo_io.storage.blobstore import ObjectMeta as ObjectMeta
 from kozmo_io.storage.messages import EncodingSource as EncodingSource
@@ -43,6 +49,7 @@ from kozmo_io.storage.wrappers import CountingStore as CountingStore
 __all__ = (
     "AzureBlobStore",
     "BlobStore",
+    "BlockingReads",
     "CachedStore",
     "CountingStore",
     "Credentials",
@@ -58,6 +65,7 @@ __all__ = (
     "decode_message",
     "encoding_of",
     "error_with_path",
+    "map_in_workers",
     "open_store",
     "optional_positive_limit",
     "positive_limit",

@@ -193,17 +193,36 @@ class ObstoreBlobStore:
         byte_range: tuple[int, int] | None = None,
     ) -> bytes:
         """See :meth:`kozmo_io.storage.BlobStore.get`."""
+        function, args = self._read(path, max_bytes, byte_range)
+        return await self._run(function, *args)
+
+    def get_blocking(
+        self,
+        path: str,
+        /,
+        *,
+        max_bytes: int | None = None,
+        byte_range: tuple[int, int] | None = None,
+    ) -> bytes:
+        """See :meth:`kozmo_io.storage.BlockingReads.get_blocking`."""
+        function, args = self._read(path, max_bytes, byte_range)
+        return function(*args)
+
+    def _read(
+        self, path: str, max_bytes: int | None, byte_range: tuple[int, int] | None
+    ) -> tuple[Callable[..., bytes], tuple[object, ...]]:
+        """Check a read's arguments; return the blocking function doing it and its arguments."""
         location = locate(path, need_key=True)
         key = self._key(location)
         limit = read_limit(max_bytes, self._max_payload_bytes)
         if byte_range is None:
             if limit is not None and self._probe_bytes:
-                return await self._run(self._probed_get, location, key, limit, self._probe_bytes)
-            return await self._run(self._whole_get, location, key, limit)
+                return self._probed_get, (location, key, limit, self._probe_bytes)
+            return self._whole_get, (location, key, limit)
         start, end = check_range(byte_range, location)
         if start == end:
-            return await self._run(self._empty_read, location, key)
-        return await self._run(self._range_get, location, key, start, end, limit)
+            return self._empty_read, (location, key)
+        return self._range_get, (location, key, start, end, limit)
 
     def _body(self, result: GetResult, location: Location) -> bytes:
         """Read the body of ``result``, exactly the length its response declares.

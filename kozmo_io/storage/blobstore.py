@@ -18,6 +18,7 @@ from kozmo_io.reference import DataReference
 
 __all__ = (
     "BlobStore",
+    "BlockingReads",
     "DEFAULT_MAX_PAYLOAD_BYTES",
     "ListPage",
     "ObjectMeta",
@@ -175,6 +176,47 @@ class BlobStore(Protocol):
         Raises:
             NotFoundError: The object does not exist.
             InvalidReferenceError: ``path`` is malformed, hostile or not in this store.
+            StorageError: The store failed.
+        """
+        ...
+
+
+@runtime_checkable
+class BlockingReads(Protocol):
+    """A store that can also read blocking the calling thread: what bulk readers use.
+
+    Every obstore-backed store has it. :func:`~kozmo_io.ioutils.stream_outputs` reads a store that
+    has it in the worker threads of :func:`~kozmo_io.storage.map_in_workers`, a whole task's files
+    per call, without a trip through the event loop for each request; any other
+    :class:`BlobStore` is read with ``await get``.
+    """
+
+    def get_blocking(
+        self,
+        path: str,
+        /,
+        *,
+        max_bytes: int | None = None,
+        byte_range: tuple[int, int] | None = None,
+    ) -> bytes:
+        """Read an object as :meth:`BlobStore.get` does, blocking the calling thread.
+
+        Call it from a worker thread (such as those of :func:`~kozmo_io.storage.map_in_workers`),
+        never from a thread running an event loop, which it would stop for the whole request.
+
+        Args:
+            path: Full reference of the object.
+            max_bytes: As for :meth:`BlobStore.get`.
+            byte_range: As for :meth:`BlobStore.get`.
+
+        Returns:
+            The bytes.
+
+        Raises:
+            NotFoundError: The object does not exist.
+            PayloadTooLargeError: The bytes to return number strictly more than the limit.
+            InvalidReferenceError: ``path`` is malformed, hostile or not in this store.
+            InvalidArgumentError: A bad limit or range.
             StorageError: The store failed.
         """
         ...

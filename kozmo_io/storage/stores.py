@@ -288,6 +288,18 @@ class LocalBlobStore(ObstoreBlobStore):
         self._refuse_special_file(path, "get")
         return await super().get(path, max_bytes=max_bytes, byte_range=byte_range)
 
+    def get_blocking(
+        self,
+        path: str,
+        /,
+        *,
+        max_bytes: int | None = None,
+        byte_range: tuple[int, int] | None = None,
+    ) -> bytes:
+        """See :meth:`BlockingReads.get_blocking`; a FIFO, socket or device is refused."""
+        self._refuse_special_file(path, "get")
+        return super().get_blocking(path, max_bytes=max_bytes, byte_range=byte_range)
+
     async def delete(self, path: str, /) -> None:
         """See :meth:`kozmo_io.storage.BlobStore.delete`; a FIFO, socket or device is refused."""
         self._refuse_special_file(path, "delete")
