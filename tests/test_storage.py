@@ -25,12 +25,14 @@ from kozmo_io.errors import (
     CorruptDataError,
     InvalidArgumentError,
     InvalidReferenceError,
+    KozmoIOError,
     NotFoundError,
     PayloadTooLargeError,
 )
 from kozmo_io.reference import DataReference
 from kozmo_io.storage import (
     BlobStore,
+    BlockingReads,
     CountingStore,
     MemoryBlobStore,
     ObjectMeta,
@@ -47,6 +49,59 @@ MiB = 1024 * 1024
 @on_every_store
 def test_every_store_is_a_blobstore(store: BlobStore) -> None:
     assert_conforms(store, BlobStore, strict=True)
+
+
+@on_every_store
+def test_every_store_reads_blocking_too(store: BlobStore) -> None:
+    assert isinstance(store, BlockingReads)
+    assert_conforms(store, BlockingReads, strict=True)
+
+
+def test_the_wrappers_read_only_with_await() -> None:
+    assert not isinstance(CountingStore(MemoryBlobStore()), BlockingReads)
+
+
+def _outcome(read: Callable[..., object], path: str, **options: Any) -> object:
+    """What a read returned (as bytes), or the type and text of what it raised."""
+    try:
+        return bytes(read(path, **options))  # type: ignore[call-overload]
+    except KozmoIOError as exc:
+        return type(exc), str(exc)
+
+
+@on_every_store
+def test_get_blocking_reads_as_get_does(store: BlobStore, store_root: str, place: Place) -> None:
+    assert isinstance(store, BlockingReads)
+    small, large = bytes(range(200)), bytes(range(256)) * 400  # 100 KiB: past the 60 KiB probe
+    run(place(f"{store_root}/small", small))
+    run(place(f"{store_root}/large", large))
+    cases: list[dict[str, Any]] = [
+        {},
+        {"max_bytes": 200},
+        {"max_bytes": 199},
+        {"max_bytes": 150 * 1024},
+        {"max_bytes": 1024},
+        {"byte_range": (2, 6)},
+        {"byte_range": (3, 3)},
+        {"byte_range": (150, 500)},
+        {"byte_range": (0, 70 * 1024), "max_bytes": 64 * 1024},
+        {"byte_range": (6, 2)},
+        {"max_bytes": 0},
+    ]
+
+    def get(path: str, **options: Any) -> bytes:
+        return run(store.get(path, **options))
+
+    for name in ("small", "large", "missing"):
+        for options in cases:
+            expected = _outcome(get, f"{store_root}/{name}", **options)
+            found = _outcome(store.get_blocking, f"{store_root}/{name}", **options)
+            assert found == expected, (name, options)
+    assert store.get_blocking(f"{store_root}/small") == small
+    assert store.get_blocking(f"{store_root}/large") == large
+    for key in HOSTILE_KEYS:
+        with pytest.raises(InvalidReferenceError):
+            store.get_blocking(f"{store_root}/{key}")
 
 
 # --- head ---------------------------------------------------------------------------------------

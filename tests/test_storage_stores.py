@@ -350,7 +350,9 @@ async def _at_once(call: Coroutine[Any, Any, T], fifo: Path) -> T:
         pytest.fail(f"blocked on the FIFO {fifo}")
 
 
-@pytest.mark.parametrize("operation", ["head", "get", "ranged get", "delete"])
+@pytest.mark.parametrize(
+    "operation", ["head", "get", "ranged get", "blocking get", "blocking ranged get", "delete"]
+)
 def test_local_store_refuses_a_fifo_at_once_without_blocking(
     tmp_path: Path, operation: str
 ) -> None:
@@ -361,6 +363,10 @@ def test_local_store_refuses_a_fifo_at_once_without_blocking(
         "head": lambda: store.head("/fifo"),
         "get": lambda: store.get("/fifo"),
         "ranged get": lambda: store.get("/fifo", byte_range=(0, 10)),
+        "blocking get": lambda: asyncio.to_thread(store.get_blocking, "/fifo"),
+        "blocking ranged get": lambda: asyncio.to_thread(
+            store.get_blocking, "/fifo", byte_range=(0, 10)
+        ),
         "delete": lambda: store.delete("/fifo"),
     }
     with pytest.raises(StorageError, match=r"^\w+ /fifo failed: it is a FIFO, not a file$"):
@@ -381,6 +387,8 @@ def test_local_store_refuses_devices_and_sockets_even_through_a_symlink(tmp_path
         ):
             with pytest.raises(StorageError, match=f"it is {what}, not a file"):
                 run(store.get(f"/{name}"))
+            with pytest.raises(StorageError, match=f"it is {what}, not a file"):
+                store.get_blocking(f"/{name}")
             with pytest.raises(StorageError, match=f"it is {what}, not a file"):
                 run(store.head(f"/{name}"))
     assert (tmp_path / "null").readlink() == Path("/dev/null")  # the link was not touched

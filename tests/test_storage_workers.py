@@ -1,19 +1,22 @@
-"""The worker threads that run the stores' requests: results, errors, cancellation, providers."""
+"""The stores' worker threads: results, errors, cancellation, providers, map_in_workers."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from kozmo_io.storage import _workers
+from kozmo_io.errors import InvalidArgumentError
+from kozmo_io.storage import _workers, map_in_workers
 from kozmo_io.storage._workers import LoopProvider, run_in_worker
 
 
@@ -339,3 +342,269 @@ def test_a_forked_child_runs_requests_in_threads_of_its_own(tmp_path: Path) -> N
     assert lines[0].startswith("kozmo-io-store_")
     assert lines[1].startswith("child kozmo-io-store_")
     assert lines[2].startswith("parent kozmo-io-store_")
+
+
+# --- map_in_workers ---------------------------------------------------------------------------
+
+
+class _Gauge:
+    """Counts the calls of a blocking function: started, running now, most at once."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
+        self.lock = threading.Lock()
+        self.started = 0
+        self.running = 0
+        self.peak = 0
+        self.threads: set[str] = set()
+
+    def __call__(self, item: int) -> int:
+        with self.lock:
+            self.started += 1
+            self.running += 1
+            self.peak = max(self.peak, self.running)
+            self.threads.add(threading.current_thread().name)
+        try:
+            time.sleep(self.delay * (1 + item % 3))
+            return item * 10
+        finally:
+            with self.lock:
+                self.running -= 1
+
+    def settled(self) -> bool:
+        """Wait (up to 10 s) until no call runs: calls running when a map stops run to their end."""
+        deadline = time.monotonic() + 10
+        while self.running and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return self.running == 0
+
+
+def _all(function: Callable[[int], int], items: object, concurrency: int) -> list[int]:
+    async def collect() -> list[int]:
+        return [result async for result in map_in_workers(function, items, concurrency=concurrency)]  # type: ignore[arg-type]
+
+    return asyncio.run(collect())
+
+
+def test_every_item_is_mapped_in_the_worker_threads_at_the_concurrency_given() -> None:
+    gauge = _Gauge(delay=0.002)
+    results = _all(gauge, range(200), 7)
+    assert sorted(results) == [item * 10 for item in range(200)]
+    assert gauge.started == 200
+    assert gauge.peak == 7
+    assert all(name.startswith("kozmo-io-store_") for name in gauge.threads)
+
+
+def test_results_come_in_completion_order() -> None:
+    def wait(item: int) -> int:
+        time.sleep(0.05 * item)
+        return item
+
+    assert _all(wait, [4, 0, 2], 3) == [0, 2, 4]
+
+
+def test_an_async_iterable_is_mapped_and_an_empty_one_gives_nothing() -> None:
+    async def items(count: int) -> AsyncIterator[int]:
+        for item in range(count):
+            await asyncio.sleep(0)
+            yield item
+
+    assert sorted(_all(_Gauge(), items(50), 4)) == [item * 10 for item in range(50)]
+    assert _all(_Gauge(), items(0), 4) == []
+    assert _all(_Gauge(), [], 4) == []
+
+
+def test_results_are_yielded_while_a_slow_async_source_waits_for_its_next_item() -> None:
+    arrived: list[int] = []
+
+    async def pages() -> AsyncIterator[int]:
+        yield 1
+        await asyncio.sleep(0.5)  # the next listing page takes a while
+        yield 2
+
+    async def collect() -> None:
+        async for result in map_in_workers(lambda item: item, pages(), concurrency=2):
+            arrived.append(result)
+            if result == 1:
+                # the first result arrives before the source's next item
+                assert time.monotonic() - started < 0.4
+
+    started = time.monotonic()
+    asyncio.run(collect())
+    assert arrived == [1, 2]
+
+
+def test_a_call_that_raises_stops_the_map_and_starts_no_more_calls() -> None:
+    gauge = _Gauge(delay=0.01)
+
+    def fail_on_five(item: int) -> int:
+        if item == 5:
+            msg = "bad item"
+            raise ValueError(msg)
+        return gauge(item)
+
+    with pytest.raises(ValueError, match="bad item"):
+        _all(fail_on_five, range(1000), 4)
+    assert gauge.settled()
+    started = gauge.started
+    time.sleep(0.1)
+    assert gauge.started == started < 100
+
+
+def test_a_call_raising_stop_iteration_is_a_runtime_error() -> None:
+    def stop(item: int) -> int:
+        raise StopIteration(item)
+
+    with pytest.raises(RuntimeError, match="StopIteration"):
+        _all(stop, [1], 1)
+
+
+def test_an_exception_from_the_items_is_raised() -> None:
+    def items() -> Iterator[int]:
+        yield 1
+        msg = "broken source"
+        raise OSError(msg)
+
+    async def broken_async() -> AsyncIterator[int]:
+        yield 1
+        msg = "broken listing"
+        raise OSError(msg)
+
+    with pytest.raises(OSError, match="broken source"):
+        _all(_Gauge(), items(), 2)
+    with pytest.raises(OSError, match="broken listing"):
+        _all(_Gauge(), broken_async(), 2)
+
+
+def test_a_slow_consumer_bounds_the_items_taken() -> None:
+    gauge = _Gauge()
+    taken = 0
+
+    def items() -> Iterator[int]:
+        nonlocal taken
+        for item in range(10_000):
+            taken += 1
+            yield item
+
+    async def consume_slowly() -> int:
+        seen = 0
+        async with contextlib.aclosing(map_in_workers(gauge, items(), concurrency=4)) as results:
+            async for _ in results:
+                seen += 1
+                await asyncio.sleep(0.01)
+                if seen == 20:
+                    return taken
+        raise AssertionError
+
+    taken_then = asyncio.run(consume_slowly())
+    # consumed, two batches of up to 4 + 4 answers, 4 calls running, 8 items ready for them
+    assert taken_then <= 20 + 2 * (4 + 4) + 4 + 8
+    assert gauge.settled()
+
+
+@pytest.mark.parametrize("how", ["close", "cancel"])
+def test_stopping_the_consumer_starts_no_more_calls_and_lets_running_ones_finish(how: str) -> None:
+    gauge = _Gauge(delay=0.02)
+
+    async def consume() -> None:
+        async with contextlib.aclosing(
+            map_in_workers(gauge, range(1000), concurrency=8)
+        ) as results:
+            async for _ in results:
+                if how == "close":
+                    return
+
+    async def main() -> None:
+        task = asyncio.ensure_future(consume())
+        if how == "cancel":
+            await asyncio.sleep(0.05)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+        else:
+            await task
+        assert gauge.running > 0  # calls running when the consumer left finish in their threads
+
+    asyncio.run(main())
+    assert gauge.settled()
+    started = gauge.started
+    time.sleep(0.1)
+    assert gauge.started == started < 100
+
+
+@pytest.mark.parametrize("concurrency", [0, -1, True, 1.5])
+def test_a_bad_concurrency_is_refused(concurrency: int) -> None:
+    with pytest.raises(InvalidArgumentError, match="concurrency"):
+        _all(_Gauge(), range(3), concurrency)
+
+
+def test_a_map_inside_an_atexit_handler_runs_on_the_calling_thread(tmp_path: Path) -> None:
+    script = tmp_path / "map_at_exit.py"
+    script.write_text(_MAP_AT_EXIT_SCRIPT, encoding="utf-8")
+    completed = subprocess.run(  # noqa: S603 - this interpreter with a script written here
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert (completed.returncode, completed.stderr) == (0, "")
+    assert completed.stdout.split() == ["before", "[0,1,4,9]", "at-exit", "[0,1,4,9]"]
+
+
+_MAP_AT_EXIT_SCRIPT = """
+import asyncio, atexit, threading
+from kozmo_io.storage import map_in_workers
+
+def square(item):
+    return item * item, threading.current_thread().name
+
+async def squares():
+    return sorted([r async for r in map_in_workers(square, range(4), concurrency=2)])
+
+def show(label):
+    found = asyncio.run(squares())
+    on_caller = all(name == threading.current_thread().name for _, name in found)
+    print(label if on_caller == (label == "at-exit") else "wrong-thread")
+    print(str([value for value, _ in found]).replace(" ", ""))
+
+atexit.register(show, "at-exit")
+show("before")
+"""
+
+
+def test_the_process_waits_for_calls_running_when_a_map_stops_and_exits_cleanly(
+    tmp_path: Path,
+) -> None:
+    script = tmp_path / "map_exit.py"
+    script.write_text(_MAP_EXIT_SCRIPT, encoding="utf-8")
+    marker = tmp_path / "marker"
+    completed = subprocess.run(  # noqa: S603 - this interpreter with a script written here
+        [sys.executable, str(script), str(marker)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert (completed.returncode, completed.stderr) == (0, "")
+    assert marker.read_text(encoding="utf-8") == "finished"
+
+
+_MAP_EXIT_SCRIPT = """
+import asyncio, sys, time
+from pathlib import Path
+from kozmo_io.storage import map_in_workers
+
+def work(item):
+    if item == 0:
+        return item
+    time.sleep(0.5)
+    Path(sys.argv[1]).write_text("finished")
+    return item
+
+async def main():
+    async for _ in map_in_workers(work, range(2), concurrency=2):
+        return  # leaves with the second call running
+
+asyncio.run(main())
+"""
