@@ -7,6 +7,7 @@ from typing import NoReturn, final
 
 import pytest
 from _support import run
+from google.protobuf.message import Message
 
 from kozmo_io import core
 from kozmo_io.conformance import assert_conforms
@@ -14,7 +15,15 @@ from kozmo_io.errors import StorageError
 from kozmo_io.ioutils.file_names import get_task_template_path
 from kozmo_io.ioutils.task_reader import LazyUploadingTaskReader
 from kozmo_io.protocols import SimpleTaskReader
-from kozmo_io.storage import BlobStore, CountingStore, ListPage, ObjectMeta, read_message
+from kozmo_io.storage import (
+    BlobStore,
+    CountingStore,
+    EncodingSource,
+    ListPage,
+    MemoryBlobStore,
+    ObjectMeta,
+    read_message,
+)
 
 
 def _template() -> core.LiteralMap:
@@ -140,3 +149,39 @@ def test_read_failure_propagates_unchanged_and_nothing_is_written(
 
 def test_a_reader_with_read_and_path_conforms_to_simple_task_reader() -> None:
     assert_conforms(_Base(), SimpleTaskReader, strict=True)
+
+
+def test_a_template_read_from_a_file_is_uploaded_with_its_bytes() -> None:
+    # Entries of a map in an order protobuf never writes: only the bytes read bring it back.
+    data = b"".join(
+        core.LiteralMap(literals={name: core.Literal(hash=name)}).SerializeToString()
+        for name in ("b", "c", "a")
+    )
+    store = MemoryBlobStore()
+    run(store.put("memory://b/source/template.pb", data))
+
+    @final
+    class _FromFile:
+        """A SimpleTaskReader that decodes the template from a file and keeps its bytes."""
+
+        def __init__(self) -> None:
+            self.kept: tuple[core.LiteralMap, bytes] | None = None
+
+        async def read(self) -> core.LiteralMap:
+            template, data = await read_message(
+                store, "memory://b/source/template.pb", core.LiteralMap, keep_bytes=True
+            )
+            self.kept = (template, data)
+            return template
+
+        def decoded_from(self, message: Message, /) -> bytes | None:
+            return self.kept[1] if self.kept is not None and self.kept[0] is message else None
+
+    base = _FromFile()
+    assert_conforms(base, EncodingSource, strict=True)
+    path = run(LazyUploadingTaskReader(base, "memory://b/node/task.pb", store).path())
+    assert run(store.get(path)) == data
+    # A base that keeps no bytes: the template in protobuf's deterministic order.
+    again = run(LazyUploadingTaskReader(_Base(), "memory://b/other/task.pb", store).path())
+    assert run(store.get(again)) == _template().SerializeToString(deterministic=True)
+    assert data != core.LiteralMap.FromString(data).SerializeToString(deterministic=True)

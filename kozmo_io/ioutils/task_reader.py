@@ -10,7 +10,7 @@ from google.protobuf.message import Message
 from kozmo_io.errors import StorageError
 from kozmo_io.protocols import SimpleTaskReader
 from kozmo_io.reference import DataReference, redact
-from kozmo_io.storage import BlobStore, write_message
+from kozmo_io.storage import BlobStore, EncodingSource, write_message
 
 __all__ = ("LazyUploadingTaskReader",)
 
@@ -38,6 +38,10 @@ class LazyUploadingTaskReader(Generic[M]):
         self._lock = asyncio.Lock()
         self._uploaded = False
 
+    def _decoded_from(self, template: M) -> bytes | None:
+        base = self._base
+        return base.decoded_from(template) if isinstance(base, EncodingSource) else None
+
     async def read(self) -> M:
         """Return ``base.read()`` (called every time, never cached). No storage request.
 
@@ -50,7 +54,10 @@ class LazyUploadingTaskReader(Generic[M]):
         """Return ``remote_path``, uploading the template first if that has not happened yet.
 
         The first successful call makes one PUT (concurrent first calls share it); later calls
-        make none. A failure leaves the template not uploaded, so the next call tries again.
+        make none. A failure leaves the template not uploaded, so the next call tries again. A
+        ``base`` that is an :class:`~kozmo_io.storage.EncodingSource` (one that decoded the
+        template from a file) has the template uploaded with the bytes it was read from, map
+        entries in their stored order, unless it changed.
 
         Raises:
             Exception: Whatever ``base.read()`` raises, unchanged.
@@ -61,7 +68,12 @@ class LazyUploadingTaskReader(Generic[M]):
                 if not self._uploaded:
                     template = await self._base.read()
                     try:
-                        await write_message(self._store, self._remote_path, template)
+                        await write_message(
+                            self._store,
+                            self._remote_path,
+                            template,
+                            decoded_from=self._decoded_from(template),
+                        )
                     except StorageError as exc:
                         where = redact(self._remote_path)
                         msg = f"failed to store the task template to [{where}]: {exc}"
