@@ -14,9 +14,15 @@ over the read limit, a file that does not decode, or a storage failure. Those ar
 raised; a bad reference (:class:`~kozmo_io.errors.InvalidReferenceError`) or an exception that is
 not a :class:`~kozmo_io.errors.KozmoIOError` is raised from the stream.
 
+How :func:`stream_outputs` reads: a store with :class:`~kozmo_io.storage.BlockingReads` (every
+obstore-backed one) is read in the stores' worker threads through
+:func:`~kozmo_io.storage.map_in_workers`, one call per task (its GETs and the decoding), without a
+trip through the event loop for each request; any other store with ``await store.get``.
+
 Stop early by leaving the loop inside ``contextlib.aclosing`` (or call ``aclose()``), or cancel
-the consuming task: the reads in flight are cancelled and awaited, and no new one starts (a
-request a store has already sent may still run to its end; its answer is dropped)::
+the consuming task: no new read starts, and the reads in flight are cancelled (``await get``) or
+run to their end in their threads (a blocking read, and any request a store has already sent);
+their outcomes are dropped::
 
     async with contextlib.aclosing(stream_outputs(store, prefixes)) as outcomes:
         async for outcome in outcomes:

@@ -231,7 +231,6 @@ class ObstoreBlobStore:
         that misreports the size) is stopped within one chunk: the limit checked against the
         declared length holds. The local and memory backends read exactly the declared length.
         """
-        shown = location.reference.redacted()
         try:
             if self._exact_bodies:
                 return bytes(result.bytes())
@@ -250,16 +249,10 @@ class ObstoreBlobStore:
                     break
         except BACKEND_ERRORS as exc:
             raise translate(exc, "get", location.reference) from exc
-        if received > declared:
-            msg = (
-                f"get {shown} failed: the response body runs past the {declared} bytes it declares"
-            )
-            raise StorageError(msg)
-        if received < declared:
-            msg = (
-                f"get {shown} failed: the response body ended after {received} of the "
-                f"{declared} bytes it declares"
-            )
+        if received != declared:
+            shown = location.reference.redacted()
+            what = "runs past the" if received > declared else f"ended after {received} of the"
+            msg = f"get {shown} failed: the response body {what} {declared} bytes it declares"
             raise StorageError(msg)
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 

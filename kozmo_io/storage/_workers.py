@@ -284,8 +284,8 @@ async def run_in_worker(function: Callable[..., T], /, *args: object) -> T:
 # listing fetches its next page while the items of the current one are worked on.
 _ASYNC_READ_AHEAD = 2048
 
-# How long the loop pauses before looking for answers again while they keep coming.
-_PAUSE_SECONDS = 0.001
+# How long the loop waits before looking for answers again while they keep coming.
+_PAUSE_SECONDS = 0.002
 
 
 class _Crew(Generic[T, R]):
@@ -306,6 +306,7 @@ class _Crew(Generic[T, R]):
         self.done: collections.deque[tuple[bool, Any]] = collections.deque()
         self.members = 0  # jobs handed to the pool that have not ended
         self.waiter: asyncio.Future[None] | None = None  # set while the loop waits for the crew
+        self.enough = 1  # answers that wake the waiting loop
         self.closed = False
 
     def run(self) -> None:
@@ -339,6 +340,8 @@ class _Crew(Generic[T, R]):
             if self.closed:
                 return
             self.done.append(answer)
+            if len(self.done) < self.enough:
+                return
             waiter, self.waiter = self.waiter, None
         if waiter is not None:
             self.wake(waiter)
@@ -351,18 +354,28 @@ class _Crew(Generic[T, R]):
             answers, self.done = self.done, collections.deque()
         return starting, answers
 
-    def wait_for(self, waiter: asyncio.Future[None] | None, *, finished: bool) -> bool | None:
-        """Decide, under the lock, whether the loop waits (on ``waiter``, when one is given).
+    def wait_for(self, waiter: asyncio.Future[None], *, enough: int, finished: bool) -> bool | None:
+        """Decide, under the lock, whether the loop waits on ``waiter``.
+
+        Args:
+            waiter: What the loop would wait on.
+            enough: How many answers wake it (a member that ends wakes it too).
+            finished: Whether the items have all been handed to the crew.
 
         Returns:
             ``True``: wait (``waiter`` is set); ``False``: go on at once; ``None``: all is done.
         """
         with self.lock:
-            if self.done or (self.pending and self.members < self.size):
-                return False  # arrived meanwhile, or members to start
-            if finished and self.members == 0 and not self.pending:
+            if (
+                len(self.done) >= enough
+                or (self.done and not self.members)  # the last answers: no more will come
+                or (self.pending and self.members < self.size)  # members to start
+            ):
+                return False
+            if finished and not self.members and not self.pending:
                 return None
             self.waiter = waiter
+            self.enough = enough
             return True
 
     def close(self) -> None:
@@ -515,19 +528,22 @@ async def map_in_workers(
                 del value
             if source.error is not None:
                 raise source.error
-            # While answers keep coming, look again after a short pause instead of having a
-            # worker wake the loop for each one (a wake-up costs the worker a system call made
-            # without the GIL, and the loop a thread switch); after a pause that found nothing,
-            # the next answer wakes the loop.
-            waiter = None if busy else loop.create_future()
-            wait = crew.wait_for(waiter, finished=source.finished)
+            # While answers keep coming, a worker wakes the loop only once half a crew's worth
+            # has arrived, and the loop looks anyway after a short pause: a wake-up for each
+            # answer would cost the worker a system call made without the GIL and the loop a
+            # thread switch. After a look that found nothing, the next answer wakes the loop.
+            waiter = loop.create_future()
+            enough = max(1, size // 2) if busy else 1
+            wait = crew.wait_for(waiter, enough=enough, finished=source.finished)
             if wait is None:
                 return
             if wait:
-                if waiter is None:
-                    await asyncio.sleep(_PAUSE_SECONDS)
-                else:
+                timer = loop.call_later(_PAUSE_SECONDS, _release, waiter) if busy else None
+                try:
                     await waiter
+                finally:
+                    if timer is not None:
+                        timer.cancel()
     finally:
         crew.close()
         await source.stop()
