@@ -42,12 +42,14 @@ README = Path(__file__).parent.parent / "README.md"
 _TIMEOUT_SECONDS = 300
 _STDERR_TAIL = 400
 
-# A user's own script: every store operation and the engine's read sequence under asyncio.run,
-# then the exit its first argument asks for ("ok", "exit3", "missing": an uncaught NotFoundError).
+# A user's own script: every store operation, the engine's read sequence and a stream left early
+# under asyncio.run, then the exit its first argument asks for ("ok", "exit3", "missing": an
+# uncaught NotFoundError).
 _USER_SCRIPT = """
 import asyncio, os, sys
 from kozmo_io import core
-from kozmo_io.ioutils import ReadOnlyOutputFilePaths, RemoteFileOutputReader
+from kozmo_io.ioutils import (OutcomeKind, ReadOnlyOutputFilePaths, RemoteFileOutputReader,
+    stream_outputs)
 from kozmo_io.storage import open_store, write_message
 
 def options(prefix):
@@ -69,6 +71,12 @@ async def main(mode, base):
     assert (await store.head(f"{prefix}/outputs.pb")).exists
     assert len((await store.list(prefix)).items) == 1
     await store.delete(f"{prefix}/outputs.pb")
+    # A stream left after its first outcome, never closed: reads are still running in the
+    # worker threads when asyncio.run closes it and the interpreter exits.
+    tasks = [f"{prefix}/t{i}" for i in range(40)]
+    async for outcome in stream_outputs(store, tasks, concurrency=8):
+        assert outcome.kind is OutcomeKind.MISSING, outcome
+        break
     if mode == "missing":
         await store.get(f"{prefix}/outputs.pb")  # raises NotFoundError: the process exits 1
 

@@ -4,8 +4,8 @@ The two streams yield one :class:`OutputOutcome` per task as soon as its read co
 (completion order; ``outcome.index`` is the task's position in the input), with at most
 ``concurrency`` reads in flight and at most ``concurrency`` finished outcomes waiting for the
 consumer. Inputs are taken lazily (an async iterable is read at most 2,048 items ahead, so a
-listing fetches its next page while the current one is read), so memory does not grow with the
-number of tasks: feed a generator (or the listing of :func:`~kozmo_io.ioutils.list_task_folders`)
+listing fetches its next page while the current one is read; a plain one at most ``2 *
+concurrency`` ahead), so memory does not grow with the number of tasks: feed a generator (or the listing of :func:`~kozmo_io.ioutils.list_task_folders`)
 and keep only what you need of each outcome. :func:`read_outputs_many` is the list-returning layer
 over :func:`stream_reads`.
 
