@@ -324,7 +324,7 @@ class _Crew(Generic[T, R]):
     def _take(self) -> object:
         """The next item, or ``_END`` (the member ends) when none is left or wanted."""
         with self.lock:
-            if not (self.closed or not self.pending or len(self.done) >= self.size):
+            if self.pending and not self.closed and len(self.done) < self.size:
                 return self.pending.popleft()
             # Out of items, or the consumer is behind: end, and let the loop know, which hands
             # out more items (or starts members again) when it can.
@@ -377,6 +377,12 @@ class _Crew(Generic[T, R]):
             self.waiter = waiter
             self.enough = enough
             return True
+
+    def stop_waiting(self, waiter: asyncio.Future[None]) -> None:
+        """Forget ``waiter`` once the loop is awake, so no worker wakes it again for nothing."""
+        with self.lock:
+            if self.waiter is waiter:
+                self.waiter = None
 
     def close(self) -> None:
         """The consumer has left: start nothing more and drop what arrives."""
@@ -544,6 +550,7 @@ async def map_in_workers(
                 finally:
                     if timer is not None:
                         timer.cancel()
+                    crew.stop_waiting(waiter)
     finally:
         crew.close()
         await source.stop()
