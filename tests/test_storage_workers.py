@@ -245,6 +245,24 @@ def test_an_asynchronous_provider_outside_a_request_is_refused() -> None:
         LoopProvider(provider)()
 
 
+def _run_script(script: Path, text: str, *arguments: str) -> str:
+    """Run ``text`` as ``script`` in a fresh interpreter; it must exit 0 with nothing on stderr.
+
+    Returns:
+        What it printed.
+    """
+    script.write_text(text, encoding="utf-8")
+    completed = subprocess.run(  # noqa: S603 - this interpreter with a script written here
+        [sys.executable, str(script), *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert (completed.returncode, completed.stderr) == (0, "")
+    return completed.stdout
+
+
 _ATEXIT_SCRIPT = """
 import asyncio, atexit, sys
 from kozmo_io.storage import LocalBlobStore
@@ -261,16 +279,7 @@ asyncio.run(store.put("/early/outputs.pb", b"written first"))
 
 
 def test_a_store_still_works_in_an_atexit_handler(tmp_path: Path) -> None:
-    script = tmp_path / "at_exit.py"
-    script.write_text(_ATEXIT_SCRIPT, encoding="utf-8")
-    completed = subprocess.run(  # noqa: S603 - this interpreter with a script written here
-        [sys.executable, str(script), str(tmp_path / "root")],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert (completed.returncode, completed.stderr) == (0, "")
+    _run_script(tmp_path / "at_exit.py", _ATEXIT_SCRIPT, str(tmp_path / "root"))
     assert (tmp_path / "root" / "late" / "outputs.pb").read_bytes() == b"written at exit"
 
 
@@ -293,17 +302,8 @@ asyncio.run(main())
 
 
 def test_the_process_waits_for_a_running_request_and_exits_cleanly(tmp_path: Path) -> None:
-    script = tmp_path / "exit.py"
-    script.write_text(_EXIT_SCRIPT, encoding="utf-8")
     marker = tmp_path / "marker"
-    completed = subprocess.run(  # noqa: S603 - this interpreter with a script written here
-        [sys.executable, str(script), str(marker)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert (completed.returncode, completed.stderr) == (0, "")
+    _run_script(tmp_path / "exit.py", _EXIT_SCRIPT, str(marker))
     assert marker.read_text(encoding="utf-8") == "finished"
 
 
@@ -327,17 +327,8 @@ sys.exit(os.waitstatus_to_exitcode(status))
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX only")
 def test_a_forked_child_runs_requests_in_threads_of_its_own(tmp_path: Path) -> None:
-    script = tmp_path / "fork.py"
-    script.write_text(_FORK_SCRIPT, encoding="utf-8")
-    completed = subprocess.run(  # noqa: S603 - this interpreter with a script written here
-        [sys.executable, str(script)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert (completed.returncode, completed.stderr) == (0, "")
-    lines = completed.stdout.splitlines()
+    stdout = _run_script(tmp_path / "fork.py", _FORK_SCRIPT)
+    lines = stdout.splitlines()
     assert len(lines) == 3, lines
     assert lines[0].startswith("kozmo-io-store_")
     assert lines[1].startswith("child kozmo-io-store_")
@@ -539,17 +530,8 @@ def test_a_bad_concurrency_is_refused(concurrency: int) -> None:
 
 
 def test_a_map_inside_an_atexit_handler_runs_on_the_calling_thread(tmp_path: Path) -> None:
-    script = tmp_path / "map_at_exit.py"
-    script.write_text(_MAP_AT_EXIT_SCRIPT, encoding="utf-8")
-    completed = subprocess.run(  # noqa: S603 - this interpreter with a script written here
-        [sys.executable, str(script)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert (completed.returncode, completed.stderr) == (0, "")
-    assert completed.stdout.split() == ["before", "[0,1,4,9]", "at-exit", "[0,1,4,9]"]
+    stdout = _run_script(tmp_path / "map_at_exit.py", _MAP_AT_EXIT_SCRIPT)
+    assert stdout.split() == ["before", "[0,1,4,9]", "at-exit", "[0,1,4,9]"]
 
 
 _MAP_AT_EXIT_SCRIPT = """
@@ -576,17 +558,8 @@ show("before")
 def test_the_process_waits_for_calls_running_when_a_map_stops_and_exits_cleanly(
     tmp_path: Path,
 ) -> None:
-    script = tmp_path / "map_exit.py"
-    script.write_text(_MAP_EXIT_SCRIPT, encoding="utf-8")
     marker = tmp_path / "marker"
-    completed = subprocess.run(  # noqa: S603 - this interpreter with a script written here
-        [sys.executable, str(script), str(marker)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert (completed.returncode, completed.stderr) == (0, "")
+    _run_script(tmp_path / "map_exit.py", _MAP_EXIT_SCRIPT, str(marker))
     assert marker.read_text(encoding="utf-8") == "finished"
 
 
