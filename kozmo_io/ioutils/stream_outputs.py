@@ -5,9 +5,9 @@ The two streams yield one :class:`OutputOutcome` per task as soon as its read co
 ``concurrency`` reads in flight and at most ``concurrency`` finished outcomes waiting for the
 consumer. Inputs are taken lazily (an async iterable is read at most 2,048 items ahead, so a
 listing fetches its next page while the current one is read; a plain one at most ``2 *
-concurrency`` ahead), so memory does not grow with the number of tasks: feed a generator (or the listing of :func:`~kozmo_io.ioutils.list_task_folders`)
-and keep only what you need of each outcome. :func:`read_outputs_many` is the list-returning layer
-over :func:`stream_reads`.
+concurrency`` ahead), so memory does not grow with the number of tasks: feed a generator (or the
+listing of :func:`~kozmo_io.ioutils.list_task_folders`) and keep only what you need of each
+outcome. :func:`read_outputs_many` is the list-returning layer over :func:`stream_reads`.
 
 A task's outcome is one of :class:`OutcomeKind`: its outputs, its own error, nothing there, a file
 over the read limit, a file that does not decode, or a storage failure. Those are values, never
