@@ -13,8 +13,12 @@ from kozmo_io import core
 from kozmo_io.ioutils import RemoteFileOutputReader
 from kozmo_io.storage import (
     BlobStore,
+    BlockingReads,
+    CountingStore,
     EncodingSource,
+    S3BlobStore,
     StoreOptions,
+    map_in_workers,
     open_store,
     read_message,
     write_message,
@@ -57,3 +61,32 @@ def a_reference_reader_is_an_encoding_source(reader: RemoteFileOutputReader) -> 
 
 async def bytes_are_handed_on_by_keyword_only(store: BlobStore, message: core.Inputs) -> None:
     await write_message(store, "s3://b/copy", message, None, b"")  # type: ignore[call-arg]
+
+
+def every_obstore_store_reads_blocking(store: S3BlobStore) -> bytes:
+    reader: BlockingReads = store
+    return reader.get_blocking("s3://b/x", max_bytes=10)
+
+
+def a_wrapper_does_not_read_blocking(store: BlobStore) -> None:
+    reader: BlockingReads = CountingStore(store)  # type: ignore[assignment]
+    del reader
+
+
+def a_blocking_read_takes_its_options_by_keyword(store: S3BlobStore) -> bytes:
+    return store.get_blocking("s3://b/x", 10)  # type: ignore[call-arg]
+
+
+async def map_in_workers_yields_what_the_function_returns() -> None:
+    async for length in map_in_workers(len, ["a", "bb"], concurrency=2):
+        assert_type(length, int)
+
+
+async def map_in_workers_takes_the_items_the_function_takes() -> None:
+    async for _ in map_in_workers(len, [1, 2], concurrency=2):  # type: ignore[arg-type]
+        pass
+
+
+async def map_in_workers_wants_a_concurrency(items: list[str]) -> None:
+    async for _ in map_in_workers(len, items):  # type: ignore[call-arg]
+        pass
