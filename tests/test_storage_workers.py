@@ -522,6 +522,38 @@ def test_stopping_the_consumer_starts_no_more_calls_and_lets_running_ones_finish
     assert gauge.started == started < 100
 
 
+def test_a_long_map_leaves_threads_for_other_requests() -> None:
+    size = _workers.MAX_WORKERS
+
+    def endless() -> Iterator[int]:
+        item = 0
+        while True:
+            yield item
+            item += 1
+
+    def slow(item: int) -> int:
+        time.sleep(0.05)  # slow enough that the loop keeps every member's next item ready
+        return item
+
+    async def main() -> int:
+        # Every thread of the pool is a member of the map, whose items never run out, and the map
+        # is consumed all along: only a member handing its thread back lets the request run.
+        other: asyncio.Future[str] | None = None
+        results = map_in_workers(slow, endless(), concurrency=size)
+        async with asyncio.timeout(60), contextlib.aclosing(results):
+            async for result in results:
+                if other is None and result >= 2 * size:
+                    other = asyncio.ensure_future(run_in_worker(lambda: "answered"))
+                if other is not None and other.done():
+                    assert other.result() == "answered"
+                    return result
+        raise AssertionError
+
+    # A member hands its thread back after 16 items: the request runs by about the 17th round of
+    # items, not whenever the map happens to run short of them.
+    assert asyncio.run(main()) < 24 * size
+
+
 @pytest.mark.parametrize("concurrency", [0, -1, True, 1.5])
 def test_a_bad_concurrency_is_refused(concurrency: int) -> None:
     with pytest.raises(InvalidArgumentError, match="concurrency"):

@@ -56,7 +56,8 @@ MAX_WORKERS = 128
 """Requests that run at once, over all stores (threads start only as needed); more wait their turn.
 Twice ``read_outputs_many``'s default concurrency, so the pool never throttles it."""
 
-_local = threading.local()  # ``loop``: the event loop of the task whose request a worker runs
+# ``loop``: the event loop of the task whose request a worker runs; ``in_pool``: a pool worker.
+_local = threading.local()
 
 
 class _Inbox:
@@ -157,8 +158,28 @@ class _Pool:
         self.jobs.put(job)
         return True
 
+    def requeue(self, job: list[Any]) -> bool:
+        """Queue ``job`` from a worker whose own job ends next: no thread is claimed or started.
+
+        That worker takes a job from the queue right after (counted idle when its job returns),
+        so ``job`` waits behind those already queued and no more.
+
+        Returns:
+            ``False`` when the pool takes no more work (the interpreter exits), or when not called
+            from one of its workers.
+        """
+        if not getattr(_local, "in_pool", False):
+            return False  # not a worker of this pool: nobody would take the job in its stead
+        with self.lock:
+            if self.closed:
+                return False
+            self.idle -= 1
+        self.jobs.put(job)
+        return True
+
     def work(self) -> None:
         """A worker: run jobs until told to stop."""
+        _local.in_pool = True
         jobs = self.jobs
         while (job := jobs.get()) is not None:
             function, args, loop, waiter, inbox = job
@@ -284,6 +305,9 @@ async def run_in_worker(function: Callable[..., T], /, *args: object) -> T:
 # listing fetches its next page while the items of the current one are worked on.
 _ASYNC_READ_AHEAD = 2048
 
+# Items a member works on before letting the jobs waiting for a thread go first.
+_TURN = 16
+
 # How long the loop waits before looking for answers again while they keep coming.
 _PAUSE_SECONDS = 0.002
 
@@ -310,16 +334,26 @@ class _Crew(Generic[T, R]):
         self.closed = False
 
     def run(self) -> None:
-        """One member (a pool job): call the function on items until none is left or wanted."""
+        """One member (a pool job): call the function on items until none is left or wanted.
+
+        After ``_TURN`` items the member queues its next turn behind the jobs waiting for a thread
+        and hands its own back, so a long map never keeps other requests from the pool.
+        """
         function = self.function
-        while (item := self._take()) is not _END:
-            try:
-                answer: tuple[bool, Any] = (True, function(item))  # type: ignore[arg-type]
-            except BaseException as exc:  # noqa: BLE001 - raised in the consuming task
-                answer = (False, exc)
-            del item
-            self._leave(answer)
-            del answer
+        while True:
+            for _ in range(_TURN):
+                if (item := self._take()) is _END:
+                    return
+                try:
+                    answer: tuple[bool, Any] = (True, function(item))  # type: ignore[arg-type]
+                except BaseException as exc:  # noqa: BLE001 - raised in the consuming task
+                    answer = (False, exc)
+                del item
+                self._leave(answer)
+                del answer
+            if _pool.requeue([self.run, (), self.loop, None, None]):
+                return
+            # The interpreter is exiting: no other job will be queued, so carry on here.
 
     def _take(self) -> object:
         """The next item, or ``_END`` (the member ends) when none is left or wanted."""
