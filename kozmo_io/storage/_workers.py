@@ -527,8 +527,9 @@ async def map_in_workers(
     loop in batches, so a call costs about what it costs in a thread of one's own.
 
     The threads are those of the obstore-backed stores, so a process exits cleanly with calls still
-    running (the interpreter waits for them). When the process is already exiting, the calls run
-    on the caller's thread.
+    running (the interpreter waits for them), and a thread goes back to the pool after 16 items,
+    so a long map never keeps the stores' other requests waiting. When the process is already
+    exiting, the calls run on the caller's thread.
 
     Args:
         function: A blocking function of one item, e.g. one calling
