@@ -39,10 +39,12 @@ __all__ = (
     "Runner",
     "S3Server",
     "StoreCase",
+    "length_delimited",
     "on_every_store",
     "run",
     "run_cli",
     "runner",
+    "varint",
 )
 
 T = TypeVar("T")
@@ -225,3 +227,18 @@ class DocumentedInstall:
             timeout=600,
             **kwargs,
         )
+
+
+def varint(value: int) -> bytes:
+    """``value`` as protobuf encodes an unsigned integer: seven bits a byte, low bits first."""
+    out = bytearray()
+    while value > 0x7F:  # the high bit says another byte follows
+        out.append(value & 0x7F | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def length_delimited(number: int, payload: bytes) -> bytes:
+    """Field ``number`` holding ``payload``, as protobuf encodes a length-delimited field."""
+    return varint(number << 3 | 2) + varint(len(payload)) + payload

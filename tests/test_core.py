@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _support import varint
 from google.protobuf import (
     descriptor,
     descriptor_pb2,
@@ -572,15 +573,6 @@ def test_task_execution_identifier_crosses_the_wire_both_ways() -> None:
 # --- unknown fields -------------------------------------------------------------------------------
 
 
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, value = value & 0x7F, value >> 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
-
-
 def _unknown_numbers(msg: message.Message) -> list[int]:
     unknown = UnknownFieldSet(msg)
     return [unknown[i].field_number for i in range(len(unknown))]
@@ -604,8 +596,8 @@ def test_recoverability_survives_a_round_trip_through_flyteidl_v1() -> None:
 
 def test_unknown_fields_survive_a_round_trip_through_our_messages() -> None:
     known = _lit(core.Scalar(primitive=core.Primitive(integer=5))).SerializeToString()
-    newer = _varint(10 << 3 | 2) + _varint(3) + b"new"  # a field a later engine may add
-    far_away = _varint(1000 << 3) + _varint(42)
+    newer = varint(10 << 3 | 2) + varint(3) + b"new"  # a field a later engine may add
+    far_away = varint(1000 << 3) + varint(42)
     wire = known + newer + far_away
     literal = core.Literal.FromString(wire)
     assert literal.scalar.primitive.integer == 5

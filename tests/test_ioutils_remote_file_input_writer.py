@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from _support import run
+from _support import length_delimited, run
 
 from kozmo_io import core
 from kozmo_io.conformance import assert_conforms
@@ -102,20 +102,6 @@ def test_repeated_names_or_context_keys_are_refused_and_nothing_is_written(
 # --- a copy keeps the bytes it was read from, when they are handed on -----------------------------
 
 
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while value > 0x7F:  # seven bits a byte; the high bit says another byte follows
-        out.append(value & 0x7F | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
-
-
-def _field(number: int, payload: bytes) -> bytes:
-    """One length-delimited field, as protobuf encodes it."""
-    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
-
-
 def _inputs_in_written_order(*names: str) -> bytes:
     """inputs.pb whose one input is a map with entries in the given order, as an SDK may write.
 
@@ -125,12 +111,13 @@ def _inputs_in_written_order(*names: str) -> bytes:
         core.LiteralMap(literals={name: _int(index)}).SerializeToString()
         for index, name in enumerate(names)
     )
-    literal = _field(core.Literal.DESCRIPTOR.fields_by_name["map"].number, entries)
-    named = core.NamedLiteral(name="m").SerializeToString() + _field(
+    literal = length_delimited(core.Literal.DESCRIPTOR.fields_by_name["map"].number, entries)
+    named = core.NamedLiteral(name="m").SerializeToString() + length_delimited(
         core.NamedLiteral.DESCRIPTOR.fields_by_name["value"].number, literal
     )
     context = core.Inputs(context=[core.KeyValuePair(key="team", value="ml")]).SerializeToString()
-    data = _field(core.Inputs.DESCRIPTOR.fields_by_name["literals"].number, named) + context
+    literals = core.Inputs.DESCRIPTOR.fields_by_name["literals"].number
+    data = length_delimited(literals, named) + context
     assert data != core.Inputs.FromString(data).SerializeToString(deterministic=True)
     return data
 

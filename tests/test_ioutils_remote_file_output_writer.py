@@ -7,7 +7,7 @@ import gc
 from typing import NoReturn, final
 
 import pytest
-from _support import StoreCase, run
+from _support import StoreCase, length_delimited, run
 from google.protobuf.message import Message
 
 from kozmo_io import core
@@ -331,20 +331,6 @@ def test_either_generation_copies_byte_for_byte(
     assert run(store.get(target.get_output_path())) == data
 
 
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while value > 0x7F:  # seven bits a byte; the high bit says another byte follows
-        out.append(value & 0x7F | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
-
-
-def _field(number: int, payload: bytes) -> bytes:
-    """One length-delimited field, as protobuf encodes it."""
-    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
-
-
 def _outputs_in_written_order(*names: str) -> bytes:
     """outputs.pb whose one output is a map with entries in the given order, as an SDK may write.
 
@@ -354,11 +340,11 @@ def _outputs_in_written_order(*names: str) -> bytes:
         core.LiteralMap(literals={name: _int(index)}).SerializeToString()
         for index, name in enumerate(names)
     )
-    literal = _field(core.Literal.DESCRIPTOR.fields_by_name["map"].number, entries)
-    named = core.NamedLiteral(name="m").SerializeToString() + _field(
+    literal = length_delimited(core.Literal.DESCRIPTOR.fields_by_name["map"].number, entries)
+    named = core.NamedLiteral(name="m").SerializeToString() + length_delimited(
         core.NamedLiteral.DESCRIPTOR.fields_by_name["value"].number, literal
     )
-    data = _field(core.Outputs.DESCRIPTOR.fields_by_name["literals"].number, named)
+    data = length_delimited(core.Outputs.DESCRIPTOR.fields_by_name["literals"].number, named)
     assert data != core.Outputs.FromString(data).SerializeToString(deterministic=True)
     return data
 
