@@ -29,6 +29,7 @@ import attrs
 import pytest
 from _emulators import AzureServer, GCSServer
 
+from kozmo_io import core
 from kozmo_io.cli import main
 from kozmo_io.storage import BlobStore
 
@@ -40,6 +41,7 @@ __all__ = (
     "S3Server",
     "StoreCase",
     "length_delimited",
+    "named_map_in_written_order",
     "on_every_store",
     "run",
     "run_cli",
@@ -242,3 +244,20 @@ def varint(value: int) -> bytes:
 def length_delimited(number: int, payload: bytes) -> bytes:
     """Field ``number`` holding ``payload``, as protobuf encodes a length-delimited field."""
     return varint(number << 3 | 2) + varint(len(payload)) + payload
+
+
+def named_map_in_written_order(name: str, *keys: str) -> bytes:
+    """A ``NamedLiteral`` whose value is a map of integers with entries in the order of ``keys``.
+
+    As an SDK may write it: protobuf re-encodes a map's entries in an order of its own, so only the
+    bytes read bring this order back.
+    """
+    entries = b"".join(
+        core.LiteralMap(
+            literals={key: core.Literal(scalar=core.Scalar(primitive=core.Primitive(integer=i)))}
+        ).SerializeToString()
+        for i, key in enumerate(keys)
+    )
+    literal = length_delimited(core.Literal.DESCRIPTOR.fields_by_name["map"].number, entries)
+    value = core.NamedLiteral.DESCRIPTOR.fields_by_name["value"].number
+    return core.NamedLiteral(name=name).SerializeToString() + length_delimited(value, literal)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from _support import length_delimited, run
+from _support import length_delimited, named_map_in_written_order, run
 
 from kozmo_io import core
 from kozmo_io.conformance import assert_conforms
@@ -107,14 +107,7 @@ def _inputs_in_written_order(*names: str) -> bytes:
 
     Protobuf re-encodes a map's entries in its own order, so only the bytes read bring it back.
     """
-    entries = b"".join(
-        core.LiteralMap(literals={name: _int(index)}).SerializeToString()
-        for index, name in enumerate(names)
-    )
-    literal = length_delimited(core.Literal.DESCRIPTOR.fields_by_name["map"].number, entries)
-    named = core.NamedLiteral(name="m").SerializeToString() + length_delimited(
-        core.NamedLiteral.DESCRIPTOR.fields_by_name["value"].number, literal
-    )
+    named = named_map_in_written_order("m", *names)
     context = core.Inputs(context=[core.KeyValuePair(key="team", value="ml")]).SerializeToString()
     literals = core.Inputs.DESCRIPTOR.fields_by_name["literals"].number
     data = length_delimited(literals, named) + context

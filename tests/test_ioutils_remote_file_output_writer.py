@@ -7,7 +7,7 @@ import gc
 from typing import NoReturn, final
 
 import pytest
-from _support import StoreCase, length_delimited, run
+from _support import StoreCase, length_delimited, named_map_in_written_order, run
 from google.protobuf.message import Message
 
 from kozmo_io import core
@@ -336,14 +336,7 @@ def _outputs_in_written_order(*names: str) -> bytes:
 
     Protobuf re-encodes a map's entries in its own order, so only the bytes read bring it back.
     """
-    entries = b"".join(
-        core.LiteralMap(literals={name: _int(index)}).SerializeToString()
-        for index, name in enumerate(names)
-    )
-    literal = length_delimited(core.Literal.DESCRIPTOR.fields_by_name["map"].number, entries)
-    named = core.NamedLiteral(name="m").SerializeToString() + length_delimited(
-        core.NamedLiteral.DESCRIPTOR.fields_by_name["value"].number, literal
-    )
+    named = named_map_in_written_order("m", *names)
     data = length_delimited(core.Outputs.DESCRIPTOR.fields_by_name["literals"].number, named)
     assert data != core.Outputs.FromString(data).SerializeToString(deterministic=True)
     return data
